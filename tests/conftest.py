@@ -1,0 +1,7 @@
+"""Shared pytest fixtures, one plugin module per area: core pipeline, stores, web."""
+
+pytest_plugins = [
+    "tests.fixtures.core",
+    "tests.fixtures.stores",
+    "tests.fixtures.web",
+]
