@@ -54,7 +54,7 @@ class Store(Protocol):
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Evaluate a SPARQL 1.1 query; raise QuerySyntaxError / QueryTimeout / StoreError."""
 
-    def query_serialized(self, sparql: str, media_type: str) -> bytes:
+    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         """Evaluate a query and serialise its answer in `media_type` (SPARQL results or RDF)."""
 
     def update(self, sparql: str) -> None:
