@@ -1,0 +1,33 @@
+"""User errors: problems in the user's input or setup, shown as one line `file:line: cause`, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """Something the user can fix: broken input, a missing file, a failed check.
+
+    Shown as `path:line: cause` (or `path: cause`, or just `cause`) on one line per problem.
+    """
+
+    def __init__(self, cause: str, path: Path | str | None = None, line: int | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.cause
+        where = f"{display_path(self.path)}:{self.line}" if self.line is not None else display_path(self.path)
+        return f"{where}: {self.cause}"
+
+
+def display_path(path: Path | str) -> str:
+    """`path` relative to the working directory when it lies under it, else as given."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

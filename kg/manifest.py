@@ -1,0 +1,58 @@
+"""Read the sources manifest: which data files make up which named graph, and where each source text lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.config import PROJECT_ROOT
+from kg.errors import UserError
+from kg.namespaces import CKG
+from kg.rdfio import parse_graph
+
+
+@dataclass(frozen=True)
+class Source:
+    """One named graph of the build: its IRI, its data files, and the documents it describes."""
+
+    graph: URIRef
+    data_files: tuple[Path, ...]
+    documents: tuple[URIRef, ...]
+    description: Graph  # the manifest's own triples about this source and its documents
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Every source of the build, and the text file of each source document that has one."""
+
+    path: Path
+    sources: tuple[Source, ...]
+    text_files: dict[URIRef, Path]
+
+
+def read_manifest(path: Path, project_root: Path = PROJECT_ROOT) -> Manifest:
+    """Parse the manifest. `ckg:dataFile` is relative to the manifest's folder, `ckg:textFile` to the project root."""
+    graph = parse_graph(path)
+    sources = []
+    for node in sorted(graph.subjects(RDF.type, CKG.SourceGraph)):
+        if not isinstance(node, URIRef):
+            raise UserError("a ckg:SourceGraph needs an IRI (its named graph), not a blank node", path)
+        files = tuple(path.parent / str(f) for f in sorted(graph.objects(node, CKG.dataFile)))
+        if not files:
+            raise UserError(f"source graph <{node}> lists no ckg:dataFile", path)
+        documents = tuple(sorted(d for d in graph.objects(node, CKG.describesDocument) if isinstance(d, URIRef)))
+        description = Graph()
+        for subject in (node, *documents):
+            description += graph.triples((subject, None, None))
+        sources.append(Source(node, files, documents, description))
+    if not sources:
+        raise UserError("the sources manifest declares no ckg:SourceGraph", path)
+    text_files = {
+        URIRef(doc): project_root / str(text)
+        for doc, text in graph.subject_objects(CKG.textFile)
+        if isinstance(doc, URIRef)
+    }
+    return Manifest(path, tuple(sources), text_files)

@@ -1,0 +1,155 @@
+"""Check every Web Annotation text-quote selector against its source text: present, and unique in context.
+
+Text and quotes are compared whitespace-normalised (NFC, every run of whitespace read as one space).
+A quote passes when its `oa:exact` occurs in the text and `prefix + exact + suffix` occurs exactly once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kg.errors import display_path
+from kg.namespaces import CKG, OA
+
+Status = Literal["ok", "mismatch", "ambiguous", "missing-text", "unregistered"]
+QUOTE_SHOWN = 100  # characters of a quote shown in a message
+
+
+def normalise(text: str) -> str:
+    """NFC, every run of whitespace collapsed to one space, ends stripped."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def count_occurrences(needle: str, haystack: str) -> int:
+    """How often `needle` occurs in `haystack`, overlapping occurrences included."""
+    count, start = 0, haystack.find(needle)
+    while start != -1:
+        count += 1
+        start = haystack.find(needle, start + 1)
+    return count
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """The outcome for one selector: which resource carries it, over which document, and what was found."""
+
+    resource: Node  # the node that has the quote (a claim, statistic, ...) or the oa:SpecificResource itself
+    selector: Node
+    document: URIRef | None
+    exact: str
+    prefix: str
+    suffix: str
+    status: Status
+    detail: str
+    text_file: Path | None = None  # the source text the quote was looked up in
+    origin: Path | None = None  # the data file that holds the selector, when known
+
+    def line(self) -> str:
+        """One line for the user: where, which resource, which quote, what is wrong."""
+        shown = self.exact if len(self.exact) <= QUOTE_SHOWN else self.exact[: QUOTE_SHOWN - 1] + "…"
+        where = f"{display_path(self.origin)}: " if self.origin else ""
+        return f'{where}<{self.resource}>: quote "{shown}" {self.detail}'
+
+
+@dataclass
+class QuoteReport:
+    """All quote checks of a build; `strict` turns a missing source text from a skip into a failure."""
+
+    checks: list[QuoteCheck] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def failures(self) -> list[QuoteCheck]:
+        failing = {"mismatch", "ambiguous"} | ({"missing-text"} if self.strict else set())
+        return [c for c in self.checks if c.status in failing]
+
+    @property
+    def skipped(self) -> list[QuoteCheck]:
+        skipping = {"unregistered"} | (set() if self.strict else {"missing-text"})
+        return [c for c in self.checks if c.status in skipping]
+
+    @property
+    def passed(self) -> list[QuoteCheck]:
+        return [c for c in self.checks if c.status == "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def missing_texts(self) -> list[Path]:
+        """Source text files that were looked for and not found."""
+        return sorted({c.text_file for c in self.checks if c.status == "missing-text" and c.text_file})
+
+    def summary(self) -> str:
+        return (
+            f"quotes: {len(self.checks)} selectors, {len(self.passed)} ok, "
+            f"{len(self.failures)} failed, {len(self.skipped)} not checked"
+        )
+
+
+def check_quotes(
+    graph: Graph,
+    text_files: Mapping[URIRef, Path],
+    strict: bool = False,
+    files: Mapping[Path, Graph] | None = None,
+) -> QuoteReport:
+    """Check every text-quote selector in `graph` over the documents that have a text file.
+
+    `files` (data file -> its triples) lets each failure name the file that holds the selector.
+    """
+    texts: dict[URIRef, str | None] = {}
+    report = QuoteReport(strict=strict)
+    selectors = set(graph.subjects(RDF.type, OA.TextQuoteSelector)) | set(graph.subjects(OA.exact, None))
+    for selector in sorted(selectors):
+        origin = next((p for p, g in (files or {}).items() if (selector, None, None) in g), None)
+        for target in sorted(graph.subjects(OA.hasSelector, selector)):
+            holders = sorted(graph.subjects(CKG.hasQuote, target)) or sorted(graph.subjects(None, target))
+            for resource in holders or [target]:
+                for document in sorted(graph.objects(target, OA.hasSource)) or [None]:
+                    check = _check_one(graph, selector, document, text_files, texts)
+                    report.checks.append(QuoteCheck(resource=resource, origin=origin, **check))
+    return report
+
+
+def _check_one(
+    graph: Graph,
+    selector: Node,
+    document: Node | None,
+    text_files: Mapping[URIRef, Path],
+    texts: dict[URIRef, str | None],
+) -> dict:
+    """Status and detail of one selector over one document (the fields of a QuoteCheck but the resource)."""
+    exact, prefix, suffix = (str(graph.value(selector, p) or "") for p in (OA.exact, OA.prefix, OA.suffix))
+    base = dict(selector=selector, document=document, exact=exact, prefix=prefix, suffix=suffix)
+    if document is None:
+        return base | dict(status="mismatch", detail="has no oa:hasSource document")
+    if document not in text_files:
+        return base | dict(status="unregistered", detail=f"not checked: <{document}> has no ckg:textFile")
+    path = text_files[document]
+    base["text_file"] = path
+    if document not in texts:
+        texts[document] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+    text = texts[document]
+    if text is None:
+        return base | dict(status="missing-text", detail=f"not checked: source text {display_path(path)} not found")
+    shown_path = display_path(path)
+    if not normalise(exact):
+        return base | dict(status="mismatch", detail="has an empty oa:exact")
+    if normalise(exact) not in text:
+        return base | dict(status="mismatch", detail=f"not found in {shown_path}")
+    in_context = normalise(f"{prefix}{exact}{suffix}")
+    found = count_occurrences(in_context, text)
+    if found == 0:
+        return base | dict(status="mismatch", detail=f"found, but not with its prefix/suffix in {shown_path}")
+    if found > 1:
+        hint = "make prefix/suffix longer" if prefix or suffix else "add a prefix or suffix"
+        return base | dict(status="ambiguous", detail=f"is ambiguous: occurs {found} times in {shown_path}; {hint}")
+    return base | dict(status="ok", detail="ok")

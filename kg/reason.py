@@ -1,0 +1,101 @@
+"""Run the HermiT OWL reasoner (owlready2, in a World of its own) for consistency and inferred types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import owlready2
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.errors import UserError
+from kg.namespaces import ONTOLOGY_IRI, bind_all
+
+INFERRED_PREDICATES = (RDF.type, RDFS.subClassOf, OWL.equivalentClass)
+TRIVIAL_OBJECTS = {OWL.Thing, OWL.NamedIndividual, OWL.Ontology}
+_OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what the reasoner infers
+
+
+@dataclass
+class ReasonerReport:
+    """The reasoner's verdict: consistency, unsatisfiable classes, and the new facts it inferred."""
+
+    consistent: bool
+    data_at_fault: bool = False  # inconsistent, while the ontology alone is consistent
+    unsatisfiable: list[URIRef] = field(default_factory=list)
+    inferred: Graph = field(default_factory=Graph)
+
+    @property
+    def ok(self) -> bool:
+        """Consistent and every named class satisfiable."""
+        return self.consistent and not self.unsatisfiable
+
+    def message(self) -> str:
+        """One line saying what the reasoner found."""
+        if self.data_at_fault:
+            return "inconsistent (HermiT): the data contradicts the ontology (the ontology alone is consistent)"
+        if not self.consistent:
+            return "inconsistent (HermiT): the ontology itself has no model"
+        if self.unsatisfiable:
+            names = ", ".join(f"<{c}>" for c in self.unsatisfiable)
+            return f"unsatisfiable classes (equivalent to owl:Nothing): {names}"
+        return f"consistent; {len(self.inferred)} inferred triples"
+
+
+def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
+    """Classify `ontology` (plus the individuals in `data`) with HermiT.
+
+    The graphs are handed to owlready2 as N-Triples without their owl:imports (already merged), so
+    nothing is fetched. The inferred graph holds new rdf:type, rdfs:subClassOf and owl:equivalentClass
+    triples between named terms that the input does not already state.
+    """
+    merged = Graph()
+    merged += ontology
+    if data is not None:
+        merged += data
+    merged.remove((None, OWL.imports, None))
+    world = owlready2.World()
+    try:
+        world.get_ontology(ONTOLOGY_IRI).load(
+            fileobj=BytesIO(merged.serialize(format="nt", encoding="utf-8")), format="ntriples"
+        )
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        return ReasonerReport(True, False, _unsatisfiable(world), _inferred(world, merged))
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ReasonerReport(False, data_at_fault=data is not None and reason(ontology).consistent)
+    except owlready2.OwlReadyJavaError as exc:
+        raise UserError(f"HermiT failed: {_java_cause(exc)}") from None
+    finally:
+        world.close()
+
+
+def require_ok(report: ReasonerReport) -> ReasonerReport:
+    """`report` unchanged when consistent and coherent; otherwise a UserError with its message."""
+    if not report.ok:
+        raise UserError(report.message())
+    return report
+
+
+def _unsatisfiable(world: owlready2.World) -> list[URIRef]:
+    return sorted(URIRef(c.iri) for c in world.inconsistent_classes() if c is not owlready2.Nothing)
+
+
+def _inferred(world: owlready2.World, asserted: Graph) -> Graph:
+    inferred = Graph()
+    bind_all(inferred)
+    wanted = {world._abbreviate(str(p)): p for p in INFERRED_PREDICATES}  # noqa: SLF001 - no public API
+    for s, p, o in world.get_ontology(_OWLREADY_INFERENCES).get_triples():
+        if p not in wanted or not (isinstance(o, int) and s > 0 and o > 0):
+            continue  # literal values and anonymous class expressions are not reported
+        triple = (URIRef(world._unabbreviate(s)), wanted[p], URIRef(world._unabbreviate(o)))  # noqa: SLF001
+        if triple[2] not in TRIVIAL_OBJECTS and triple[0] != triple[2] and triple not in asserted:
+            inferred.add(triple)
+    return inferred
+
+
+def _java_cause(exc: Exception) -> str:
+    """The first informative line of HermiT's Java error output."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    useful = [line for line in lines if "Exception" in line or "Error" in line] or lines or ["unknown error"]
+    return useful[0][:300]
