@@ -1,0 +1,72 @@
+"""The ingester interface (`iter_records()` / `to_graph()`) and the naming rules every ingester shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar, Protocol, runtime_checkable
+
+from rdflib import Graph, URIRef
+
+from kg.namespaces import CKGRAPH, CKR, PREFIXES, bind_all
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+
+
+@runtime_checkable
+class Source(Protocol):
+    """One input file of one kind. `iter_records()` yields its parsed records in file order (raising
+    UserError `file:line: cause` on the first bad one); `to_graph()` turns all of them into triples."""
+
+    kind: ClassVar[str]
+    path: Path
+
+    def iter_records(self) -> Iterator[object]: ...
+
+    def to_graph(self) -> Graph: ...
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: 'Müller, H.' -> 'muller-h'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def resource_iri(kind: str, slug: str) -> URIRef:
+    """The resource IRI https://w3id.org/clusterkg/resource/<kind>/<slug>."""
+    return CKR[f"{kind}/{slug}"]
+
+
+def default_graph_iri(path: Path) -> URIRef:
+    """The named graph an ingested file goes to unless told otherwise: ckgraph:source/<file-stem>."""
+    return CKGRAPH[f"source/{slugify(path.stem) or 'unnamed'}"]
+
+
+def expand_term(text: str) -> URIRef:
+    """An IRI from `<iri>`, an absolute `http(s)://` IRI, or a CURIE with one of the project's prefixes.
+
+    Raises ValueError with a one-line cause for anything else.
+    """
+    term = text.strip()
+    if term.startswith("<") and term.endswith(">"):
+        term = term[1:-1]
+    elif not term.startswith(("http://", "https://", "urn:")):
+        prefix, colon, local = term.partition(":")
+        if not colon:
+            raise ValueError(f"{text!r} is neither an IRI nor a CURIE")
+        if prefix not in PREFIXES:
+            raise ValueError(f"unknown prefix {prefix!r} in {text!r}")
+        term = f"{PREFIXES[prefix]}{local}"
+    if not term or _IRI_FORBIDDEN.search(term):
+        raise ValueError(f"{text!r} is not a valid IRI")
+    return URIRef(term)
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound."""
+    graph = Graph()
+    bind_all(graph)
+    return graph
