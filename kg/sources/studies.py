@@ -36,7 +36,9 @@ class Author:
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.given, self.family) if p) + (f", {self.suffix}" if self.suffix else "")
+        return " ".join(p for p in (self.given, self.family) if p) + (
+            f", {self.suffix}" if self.suffix else ""
+        )
 
     @property
     def slug(self) -> str:
@@ -68,7 +70,9 @@ class StudyRecord:
         if self.authors:
             who = slugify(self.authors[0].family)
         else:
-            who = "-".join(slugify(self.title or "").split("-")[:TITLE_WORDS_IN_SLUG]) or slugify(self.key)
+            who = "-".join(slugify(self.title or "").split("-")[:TITLE_WORDS_IN_SLUG]) or slugify(
+                self.key
+            )
         return f"{who}-{self.year or 'nd'}"
 
     @property
@@ -146,7 +150,9 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             authorship = resource_iri("authorship", f"{study.rsplit('/', 1)[1]}-{position}")
             add((study, CKG.hasAuthorship, authorship))
             add((authorship, RDF.type, CKG.Authorship))
-            add((authorship, RDFS.label, Literal(f"author {position} of {record.label}", lang="en")))
+            add(
+                (authorship, RDFS.label, Literal(f"author {position} of {record.label}", lang="en"))
+            )
             add((authorship, CKG.authorPosition, Literal(position, datatype=XSD.positiveInteger)))
             add((authorship, CKG.author, person))
             add((person, RDF.type, FOAF.Person))
@@ -166,7 +172,11 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             add((study, DCTERMS.publisher, publisher))
             add((publisher, RDF.type, ORG.Organization))
             add((publisher, RDFS.label, Literal(record.publisher, lang="en")))
-        for prop, value in ((BIBO.volume, record.volume), (BIBO.issue, record.issue), (BIBO.pages, record.pages)):
+        for prop, value in (
+            (BIBO.volume, record.volume),
+            (BIBO.issue, record.issue),
+            (BIBO.pages, record.pages),
+        ):
             if value:
                 add((study, prop, Literal(value)))
         if record.doi:

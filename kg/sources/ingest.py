@@ -1,0 +1,200 @@
+"""Ingest one file into its own named graph: parse, mint clash-free IRIs, check quotes, validate the batch
+against the store around it, and only then replace the graph in one atomic write (all or nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.config import Settings
+from kg.errors import UserError
+from kg.manifest import read_manifest
+from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.ontology import load_ontology
+from kg.quotes import QuoteReport, check_quotes
+from kg.sources.base import Source, default_graph_iri
+from kg.sources.bibtex import BibTeXSource
+from kg.sources.evidence_csv import EvidenceCSVSource
+from kg.sources.turtle import TurtleSource
+from kg.store.base import QueryResult, Store
+from kg.validate import ValidationReport, load_checks, load_shapes, validate_focus
+
+SOURCES: dict[str, type] = {
+    BibTeXSource.kind: BibTeXSource,
+    EvidenceCSVSource.kind: EvidenceCSVSource,
+    TurtleSource.kind: TurtleSource,
+}
+SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ttl": "turtle", ".ris": "ris"}
+MINTED_KINDS = (
+    "study",
+    "person",
+    "claim",
+)  # IRIs an ingester mints, which must not clash with other graphs
+_BATCH = 400  # IRIs per VALUES block
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest did: the batch, its checks, and whether it was written."""
+
+    path: Path
+    kind: str
+    graph_iri: URIRef
+    records: int
+    triples: int
+    previous_triples: int  # triples the named graph held before
+    validation: ValidationReport
+    quotes: QuoteReport
+    written: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.conforms and self.quotes.ok
+
+    def summary(self) -> str:
+        done = (
+            "written to"
+            if self.written
+            else ("valid, not written to" if self.ok else "NOT written to")
+        )
+        return (
+            f"{self.path.name}: {self.records} {self.kind} records, {self.triples} triples, "
+            f"{done} <{self.graph_iri}> (held {self.previous_triples} triples before); "
+            f"{self.quotes.summary()}; {self.validation.summary()}"
+        )
+
+
+def guess_kind(path: Path) -> str:
+    """The ingester kind for a file, from its extension."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise UserError(
+            f"cannot tell the kind of file {path.suffix or '(none)'!r}; use --kind (files: {known})",
+            path,
+        )
+    return kind
+
+
+def open_source(path: Path, kind: str | None = None) -> Source:
+    """The ingester for `path` (kind from the extension unless given)."""
+    kind = kind or guess_kind(path)
+    if kind == "ris":
+        from kg.sources.ris import RISSource  # an optional dependency (rispy)
+
+        return RISSource(path)
+    if kind not in SOURCES:
+        raise UserError(
+            f"unknown kind {kind!r}; expected one of {', '.join([*SOURCES, 'ris'])}", path
+        )
+    return SOURCES[kind](path)
+
+
+def ingest(
+    path: Path,
+    kind: str | None,
+    graph_iri: URIRef | None,
+    store: Store,
+    settings: Settings,
+    dry_run: bool = False,
+) -> IngestResult:
+    """Ingest `path` into named graph `graph_iri` (default ckgraph:source/<file-stem>) of `store`.
+
+    Raises UserError (`file:line: cause`) for unreadable or broken input and for a graph the build owns.
+    Quote failures and SHACL violations come back in the result with `written` False; the store is
+    then untouched, as it is on `dry_run`.
+    """
+    source = open_source(path, kind)
+    graph_iri = graph_iri or default_graph_iri(path)
+    _check_target(graph_iri, settings, path)
+    records = sum(1 for _ in source.iter_records())
+    batch = _clash_free_graph(source, store, graph_iri)
+    manifest = read_manifest(settings.sources_manifest)
+    quotes = check_quotes(batch, manifest.text_files)
+    focus = sorted({s for s in batch.subjects() if isinstance(s, URIRef)})
+    validation = validate_focus(
+        _StoreWithBatch(store, graph_iri, batch),
+        focus,
+        load_shapes(settings.ontology_dir),
+        load_ontology(settings.ontology_dir),
+        load_checks(settings.queries_dir / "checks"),
+    )
+    previous = store.count(graph_iri)
+    written = validation.conforms and quotes.ok and not dry_run
+    if written:
+        store.replace_graph(graph_iri, batch)
+    return IngestResult(
+        path, source.kind, graph_iri, records, len(batch), previous, validation, quotes, written
+    )
+
+
+def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
+    """Refuse to overwrite a graph that `clusterkg build` owns (ontology, inferred, manifest sources)."""
+    owned = {ONTOLOGY_GRAPH, INFERRED_GRAPH} | {
+        s.graph for s in read_manifest(settings.sources_manifest).sources
+    }
+    if graph_iri in owned:
+        raise UserError(
+            f"graph <{graph_iri}> is written by `clusterkg build`; choose another --graph", path
+        )
+
+
+def _clash_free_graph(source: Source, store: Store, graph_iri: URIRef) -> Graph:
+    """`source.to_graph()`, re-run with the clashing IRIs marked taken until no minted IRI (study, person,
+    claim) is already used by another graph. Ingesters that mint IRIs take a `taken` set: BibTeX and RIS
+    pick the next free suffix, the evidence table refuses a used claim_id."""
+    taken: set[URIRef] = set()
+    while True:
+        batch = source.to_graph()
+        clashes = _used_elsewhere(store, _minted(batch), graph_iri) - taken
+        if not clashes or not hasattr(source, "taken"):
+            return batch
+        taken |= clashes
+        source.taken = frozenset(taken)
+
+
+def _minted(graph: Graph) -> set[URIRef]:
+    prefixes = tuple(f"{CKR}{kind}/" for kind in MINTED_KINDS)
+    return {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(prefixes)}
+
+
+def _used_elsewhere(store: Store, iris: Iterable[URIRef], graph_iri: URIRef) -> set[URIRef]:
+    """Those of `iris` that are the subject of a triple in a named graph other than `graph_iri`."""
+    ordered, used = sorted(iris), set()
+    for start in range(0, len(ordered), _BATCH):
+        values = " ".join(i.n3() for i in ordered[start : start + _BATCH])
+        result = store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER(?g != {graph_iri.n3()}) }}"
+        )
+        used |= {row["s"] for row in result.rows}
+    return used
+
+
+class _StoreWithBatch:
+    """The store as it will be after the write, for the validator's neighbourhood queries: every named
+    graph but `graph_iri`, plus the new batch. Each CONSTRUCT runs on both and the answers are merged."""
+
+    def __init__(self, store: Store, graph_iri: URIRef, batch: Graph) -> None:
+        self._store, self._graph_iri, self._batch = store, graph_iri, batch
+
+    def query(self, sparql: str) -> QueryResult:
+        merged = Graph()
+        merged += self._store.query(_outside_graph(sparql, self._graph_iri)).graph or Graph()
+        merged += self._batch.query(sparql).graph
+        return QueryResult("CONSTRUCT", graph=merged)
+
+
+def _outside_graph(sparql: str, graph_iri: URIRef) -> str:
+    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graph_iri`."""
+    head, where, body = sparql.partition("WHERE {")
+    end = body.rfind("}")
+    if not where or end < 0:
+        raise ValueError(f"expected a CONSTRUCT ... WHERE {{ ... }} query, got: {sparql[:80]!r}")
+    return (
+        f"{head}WHERE {{ GRAPH ?ingest_graph {{ {body[:end]} }} "
+        f"FILTER(?ingest_graph != {graph_iri.n3()}) }}"
+    )
