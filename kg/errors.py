@@ -20,7 +20,11 @@ class UserError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.cause
-        where = f"{display_path(self.path)}:{self.line}" if self.line is not None else display_path(self.path)
+        where = (
+            f"{display_path(self.path)}:{self.line}"
+            if self.line is not None
+            else display_path(self.path)
+        )
         return f"{where}: {self.cause}"
 
 

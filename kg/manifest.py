@@ -39,11 +39,15 @@ def read_manifest(path: Path, project_root: Path = PROJECT_ROOT) -> Manifest:
     sources = []
     for node in sorted(graph.subjects(RDF.type, CKG.SourceGraph)):
         if not isinstance(node, URIRef):
-            raise UserError("a ckg:SourceGraph needs an IRI (its named graph), not a blank node", path)
+            raise UserError(
+                "a ckg:SourceGraph needs an IRI (its named graph), not a blank node", path
+            )
         files = tuple(path.parent / str(f) for f in sorted(graph.objects(node, CKG.dataFile)))
         if not files:
             raise UserError(f"source graph <{node}> lists no ckg:dataFile", path)
-        documents = tuple(sorted(d for d in graph.objects(node, CKG.describesDocument) if isinstance(d, URIRef)))
+        documents = tuple(
+            sorted(d for d in graph.objects(node, CKG.describesDocument) if isinstance(d, URIRef))
+        )
         description = Graph()
         for subject in (node, *documents):
             description += graph.triples((subject, None, None))

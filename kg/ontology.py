@@ -61,7 +61,9 @@ def load_ontology(ontology_dir: Path) -> Graph:
         for imported in sorted(parsed[path].objects(None, OWL.imports)):
             target = local.get(URIRef(imported))
             if target is None:
-                raise UserError(f"owl:imports <{imported}> has no local file (add it to {CATALOG})", path)
+                raise UserError(
+                    f"owl:imports <{imported}> has no local file (add it to {CATALOG})", path
+                )
             if target not in parsed:
                 parsed[target] = parse_graph(target)
                 pending.append(target)

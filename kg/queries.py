@@ -49,17 +49,22 @@ _TERM = re.compile(
     r"""|[^\s]+"""  # prefixed name, number, boolean
 )
 _TOKENS = re.compile(
-    r'''(?P<comment>\#[^\n]*)'''
+    r"""(?P<comment>\#[^\n]*)"""
     r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
-    r'''|(?P<iri><[^<>"{}|^`\\\s]*>)'''
-    r'''|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)'''
-    r'''|(?P<other>[^#"'<?$]+|.)''',
-    re.S,
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)"""
+    r"""|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)"""
+    r"""|(?P<other>[^#"'<?$]+|.)""",
+    re.DOTALL,
 )
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\s]')
-_KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_KINDS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ class Param:
         """The name a user types: `_study_iri` -> `study`."""
         return self.name.strip("_").removesuffix("_iri")
 
-    def value(self, raw: str | Identifier, namespaces: NamespaceManager | None = None) -> Identifier:
+    def value(
+        self, raw: str | Identifier, namespaces: NamespaceManager | None = None
+    ) -> Identifier:
         """The RDF term for a user-given value, checked: an IRI for `_iri` parameters, else a literal."""
         if isinstance(raw, Identifier):
             return raw
@@ -84,7 +91,11 @@ class Param:
         if self.iri:
             if text.startswith("<") and text.endswith(">"):
                 text = text[1:-1]
-            elif ":" in text and namespaces is not None and text.split(":", 1)[0] in dict(namespaces.namespaces()):
+            elif (
+                ":" in text
+                and namespaces is not None
+                and text.split(":", 1)[0] in dict(namespaces.namespaces())
+            ):
                 text = str(namespaces.expand_curie(text))
             if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _BAD_IRI_CHARS.search(text):
                 raise UserError(f"parameter {self.short}: {raw!r} is not an IRI")
@@ -115,12 +126,17 @@ class NamedQuery:
             if name in (p.name, p.short, f"?{p.name}"):
                 return p
         known = ", ".join(p.short for p in self.params) or "none"
-        raise UserError(f"{self.name}: unknown parameter {name!r} (this query takes: {known})", self.path)
+        raise UserError(
+            f"{self.name}: unknown parameter {name!r} (this query takes: {known})", self.path
+        )
 
     def bind(self, values: Mapping[str, str | Identifier] | None = None) -> str:
         """The query text with every parameter replaced by its value (or default), escaped as N3."""
         namespaces = _namespaces(self.text)
-        given = {self.param(k).name: self.param(k).value(v, namespaces) for k, v in (values or {}).items()}
+        given = {
+            self.param(k).name: self.param(k).value(v, namespaces)
+            for k, v in (values or {}).items()
+        }
         terms = {p.name: given.get(p.name, p.default).n3() for p in self.params}
         if not terms:
             return self.text
@@ -136,7 +152,9 @@ def load_query(path: Path) -> NamedQuery:
     header = _read_header(text, path)
     namespaces = _namespaces(text)
     code = _code(text)
-    params = tuple(_parse_param(value, path, line, namespaces, code) for line, value in header.get("param", []))
+    params = tuple(
+        _parse_param(value, path, line, namespaces, code) for line, value in header.get("param", [])
+    )
     kind = check_syntax(text, path)
     first = {key: values[0][1] for key, values in header.items() if key != "param"}
     return NamedQuery(
@@ -160,12 +178,16 @@ def load_queries(folder: Path, pattern: str = "*.rq") -> list[NamedQuery]:
 def adhoc_query(text: str) -> NamedQuery:
     """A query typed by the user: prefixes of the project's map are declared for it when it lacks them."""
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
-    prologue = "".join(line for line in sparql_prologue().splitlines(True) if _prefix_of(line) not in declared)
+    prologue = "".join(
+        line for line in sparql_prologue().splitlines(True) if _prefix_of(line) not in declared
+    )
     offset = prologue.count("\n")
     try:
         kind = check_syntax(prologue + text, None)
     except UserError as exc:
-        raise UserError(exc.cause, "--sparql", exc.line - offset if exc.line is not None else None) from None
+        raise UserError(
+            exc.cause, "--sparql", exc.line - offset if exc.line is not None else None
+        ) from None
     return NamedQuery(name="query", text=prologue + text, kind=kind)
 
 
@@ -174,7 +196,9 @@ def check_syntax(text: str, path: Path | None) -> str:
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
-        raise UserError(f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno) from None
+        raise UserError(
+            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno
+        ) from None
     try:
         translateQuery(parsed)
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for unknown prefixes
@@ -183,7 +207,9 @@ def check_syntax(text: str, path: Path | None) -> str:
         if prefix is None:
             raise UserError(f"bad SPARQL: {message}", path or "query") from None
         line = _first_line_of(text, f"{prefix.group(1)}:")
-        raise UserError(f"bad SPARQL: undeclared prefix {prefix.group(1)}:", path or "query", line) from None
+        raise UserError(
+            f"bad SPARQL: undeclared prefix {prefix.group(1)}:", path or "query", line
+        ) from None
     return _KINDS[parsed[1].name]
 
 
@@ -211,7 +237,7 @@ def _namespaces(text: str) -> NamespaceManager:
     manager = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         manager.bind(prefix, ns)
-    for match in re.finditer(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.I):
+    for match in re.finditer(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE):
         manager.bind(match.group(1) or "", URIRef(match.group(2)), override=True)
     return manager
 
@@ -237,7 +263,9 @@ def _read_header(text: str, path: Path) -> dict[str, list[tuple[int, str]]]:
     return header
 
 
-def _parse_param(value: str, path: Path, line: int, namespaces: NamespaceManager, code: str) -> Param:
+def _parse_param(
+    value: str, path: Path, line: int, namespaces: NamespaceManager, code: str
+) -> Param:
     match = _PARAM.match(value)
     if match is None:
         raise UserError("bad param: expected 'param: _name = default [-- description]'", path, line)

@@ -54,7 +54,9 @@ class QuoteCheck:
 
     def line(self) -> str:
         """One line for the user: where, which resource, which quote, what is wrong."""
-        shown = self.exact if len(self.exact) <= QUOTE_SHOWN else self.exact[: QUOTE_SHOWN - 1] + "…"
+        shown = (
+            self.exact if len(self.exact) <= QUOTE_SHOWN else self.exact[: QUOTE_SHOWN - 1] + "…"
+        )
         where = f"{display_path(self.origin)}: " if self.origin else ""
         return f'{where}<{self.resource}>: quote "{shown}" {self.detail}'
 
@@ -86,7 +88,9 @@ class QuoteReport:
 
     def missing_texts(self) -> list[Path]:
         """Source text files that were looked for and not found."""
-        return sorted({c.text_file for c in self.checks if c.status == "missing-text" and c.text_file})
+        return sorted(
+            {c.text_file for c in self.checks if c.status == "missing-text" and c.text_file}
+        )
 
     def summary(self) -> str:
         return (
@@ -107,11 +111,15 @@ def check_quotes(
     """
     texts: dict[URIRef, str | None] = {}
     report = QuoteReport(strict=strict)
-    selectors = set(graph.subjects(RDF.type, OA.TextQuoteSelector)) | set(graph.subjects(OA.exact, None))
+    selectors = set(graph.subjects(RDF.type, OA.TextQuoteSelector)) | set(
+        graph.subjects(OA.exact, None)
+    )
     for selector in sorted(selectors):
         origin = next((p for p, g in (files or {}).items() if (selector, None, None) in g), None)
         for target in sorted(graph.subjects(OA.hasSelector, selector)):
-            holders = sorted(graph.subjects(CKG.hasQuote, target)) or sorted(graph.subjects(None, target))
+            holders = sorted(graph.subjects(CKG.hasQuote, target)) or sorted(
+                graph.subjects(None, target)
+            )
             for resource in holders or [target]:
                 for document in sorted(graph.objects(target, OA.hasSource)) or [None]:
                     check = _check_one(graph, selector, document, text_files, texts)
@@ -127,29 +135,49 @@ def _check_one(
     texts: dict[URIRef, str | None],
 ) -> dict:
     """Status and detail of one selector over one document (the fields of a QuoteCheck but the resource)."""
-    exact, prefix, suffix = (str(graph.value(selector, p) or "") for p in (OA.exact, OA.prefix, OA.suffix))
-    base = dict(selector=selector, document=document, exact=exact, prefix=prefix, suffix=suffix)
+    exact, prefix, suffix = (
+        str(graph.value(selector, p) or "") for p in (OA.exact, OA.prefix, OA.suffix)
+    )
+    base = {
+        "selector": selector,
+        "document": document,
+        "exact": exact,
+        "prefix": prefix,
+        "suffix": suffix,
+    }
     if document is None:
-        return base | dict(status="mismatch", detail="has no oa:hasSource document")
+        return base | {"status": "mismatch", "detail": "has no oa:hasSource document"}
     if document not in text_files:
-        return base | dict(status="unregistered", detail=f"not checked: <{document}> has no ckg:textFile")
+        return base | {
+            "status": "unregistered",
+            "detail": f"not checked: <{document}> has no ckg:textFile",
+        }
     path = text_files[document]
     base["text_file"] = path
     if document not in texts:
         texts[document] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
     text = texts[document]
     if text is None:
-        return base | dict(status="missing-text", detail=f"not checked: source text {display_path(path)} not found")
+        return base | {
+            "status": "missing-text",
+            "detail": f"not checked: source text {display_path(path)} not found",
+        }
     shown_path = display_path(path)
     if not normalise(exact):
-        return base | dict(status="mismatch", detail="has an empty oa:exact")
+        return base | {"status": "mismatch", "detail": "has an empty oa:exact"}
     if normalise(exact) not in text:
-        return base | dict(status="mismatch", detail=f"not found in {shown_path}")
+        return base | {"status": "mismatch", "detail": f"not found in {shown_path}"}
     in_context = normalise(f"{prefix}{exact}{suffix}")
     found = count_occurrences(in_context, text)
     if found == 0:
-        return base | dict(status="mismatch", detail=f"found, but not with its prefix/suffix in {shown_path}")
+        return base | {
+            "status": "mismatch",
+            "detail": f"found, but not with its prefix/suffix in {shown_path}",
+        }
     if found > 1:
         hint = "make prefix/suffix longer" if prefix or suffix else "add a prefix or suffix"
-        return base | dict(status="ambiguous", detail=f"is ambiguous: occurs {found} times in {shown_path}; {hint}")
-    return base | dict(status="ok", detail="ok")
+        return base | {
+            "status": "ambiguous",
+            "detail": f"is ambiguous: occurs {found} times in {shown_path}; {hint}",
+        }
+    return base | {"status": "ok", "detail": "ok"}

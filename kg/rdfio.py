@@ -29,7 +29,9 @@ def rdf_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
-        raise UserError(f"unknown RDF file type {path.suffix or '(none)'!r}; expected one of {known}", path)
+        raise UserError(
+            f"unknown RDF file type {path.suffix or '(none)'!r}; expected one of {known}", path
+        )
     return fmt
 
 
@@ -74,11 +76,11 @@ def parse_graph(path: Path, fmt: str | None = None) -> Graph:
 def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> Exception:
     """The UserError for parser exception `exc` raised on `text`; other exceptions come back unchanged."""
     if isinstance(exc, BadSyntax):
-        where = exc._str.decode("utf-8", "replace")[: exc._i]  # noqa: SLF001 - rdflib has no public position
+        where = exc._str.decode("utf-8", "replace")[: exc._i]
         line = where.count("\n") + 1
         rest = text.splitlines()[line - 1][len(where) - where.rfind("\n") - 1 :] if text else ""
         near = f" at {rest.strip()[:40]!r}" if rest.strip() else ""
-        return UserError(f"bad {fmt} syntax: {exc._why}{near}", path, line)  # noqa: SLF001
+        return UserError(f"bad {fmt} syntax: {exc._why}{near}", path, line)
     if isinstance(exc, SAXParseException):
         return UserError(f"bad RDF/XML: {exc.getMessage()}", path, exc.getLineNumber())
     if isinstance(exc, json.JSONDecodeError):

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import owlready2
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import UserError
 from kg.namespaces import ONTOLOGY_IRI, bind_all
@@ -15,6 +15,11 @@ from kg.namespaces import ONTOLOGY_IRI, bind_all
 INFERRED_PREDICATES = (RDF.type, RDFS.subClassOf, OWL.equivalentClass)
 TRIVIAL_OBJECTS = {OWL.Thing, OWL.NamedIndividual, OWL.Ontology}
 _OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what the reasoner infers
+# The OWL 2 datatype map: HermiT refuses any other datatype (xsd:gYear, xsd:date, ...).
+OWL2_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational} | {
+    XSD[name]
+    for name in ["decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double", "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp"]
+}
 
 
 @dataclass
@@ -47,7 +52,8 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
     """Classify `ontology` (plus the individuals in `data`) with HermiT.
 
     The graphs are handed to owlready2 as N-Triples without their owl:imports (already merged), so
-    nothing is fetched. The inferred graph holds new rdf:type, rdfs:subClassOf and owl:equivalentClass
+    nothing is fetched, and without values and ranges in datatypes outside the OWL 2 datatype map
+    (e.g. xsd:gYear), which HermiT refuses and classification does not use. The inferred graph holds new rdf:type, rdfs:subClassOf and owl:equivalentClass
     triples between named terms that the input does not already state.
     """
     merged = Graph()
@@ -55,6 +61,9 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
     if data is not None:
         merged += data
     merged.remove((None, OWL.imports, None))
+    for triple in list(merged):
+        if _unsupported(triple[2]) or (triple[1] == RDFS.range and _unsupported_xsd(triple[2])):
+            merged.remove(triple)
     world = owlready2.World()
     try:
         world.get_ontology(ONTOLOGY_IRI).load(
@@ -68,6 +77,16 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
         raise UserError(f"HermiT failed: {_java_cause(exc)}") from None
     finally:
         world.close()
+
+
+def _unsupported(term: object) -> bool:
+    """A literal whose datatype HermiT refuses."""
+    return isinstance(term, Literal) and term.datatype is not None and term.datatype not in OWL2_DATATYPES
+
+
+def _unsupported_xsd(term: object) -> bool:
+    """An XML Schema datatype outside the OWL 2 datatype map."""
+    return isinstance(term, URIRef) and term.startswith(str(XSD)) and term not in OWL2_DATATYPES
 
 
 def require_ok(report: ReasonerReport) -> ReasonerReport:
@@ -84,11 +103,11 @@ def _unsatisfiable(world: owlready2.World) -> list[URIRef]:
 def _inferred(world: owlready2.World, asserted: Graph) -> Graph:
     inferred = Graph()
     bind_all(inferred)
-    wanted = {world._abbreviate(str(p)): p for p in INFERRED_PREDICATES}  # noqa: SLF001 - no public API
+    wanted = {world._abbreviate(str(p)): p for p in INFERRED_PREDICATES}
     for s, p, o in world.get_ontology(_OWLREADY_INFERENCES).get_triples():
         if p not in wanted or not (isinstance(o, int) and s > 0 and o > 0):
             continue  # literal values and anonymous class expressions are not reported
-        triple = (URIRef(world._unabbreviate(s)), wanted[p], URIRef(world._unabbreviate(o)))  # noqa: SLF001
+        triple = (URIRef(world._unabbreviate(s)), wanted[p], URIRef(world._unabbreviate(o)))
         if triple[2] not in TRIVIAL_OBJECTS and triple[0] != triple[2] and triple not in asserted:
             inferred.add(triple)
     return inferred
@@ -97,5 +116,9 @@ def _inferred(world: owlready2.World, asserted: Graph) -> Graph:
 def _java_cause(exc: Exception) -> str:
     """The first informative line of HermiT's Java error output."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    useful = [line for line in lines if "Exception" in line or "Error" in line] or lines or ["unknown error"]
+    useful = (
+        [line for line in lines if "Exception" in line or "Error" in line]
+        or lines
+        or ["unknown error"]
+    )
     return useful[0][:300]

@@ -1,0 +1,347 @@
+"""The `clusterkg` command line: thin verbs over the library, following the data flow (build, validate,
+reason, load, dump, query, stats, push, serve). User errors print one line each and exit 2."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from tomllib import TOMLDecodeError
+
+import click
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from kg.build import BuildResult, build_dataset, data_graph, publish
+from kg.config import Settings, load_settings
+from kg.display import short
+from kg.errors import UserError, display_path
+from kg.namespaces import CKGRAPH, INFERRED_GRAPH
+from kg.ontology import load_ontology
+from kg.queries import NamedQuery, adhoc_query, load_query
+from kg.rdfio import QUAD_FORMATS, parse_into, rdf_format
+from kg.reason import reason as run_reasoner
+from kg.store import open_store
+from kg.store.base import QueryResult, Store, StoreError
+from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
+
+EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
+EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
+INSTANCES_QUERY = Path(__file__).parent / "sparql" / "instances-per-class.rq"
+SELECT_MEDIA = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+GRAPH_MEDIA = {
+    "table": "text/turtle",
+    "turtle": "text/turtle",
+    "json": "application/ld+json",
+    "ntriples": "application/n-triples",
+    "xml": "application/rdf+xml",
+}
+
+
+class CLI(click.Group):
+    """A click group that turns user errors into one line per problem on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (UserError, StoreError) as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(line, err=True)
+            raise click.exceptions.Exit(EXIT_ERROR) from None
+
+
+@click.group(cls=CLI)
+@click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), help="TOML settings file."
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Default .clusterkg"
+)
+@click.option("--store", type=click.Choice(["embedded", "memory", "remote"]), help="Store backend.")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, data_dir: Path | None, store: str | None) -> None:
+    """ClusterKG: a validated, queryable knowledge graph of the literature on industrial clusters."""
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are SHACL's to report
+    try:
+        settings = load_settings(config)
+    except (OSError, TOMLDecodeError, ValueError) as exc:
+        raise UserError(str(exc), config) from None
+    ctx.obj = settings.with_overrides(data_dir=data_dir, store=store)
+
+
+def _settings() -> Settings:
+    return click.get_current_context().obj
+
+
+@contextmanager
+def _open_store(settings: Settings) -> Iterator[Store]:
+    with closing(open_store(settings)) as store:
+        yield store
+
+
+def _ready(store: Store, settings: Settings) -> Store:
+    """`store`, built first when it holds nothing (always so for the memory store)."""
+    if store.count() == 0:
+        click.echo(f"the {store.name} store is empty: building it first", err=True)
+        _build_into(store, settings, strict=False)
+    return store
+
+
+def _build_into(
+    store: Store, settings: Settings, strict: bool
+) -> tuple[BuildResult, ValidationReport]:
+    """Build, validate, and (unless `strict` finds violations) publish into `store`; report on stderr."""
+    result = build_dataset(settings, strict=strict)
+    report = validate_dataset(result.dataset, settings)
+    for path in result.quotes.missing_texts():
+        click.echo(
+            f"warning: {display_path(path)}: source text not found; its quotes were not checked",
+            err=True,
+        )
+    if strict and report.fails("violation"):
+        click.echo(report.text(), err=True, nl=False)
+        raise click.exceptions.Exit(EXIT_FAILED)
+    publish(result, settings, store)
+    return result, report
+
+
+@main.command()
+@click.option(
+    "--strict", is_flag=True, help="Fail on missing source texts and on SHACL violations (CI)."
+)
+def build(strict: bool) -> None:
+    """Build ontology + sources into one dataset, check quotes, reason, validate, write dumps, load the store."""
+    settings = _settings()
+    with _open_store(settings) as store:
+        result, report = _build_into(store, settings, strict)
+        for graph, count in sorted(result.counts.items()):
+            click.echo(f"{count:>8} triples  {graph}")
+        click.echo(result.quotes.summary())
+        if result.reasoner is not None:
+            click.echo(f"reasoner: {result.reasoner.message()}")
+        click.echo(report.summary())
+        click.echo(f"wrote {', '.join(display_path(p) for p in result.files)}")
+        click.echo(f"store: {store.name}, {store.count()} quads")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation")
+@click.option(
+    "--from-store", is_flag=True, help="Validate what the store holds instead of the sources."
+)
+def validate(files: tuple[Path, ...], fmt: str, fail_on: str, from_store: bool) -> None:
+    """Validate with SHACL and the violation queries: the built sources by default, or FILES."""
+    settings = _settings()
+    if files:
+        report = validate_files(list(files), settings, load_ontology(settings.ontology_dir))
+    elif from_store:
+        with _open_store(settings) as store:
+            report = validate_store(store, settings)
+    else:
+        report = validate_dataset(build_dataset(settings, reasoning=False).dataset, settings)
+    click.echo({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), nl=False)
+    if report.fails(fail_on):  # type: ignore[arg-type]
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+def reason(files: tuple[Path, ...]) -> None:
+    """Run HermiT: consistency, then the inferred triples as Turtle.
+
+    With FILES (e.g. ontology/examples/*.ttl): the ontology plus those files; the store is not touched.
+    Without: the ontology plus every source, and the store's inferred graph is replaced.
+    """
+    settings = _settings()
+    if files:
+        data = Graph()
+        for path in files:
+            parse_into(data, path)
+        report = run_reasoner(load_ontology(settings.ontology_dir), data)
+    else:
+        result = build_dataset(settings, reasoning=False)
+        report = run_reasoner(load_ontology(settings.ontology_dir), data_graph(result.dataset))
+    click.echo(f"reasoner: {report.message()}", err=True)
+    if not report.ok:
+        raise click.exceptions.Exit(EXIT_FAILED)
+    if not files:
+        with _open_store(settings) as store:
+            store.replace_graph(INFERRED_GRAPH, report.inferred)
+    click.echo(report.inferred.serialize(format="turtle"), nl=False)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--sparql", "text", help="Query text instead of a file; the project's prefixes are known."
+)
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+    default="table",
+)
+def query(file: Path | None, text: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query (FILE.rq from queries/, or --sparql TEXT) on the store."""
+    if (file is None) == (text is None):
+        raise click.UsageError("give either FILE or --sparql TEXT")
+    named = load_query(file) if file is not None else adhoc_query(text or "")
+    sparql = named.bind(_params(named, params))
+    settings = _settings()
+    with _open_store(settings) as store:
+        _ready(store, settings)
+        if fmt == "table" and named.kind in ("SELECT", "ASK"):
+            click.echo(render_table(store.query(sparql)), nl=False)
+            return
+        media = (SELECT_MEDIA if named.kind in ("SELECT", "ASK") else GRAPH_MEDIA).get(fmt)
+        if media is None:
+            raise UserError(f"--format {fmt} does not fit a {named.kind} query")
+        sys.stdout.buffer.write(store.query_serialized(sparql, media))
+        sys.stdout.flush()
+
+
+def _params(named: NamedQuery, pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
+        named.param(name.strip())  # unknown names fail here, with the list of known ones
+        values[name.strip()] = value
+    return values
+
+
+def render_table(result: QueryResult) -> str:
+    """A SELECT answer as an aligned text table (prefixed names, lexical forms), or an ASK answer."""
+    if result.kind == "ASK":
+        return f"{str(bool(result.boolean)).lower()}\n"
+    cells = [[short(row.get(v)) for v in result.variables] for row in result.rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(result.variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+def stats() -> None:
+    """Triples per named graph and instances per class."""
+    settings = _settings()
+    with _open_store(settings) as store:
+        _ready(store, settings)
+        click.echo("triples per graph:")
+        for graph in store.graphs():
+            click.echo(f"{store.count(graph):>8}  {graph}")
+        click.echo(f"{store.count():>8}  (all graphs)")
+        click.echo("\ninstances per class:")
+        click.echo(render_table(store.query(load_query(INSTANCES_QUERY).bind())), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default="trig")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Default: stdout."
+)
+def dump(fmt: str, output: Path | None) -> None:
+    """Write the whole store (named graphs kept) as TriG or N-Quads."""
+    settings = _settings()
+    with _open_store(settings) as store:
+        _ready(store, settings)
+        if output is not None:
+            store.dump(output, fmt)
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"dump.{fmt}"
+            store.dump(path, fmt)
+            sys.stdout.buffer.write(path.read_bytes())
+            sys.stdout.flush()
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--graph",
+    "graph_iri",
+    help="Named graph for triples outside any graph. Default: ckgraph:file/STEM",
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace the graphs the file holds instead of adding to them."
+)
+def load(file: Path, graph_iri: str | None, replace: bool) -> None:
+    """Load a TriG, N-Quads or Turtle file into the store (all or nothing)."""
+    target = URIRef(graph_iri) if graph_iri else CKGRAPH[f"file/{file.stem}"]
+    dataset = Dataset(default_union=True)
+    if rdf_format(file) in QUAD_FORMATS:
+        parsed = parse_into(Dataset(), file)
+        for s, p, o, g in parsed.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            dataset.graph(target if name == DATASET_DEFAULT_GRAPH_ID else name).add((s, p, o))
+    else:
+        parse_into(dataset.graph(target), file)
+    settings = _settings()
+    with _open_store(settings) as store:
+        if replace:
+            for graph in dataset.graphs():
+                if len(graph):
+                    store.replace_graph(URIRef(graph.identifier), graph)
+        else:
+            store.load(dataset)
+        loaded = sum(len(g) for g in dataset.graphs())
+        click.echo(
+            f"loaded {loaded} triples from {display_path(file)}; store: {store.count()} quads"
+        )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--store", "store_name", type=click.Choice(["embedded", "memory", "remote"]))
+@click.option("--query-endpoint", help="SPARQL query endpoint of the remote store.")
+@click.option("--update-endpoint", help="SPARQL update endpoint of the remote store.")
+@click.option(
+    "--get", "get_path", metavar="/PATH", help="Answer one request in-process, print it, exit."
+)
+def serve(
+    host: str,
+    port: int,
+    store_name: str | None,
+    query_endpoint: str | None,
+    update_endpoint: str | None,
+    get_path: str | None,
+) -> None:
+    """Serve the pages and the SPARQL endpoint (building first if the store is empty)."""
+    import web  # Flask and the pages load only for this verb
+
+    settings = _settings().with_overrides(
+        store=store_name, query_endpoint=query_endpoint, update_endpoint=update_endpoint
+    )
+    store = open_store(settings)
+    try:
+        _ready(store, settings)
+    except BaseException:
+        store.close()
+        raise
+    if get_path is None:
+        web.run_server(settings, host, port, store=store)  # closes the store when it stops
+        return
+    with closing(store):
+        response = web.create_app({"SETTINGS": settings}, store=store).test_client().get(get_path)
+        click.echo(f"{response.status} {response.content_type}", err=True)
+        sys.stdout.buffer.write(response.get_data())
+        sys.stdout.flush()
+    if response.status_code >= 400:
+        raise click.exceptions.Exit(EXIT_FAILED)

@@ -1,0 +1,410 @@
+"""Validate data with SHACL (pyshacl, on plain rdflib graphs) and violation queries; return a typed report.
+
+Shapes live in `ontology/shapes/*.ttl` (data shapes: validate the data, with the ontology mixed in) and
+`ontology/shapes/meta/*.ttl` (meta-shapes: validate the ontology graph itself). Every
+`queries/checks/*-violation.rq` is a check: each row it returns is a violation. A folder with no
+shapes or no checks fails: a check that finds nothing to run must not pass.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+import pyshacl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.term import Node
+
+from kg.config import Settings
+from kg.display import short
+from kg.errors import UserError, display_path
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
+from kg.queries import NamedQuery, load_queries
+from kg.rdfio import parse_into
+from kg.store.base import Store
+
+SEVERITIES: tuple[URIRef, ...] = (SH.Violation, SH.Warning, SH.Info)
+FailOn = TypingLiteral["violation", "warning", "info"]
+CHECK_PATTERN = "*-violation.rq"
+HOPS = 3  # how far validate_focus looks out from a focus node
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding: the node, the path and value at fault, the constraint and shape, severity and message."""
+
+    focus_node: Node | None
+    severity: URIRef
+    message: str
+    path: Node | None = None
+    value: Node | None = None
+    constraint: Node | None = None  # sh:sourceConstraintComponent
+    shape: Node | None = None  # sh:sourceShape
+    source: str = "shacl"  # "shacl", "meta-shacl", or the check query's file name
+
+    @property
+    def severity_name(self) -> str:
+        return str(self.severity).rsplit("#", 1)[-1]
+
+    def to_json(self, graph: Graph) -> dict[str, str | None]:
+        return {
+            "severity": self.severity_name,
+            "focusNode": _show(self.focus_node, graph),
+            "resultPath": _show(self.path, graph),
+            "value": _show(self.value, graph),
+            "sourceConstraintComponent": _show(self.constraint, graph),
+            "sourceShape": _show(self.shape, graph),
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Every result of one validation run, with the SHACL results graph they came from."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos do not break conformance)."""
+        return not any(r.severity == SH.Violation for r in self.results)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(r.severity_name for r in self.results)
+        return {
+            str(s).rsplit("#", 1)[-1]: counted.get(str(s).rsplit("#", 1)[-1], 0) for s in SEVERITIES
+        }
+
+    def fails(self, fail_on: FailOn = "violation") -> bool:
+        """Whether any result is at least as severe as `fail_on`."""
+        levels = SEVERITIES[: ("violation", "warning", "info").index(fail_on) + 1]
+        return any(r.severity in levels for r in self.results)
+
+    def merge(self, other: ValidationReport) -> ValidationReport:
+        graph = Graph()
+        bind_all(graph)
+        graph += self.graph
+        graph += other.graph
+        return ValidationReport(self.results + other.results, graph)
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"validation: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} infos"
+        )
+
+    def text(self) -> str:
+        """Readable text: a summary line, then the results grouped by severity."""
+        lines = [self.summary()]
+        for severity in SEVERITIES:
+            group = sorted(
+                (r for r in self.results if r.severity == severity),
+                key=lambda r: (str(r.focus_node), str(r.path), r.message),
+            )
+            if group:
+                lines.append("")
+                lines.append(f"{str(severity).rsplit('#', 1)[-1]}s ({len(group)}):")
+                lines.extend(f"  {_line(r, self.graph)}" for r in group)
+        return "\n".join(lines) + "\n"
+
+    def turtle(self) -> str:
+        return self.graph.serialize(format="turtle")
+
+    def json(self) -> str:
+        data = {
+            "conforms": self.conforms,
+            "counts": self.counts,
+            "results": [r.to_json(self.graph) for r in self.results],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The SHACL shapes: for the data, and for the ontology itself."""
+
+    data: Graph
+    meta: Graph
+
+
+def load_shapes(ontology_dir: Path) -> Shapes:
+    """`<ontology_dir>/shapes/*.ttl` (data) and `shapes/meta/*.ttl` (meta); no data shapes is an error."""
+    folder = ontology_dir / "shapes"
+    data_files = sorted(folder.glob("*.ttl"))
+    if not data_files:
+        raise UserError("no SHACL shapes found (expected *.ttl files)", folder)
+    data, meta = Graph(), Graph()
+    for path in data_files:
+        parse_into(data, path)
+    for path in sorted((folder / "meta").glob("*.ttl")):
+        parse_into(meta, path)
+    return Shapes(data, meta)
+
+
+def load_checks(checks_dir: Path) -> list[NamedQuery]:
+    """Every `*-violation.rq` in `checks_dir`; a folder without any is an error."""
+    checks = load_queries(checks_dir, CHECK_PATTERN)
+    if not checks:
+        raise UserError(f"no violation queries found (expected {CHECK_PATTERN} files)", checks_dir)
+    return checks
+
+
+def validate(
+    data_graph: Graph,
+    shapes_graph: Graph,
+    ont_graph: Graph | None = None,
+    checks: Sequence[NamedQuery] = (),
+    checks_target: Graph | None = None,
+    focus_nodes: Sequence[URIRef] | None = None,
+    source: str = "shacl",
+) -> ValidationReport:
+    """SHACL-validate `data_graph` (with `ont_graph` mixed in) and run `checks` over `checks_target`.
+
+    pyshacl runs on a plain rdflib Graph with SHACL-SPARQL enabled and no inference (sh:class and
+    targets follow rdfs:subClassOf in the mixed-in ontology). `focus_nodes` restricts both the shapes
+    and the check rows to those nodes. Nothing is printed.
+    """
+    target = Graph()
+    target += data_graph
+    if ont_graph is not None:
+        target += ont_graph
+    _, results_graph, _ = pyshacl.validate(
+        target,
+        shacl_graph=shapes_graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        focus_nodes=list(focus_nodes) if focus_nodes else None,
+    )
+    bind_all(results_graph)
+    report = ValidationReport(_shacl_results(results_graph, source), results_graph)
+    if checks:
+        report = report.merge(
+            run_checks(checks, target if checks_target is None else checks_target, focus_nodes)
+        )
+    return report
+
+
+def run_checks(
+    checks: Iterable[NamedQuery], target: Graph, focus_nodes: Sequence[URIRef] | None = None
+) -> ValidationReport:
+    """Run violation queries on `target`: each row is a violation, focused on `?focus` (or the first IRI)."""
+    graph = Graph()
+    bind_all(graph)
+    results = []
+    for check in checks:
+        for row in target.query(check.bind()):
+            values = row.asdict()
+            focus = values.get("focus") or next(
+                (v for v in values.values() if isinstance(v, URIRef)), None
+            )
+            if focus_nodes and focus not in focus_nodes:
+                continue
+            message = str(values.get("message") or check.summary or check.name)
+            results.append(
+                ValidationResult(focus, SH.Violation, message, source=f"{check.name}.rq")
+            )
+            _add_check_result(graph, results[-1], check)
+    return ValidationReport(results, graph)
+
+
+def validate_dataset(
+    dataset: Dataset, settings: Settings, shapes: Shapes | None = None
+) -> ValidationReport:
+    """The whole built dataset: data shapes over the source graphs (ontology mixed in), meta-shapes over
+    the ontology graph, and the violation queries over the dataset (default graph: union of all)."""
+    shapes = shapes or load_shapes(settings.ontology_dir)
+    checks = load_checks(settings.queries_dir / "checks")
+    ontology, data = split_dataset(dataset)
+    union = Dataset(default_union=True)
+    union.addN(dataset.quads((None, None, None, None)))
+    report = validate(data, shapes.data, ontology, checks, checks_target=union)
+    if len(shapes.meta):
+        report = report.merge(validate(ontology, shapes.meta, source="meta-shacl"))
+    return report
+
+
+def validate_files(files: Sequence[Path], settings: Settings, ontology: Graph) -> ValidationReport:
+    """Given data files (Turtle, TriG, ...) validated against `ontology`, as if they were the data."""
+    data = Dataset(default_union=True)
+    for path in files:
+        parse_into(data, path)
+    ontology_graph = data.graph(ONTOLOGY_GRAPH)
+    ontology_graph += ontology
+    return validate_dataset(data, settings)
+
+
+def validate_store(store: Store, settings: Settings) -> ValidationReport:
+    """What `store` holds, validated like a built dataset."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "store.nq"
+        store.dump(path, "nquads")
+        dataset = parse_into(Dataset(default_union=True), path)
+    return validate_dataset(dataset, settings)
+
+
+def split_dataset(dataset: Dataset) -> tuple[Graph, Graph]:
+    """(ontology graph, every other graph but the inferred one merged) of a built dataset."""
+    ontology, data = Graph(), Graph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if name == ONTOLOGY_GRAPH:
+            ontology.add((s, p, o))
+        elif name != INFERRED_GRAPH:
+            data.add((s, p, o))
+    return ontology, data
+
+
+def _shacl_results(graph: Graph, source: str) -> list[ValidationResult]:
+    results = []
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        v = partial(graph.value, node)
+        messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                focus_node=v(SH.focusNode),
+                severity=v(SH.resultSeverity) or SH.Violation,
+                message="; ".join(messages),
+                path=v(SH.resultPath),
+                value=v(SH.value),
+                constraint=v(SH.sourceConstraintComponent),
+                shape=v(SH.sourceShape),
+                source=source,
+            )
+        )
+    return results
+
+
+def _add_check_result(graph: Graph, result: ValidationResult, check: NamedQuery) -> None:
+    """Record a check's row in the SHACL results vocabulary, so Turtle output shows it too."""
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationResult))
+    if result.focus_node is not None:
+        graph.add((node, SH.focusNode, result.focus_node))
+    graph.add((node, SH.resultSeverity, result.severity))
+    graph.add((node, SH.resultMessage, Literal(result.message)))
+    graph.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+    graph.add(
+        (node, DCTERMS.source, Literal(display_path(check.path) if check.path else check.name))
+    )
+
+
+def _show(node: Node | None, graph: Graph, depth: int = 1) -> str | None:
+    """A node as a short readable string: prefixed name, literal, or a blank node's first level."""
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return node.n3(graph.namespace_manager)
+    if not isinstance(node, BNode):
+        return short(node)
+    if depth == 0:
+        return "[…]"
+    pairs = sorted(
+        f"{short(p)} {_show(o, graph, depth - 1)}"
+        for p, o in graph.predicate_objects(node)
+        if p in _SHOWN_BNODE_PREDICATES
+    )
+    return "[" + " ; ".join(pairs) + "]" if pairs else "[]"
+
+
+_SHOWN_BNODE_PREDICATES = {
+    SH.path,
+    SH.inversePath,
+    SH.alternativePath,
+    SH.zeroOrMorePath,
+    RDF.first,
+    RDF.type,
+    OWL.onProperty,
+    OWL.someValuesFrom,
+    OWL.intersectionOf,
+}
+
+
+def _line(result: ValidationResult, graph: Graph) -> str:
+    parts = [_show(result.focus_node, graph) or "(no focus node)"]
+    if result.path is not None:
+        parts.append(f"{_show(result.path, graph)}:")
+    parts.append(result.message or "(no message)")
+    if result.value is not None:
+        parts.append(f"[value {_show(result.value, graph)}]")
+    origin = _show(result.shape, graph) if result.shape is not None else result.source
+    parts.append(f"({origin})")
+    return " ".join(parts)
+
+
+def validate_focus(
+    source: Store | Graph,
+    focus_nodes: Sequence[URIRef],
+    shapes: Shapes,
+    ontology: Graph | None = None,
+    checks: Sequence[NamedQuery] = (),
+    hops: int = HOPS,
+) -> ValidationReport:
+    """Validate only `focus_nodes` (e.g. an ingest batch), on their neighbourhood, not the whole graph.
+
+    The neighbourhood is what the shapes can reach from a focus node: its triples and those of the
+    nodes `hops` steps out (blank nodes followed two levels deeper), the triples pointing at it, and the
+    types of every node reached. `ontology` defaults to the source's ontology graph. Results (and check
+    rows) are kept only for the focus nodes, so the cost follows the batch, not the whole graph.
+    """
+
+    def fetch(query: str) -> Graph | None:
+        # a Store's QueryResult and rdflib's Result both carry .graph
+        return source.query(query).graph
+
+    if ontology is None:
+        ontology = fetch(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ONTOLOGY_GRAPH.n3()} {{ ?s ?p ?o }} }}"
+        )
+    data = neighbourhood(fetch, focus_nodes, hops)
+    return validate(data, shapes.data, ontology, checks, focus_nodes=focus_nodes)
+
+
+def neighbourhood(
+    fetch: Callable[[str], Graph | None], focus_nodes: Sequence[URIRef], hops: int = HOPS
+) -> Graph:
+    """The triples around `focus_nodes`, fetched with CONSTRUCT queries (`fetch` runs one and returns its graph)."""
+    graph = Graph()
+    seen: set[URIRef] = set()
+    frontier = set(focus_nodes)
+    for _ in range(hops):
+        graph += _construct(fetch, _OUTGOING, frontier)
+        seen |= frontier
+        frontier = {o for o in graph.objects() if isinstance(o, URIRef) and o not in seen}
+    graph += _construct(fetch, _INCOMING, set(focus_nodes))
+    reached = {n for n in graph.all_nodes() if isinstance(n, URIRef)} - seen
+    graph += _construct(fetch, _TYPES, reached)
+    return graph
+
+
+_OUTGOING = """CONSTRUCT { ?n ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE {
+  VALUES ?n { %s }
+  ?n ?p ?o .
+  OPTIONAL { ?o ?p2 ?o2 . FILTER(isBlank(?o)) OPTIONAL { ?o2 ?p3 ?o3 . FILTER(isBlank(?o2)) } }
+}"""
+_INCOMING = (
+    "CONSTRUCT { ?s ?p ?n . ?s a ?t } WHERE { VALUES ?n { %s } ?s ?p ?n . OPTIONAL { ?s a ?t } }"
+)
+_TYPES = "CONSTRUCT { ?n a ?t } WHERE { VALUES ?n { %s } ?n a ?t }"
+_BATCH = 400  # IRIs per VALUES block
+
+
+def _construct(fetch: Callable[[str], Graph | None], template: str, nodes: set[URIRef]) -> Graph:
+    graph = Graph()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), _BATCH):
+        result = fetch(template % " ".join(n.n3() for n in ordered[start : start + _BATCH]))
+        if result is not None:
+            graph += result
+    return graph
