@@ -97,9 +97,9 @@ class EvidenceCSVSource:
         ):
             skipped += 1
         reader = csv.reader(io.StringIO("".join(lines[skipped:]), newline=""), strict=True)
+        row_start = 1  # line of the row being read, counted from the header
         try:
-            header = next(reader, None)
-            columns = self._check_header(header, skipped + 1)
+            columns = self._check_header(next(reader, None), skipped + 1)
             seen: dict[str, int] = {}
             row_start = reader.line_num + 1
             for cells in reader:
@@ -107,7 +107,7 @@ class EvidenceCSVSource:
                     yield self._record(columns, cells, skipped + row_start, seen)
                 row_start = reader.line_num + 1
         except csv.Error as exc:
-            raise UserError(f"bad CSV: {exc}", self.path, skipped + reader.line_num) from None
+            raise UserError(f"bad CSV: {exc}", self.path, skipped + row_start) from None
 
     def to_graph(self) -> Graph:
         graph = new_graph()
