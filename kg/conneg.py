@@ -32,6 +32,7 @@ class Format:
 
 
 HTML = Format("html", ("text/html", "application/xhtml+xml"), "HTML")
+TEXT = Format("text", ("text/plain",), "Plain text")
 TURTLE = Format("ttl", ("text/turtle", "application/x-turtle"), "Turtle", "turtle", "ttl")
 JSONLD = Format(
     "jsonld", ("application/ld+json", "application/json"), "JSON-LD", "json-ld", "jsonld"
@@ -58,8 +59,14 @@ RESULTS_TSV = Format("tsv", ("text/tab-separated-values",), "TSV", "tsv", "tsv")
 RESOURCE_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, TRIG)
 #: What the SPARQL endpoint offers for SELECT and ASK; SPARQL JSON is the default for `*/*`.
 RESULT_FORMATS: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV, HTML)
+#: What the SPARQL endpoint offers for ASK (CSV and TSV define no boolean form).
+ASK_FORMATS: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, HTML)
 #: What the SPARQL endpoint offers for CONSTRUCT and DESCRIBE; Turtle is the default for `*/*`.
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
+#: What the endpoint offers for a GET without a query: the query page, or the service description.
+SERVICE_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
+#: How errors are told: plain text, or a page for browsers.
+ERROR_FORMATS: tuple[Format, ...] = (TEXT, HTML)
 #: Whole-dataset exports (named graphs kept, except in Turtle which merges them).
 DATASET_FORMATS: tuple[Format, ...] = (TRIG, NQUADS, TURTLE)
 

@@ -1,0 +1,89 @@
+"""The ClusterKG web app: `create_app` (the app factory) and `run_server` (what `clusterkg serve` calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+from kg.config import Settings, load_settings
+from kg.manifest import read_manifest
+from kg.sparql_safety import disable_rdflib_fetching
+from kg.store import open_store
+from kg.store.base import Store
+from web import (
+    concepts,
+    exports,
+    gaps,
+    home,
+    recommendations,
+    resources,
+    search,
+    studies,
+    validation,
+)
+from web.services import Services, init_app, load_library
+from web.sparql import make_sparql_blueprint
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes: a SPARQL query or form never needs more
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+    "SETTINGS": None,  # a kg.config.Settings; None reads the defaults, TOML file and environment
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
+    """The app over `store` (opened from the settings when None; the caller then owns neither)."""
+    disable_rdflib_fetching()
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(config or {})
+    settings: Settings = app.config["SETTINGS"] or load_settings()
+    svc = Services(
+        store=store if store is not None else open_store(settings),
+        settings=settings,
+        queries=load_library(settings.queries_dir),
+        text_files=read_manifest(settings.sources_manifest).text_files,
+    )
+    init_app(app, svc)
+    app.register_blueprint(make_sparql_blueprint(svc))
+    for module in (
+        home,
+        resources,
+        recommendations,
+        studies,
+        concepts,
+        gaps,
+        search,
+        validation,
+        exports,
+    ):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def run_server(
+    settings: Settings, host: str = "127.0.0.1", port: int = 5000, store: Store | None = None
+) -> None:
+    """Serve the app on `host:port` until stopped; threaded, so a slow query never blocks the others.
+
+    `store` is the store to serve (closed at the end); None opens the one the settings name.
+    """
+    store = store if store is not None else open_store(settings)
+    try:
+        app = create_app({"SETTINGS": settings}, store=store)
+        server = make_server(host, port, app, threaded=True)
+        print(
+            f"ClusterKG on http://{host}:{server.port}/ (store: {store.name}); Ctrl+C stops it",
+            flush=True,
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    finally:
+        store.close()

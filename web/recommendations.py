@@ -1,0 +1,10 @@
+"""recommendations pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("recommendations", __name__)
+
+
+@bp.route("/recommendations/")
+def index() -> str:
+    return "recommendations"

@@ -1,0 +1,83 @@
+"""Linked Data pages: every resource, ontology term and named graph of ours, by content negotiation on one URL.
+
+`/resource/<path>` serves https://w3id.org/clusterkg/resource/<path>, `/ontology/<Term>` serves
+https://w3id.org/clusterkg/ontology#<Term> (or an ontology module), `/graph/<path>` a named graph's IRI.
+HTML, Turtle, JSON-LD, N-Triples and TriG (with the named graphs); `?_format=` overrides Accept;
+`Link: rel="alternate"` advertises the other formats; an unknown IRI is 404 in every format.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+from rdflib import Graph, URIRef
+
+from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
+from kg.namespaces import CKG, ONTOLOGY_IRI
+from web.describe import is_empty, resource_view
+from web.responses import error_response, rdf_response
+from web.services import services
+from web.terms import iri_for_path
+
+bp = Blueprint("resources", __name__)
+
+
+@bp.route("/resource/<path:path>")
+def resource(path: str) -> Response:
+    return _show([iri_for_path("resource", path)])
+
+
+@bp.route("/ontology/<path:name>")
+def ontology_term(name: str) -> Response:
+    return _show([URIRef(str(CKG) + name), URIRef(f"{ONTOLOGY_IRI}/{name}")])
+
+
+@bp.route("/ontology")
+def ontology_index() -> Response:
+    return _show([URIRef(ONTOLOGY_IRI)])
+
+
+@bp.route("/graph/<path:path>")
+def named_graph(path: str) -> Response:
+    return _show([iri_for_path("graph", path)])
+
+
+def _show(candidates: list[URIRef]) -> Response:
+    """The first candidate IRI the store knows, in the negotiated format; 404 when it knows none."""
+    svc = services()
+    fmt = negotiate(RESOURCE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
+    links = alternate_links(request.base_url, RESOURCE_FORMATS, fmt)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
+        return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
+    for iri in candidates:
+        data = svc.store.describe(iri)
+        if not is_empty(data):
+            break
+    else:
+        return _with_links(
+            error_response(404, f"no resource <{candidates[0]}> in this dataset"), links
+        )
+    if fmt == TRIG:
+        return rdf_response(data, fmt, links=links)
+    if fmt != HTML:
+        merged = Graph()
+        for s, p, o, _ in data.quads():
+            merged.add((s, p, o))
+        return rdf_response(merged, fmt, links=links)
+    view = resource_view(svc, iri, data)
+    formats = [(f, format_url(request.base_url, f)) for f in RESOURCE_FORMATS if f != HTML]
+    body = render_template(
+        "resources/resource.html",
+        view=view,
+        formats=formats,
+        sparql_href=url_for("sparql.endpoint", query=view.sparql),
+    )
+    response = Response(body, content_type=HTML.content_type)
+    response.vary.add("Accept")
+    return _with_links(response, links)
+
+
+def _with_links(response: Response, links: str) -> Response:
+    response.headers["Link"] = links
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,59 @@
+"""What every blueprint needs (store, settings, query library, source texts), attached to the app by init_app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from rdflib import URIRef
+
+from kg.config import Settings
+from kg.queries import NamedQuery, load_queries
+from kg.store.base import QueryResult, Store
+
+EXTENSION = "clusterkg"
+
+
+@dataclass(frozen=True)
+class Services:
+    """The app's one view of the outside world; blueprints reach the data only through it."""
+
+    store: Store
+    settings: Settings
+    queries: Mapping[str, NamedQuery]  # queries/*.rq by stem, queries/web/*.rq as "web/<stem>"
+    text_files: Mapping[URIRef, Path]
+
+    @property
+    def examples(self) -> list[NamedQuery]:
+        """The project's named queries (queries/*.rq), shown as examples on the SPARQL page."""
+        return [q for name, q in sorted(self.queries.items()) if "/" not in name]
+
+    def run(self, name: str, **params: object) -> QueryResult:
+        """Run the named query with `params` bound, under the endpoint's time limit."""
+        return self.query(self.queries[name].bind(params))
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run SPARQL text under the endpoint's time limit."""
+        return self.store.query(sparql, timeout=self.settings.query_timeout)
+
+    def is_local_graph(self, iri: str) -> bool:
+        """Whether `iri` names a graph of this dataset (the only graphs FROM may name)."""
+        return URIRef(iri) in set(self.store.graphs())
+
+
+def load_library(queries_dir: Path) -> dict[str, NamedQuery]:
+    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`."""
+    library = {q.name: q for q in load_queries(queries_dir)}
+    library.update({f"web/{q.name}": q for q in load_queries(queries_dir / "web")})
+    return library
+
+
+def init_app(app: Flask, services: Services) -> None:
+    app.extensions[EXTENSION] = services
+
+
+def services() -> Services:
+    """The Services of the running app."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,246 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql, its query page, the named-query pages and the dataset description.
+
+Status codes: 400 malformed query or protocol misuse, 401/403 update without/with a wrong token,
+403 SERVICE/LOAD/non-local FROM, 405 wrong method, 406 no acceptable format, 415 wrong media type,
+503 query time limit hit. A SELECT answer longer than the row limit is cut, and says so in the
+`X-SPARQL-MaxRows` and `Warning` headers (and on the page).
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from kg.conneg import (
+    ASK_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    RESULT_FORMATS,
+    SERVICE_FORMATS,
+    Format,
+    format_url,
+    negotiate,
+)
+from kg.errors import UserError
+from kg.sparql_safety import RefusedQuery, check_graph_iris, check_query, check_update
+from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from web.responses import error_response, rdf_response
+from web.services import Services
+from web.sparql.dataset import with_dataset
+from web.sparql.description import (
+    dataset_description,
+    dataset_iri,
+    service_description,
+    void_url,
+)
+from web.sparql.protocol import Operation, ProtocolError, read_operation
+from web.sparql.results import serialize, truncate
+from web.tables import result_table
+
+
+def make_sparql_blueprint(svc: Services) -> Blueprint:
+    """The endpoint over `svc.store`, read-only unless `svc.settings.update_token` is set."""
+    bp = Blueprint("sparql", __name__, template_folder="../templates")
+
+    @bp.route("/sparql", methods=["GET", "POST"])
+    def endpoint() -> Response:
+        try:
+            operation = read_operation(request)
+        except ProtocolError as exc:
+            return error_response(exc.status, exc.message, exc.allow)
+        if operation is None:
+            return _describe_service()
+        if operation.kind == "update":
+            return _update(operation)
+        return _query(operation)
+
+    @bp.route("/queries/")
+    def query_list() -> str:
+        return render_template("sparql/queries.html", queries=svc.examples)
+
+    @bp.route("/queries/<path:name>")
+    def named_query(name: str) -> Response | str:
+        query = svc.queries.get(name)
+        if query is None:
+            return error_response(404, f"no query named '{name}' in queries/")
+        values = {p.short: request.args.get(p.short, str(p.default)) for p in query.params}
+        table, message = None, None
+        try:
+            text = query.bind(values)
+        except UserError as exc:
+            text, message = query.text, str(exc)
+        if "run" in request.args and message is None:
+            table, message = _run_for_page(text)
+        return render_template(
+            "sparql/named.html", query=query, values=values, text=text, table=table, message=message
+        )
+
+    @bp.route("/.well-known/void")
+    @bp.route("/void")
+    def void() -> Response:
+        fmt = negotiate(
+            SERVICE_FORMATS[1:], request.headers.get("Accept"), request.args.get("_format")
+        )
+        if fmt is None:
+            return error_response(
+                406, "the dataset description is available as Turtle, JSON-LD, N-Triples or RDF/XML"
+            )
+        document = void_url(request.host_url)
+        graphs = svc.run("web/dataset-graphs", dataset=dataset_iri(request.host_url)).graph
+        return rdf_response(dataset_description(document, graphs), fmt)
+
+    def _describe_service() -> Response:
+        fmt = negotiate(SERVICE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
+        if fmt is None:
+            return error_response(
+                406,
+                "GET without a query gives the query page (text/html) or the "
+                "service description (Turtle, JSON-LD, N-Triples, RDF/XML)",
+            )
+        if fmt == HTML:
+            return _page(example=request.args.get("example"))
+        graphs = svc.run("web/dataset-graphs", dataset=dataset_iri(request.host_url)).graph
+        description = service_description(
+            request.base_url, graphs, svc.settings.update_token is not None
+        )
+        return rdf_response(description, fmt)
+
+    def _query(operation: Operation) -> Response:
+        try:
+            check_graph_iris(
+                operation.default_graphs + operation.named_graphs,
+                svc.is_local_graph,
+                "default-graph-uri/named-graph-uri",
+            )
+            text = with_dataset(operation.text, operation.default_graphs, operation.named_graphs)
+            checked = check_query(text, svc.is_local_graph)
+        except QuerySyntaxError as exc:
+            return _failed(400, str(exc), operation.text)
+        except RefusedQuery as exc:
+            return _failed(403, str(exc), operation.text)
+        offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
+        fmt = negotiate(offers, request.headers.get("Accept"), request.values.get("_format"))
+        if fmt is None:
+            names = ", ".join(mt for f in offers for mt in f.media_types)
+            return error_response(406, f"a {checked.form} answer is available as: {names}")
+        try:
+            result = svc.query(text)
+        except QueryTimeout:
+            return _failed(503, _timeout_message(svc), operation.text)
+        except QuerySyntaxError as exc:
+            return _failed(400, str(exc), operation.text)
+        except StoreError as exc:
+            return _failed(500, f"the store failed: {exc}", operation.text)
+        result, cut = truncate(result, svc.settings.row_limit)
+        cut_message = _row_limit_message(svc) if cut else None
+        if fmt == HTML:
+            return _page(
+                operation.text, table=result_table(result), warning=cut_message, form=checked.form
+            )
+        response = Response(serialize(result, fmt), content_type=fmt.content_type)
+        response.vary.add("Accept")
+        if cut:
+            response.headers["X-SPARQL-MaxRows"] = str(svc.settings.row_limit)
+            response.headers["Warning"] = f'199 clusterkg "{cut_message}"'
+        return response
+
+    def _update(operation: Operation) -> Response:
+        token = svc.settings.update_token
+        if token is None:
+            return error_response(
+                403,
+                "this endpoint is read-only: SPARQL Update is switched off "
+                "(start the server with an update token to allow it)",
+            )
+        given = request.headers.get("Authorization", "")
+        if not given.startswith("Bearer "):
+            response = error_response(
+                401, "SPARQL Update needs the header 'Authorization: Bearer <token>'"
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="ClusterKG SPARQL Update"'
+            return response
+        if not hmac.compare_digest(given.removeprefix("Bearer ").strip().encode(), token.encode()):
+            return error_response(403, "the bearer token is not the update token of this server")
+        if operation.default_graphs or operation.named_graphs:
+            return error_response(
+                400,
+                "using-graph-uri/using-named-graph-uri are not supported here; "
+                "write USING clauses in the update",
+            )
+        try:
+            check_update(operation.text, svc.is_local_graph)
+            svc.store.update(operation.text)
+        except QuerySyntaxError as exc:
+            return error_response(400, str(exc))
+        except RefusedQuery as exc:
+            return error_response(403, str(exc))
+        except StoreError as exc:
+            return error_response(500, f"the store failed: {exc}")
+        return Response(status=204)
+
+    def _run_for_page(text: str):
+        try:
+            check_query(text, svc.is_local_graph)
+            result = svc.query(text)
+        except QueryTimeout:
+            return None, _timeout_message(svc)
+        except (QuerySyntaxError, RefusedQuery, StoreError) as exc:
+            return None, str(exc)
+        result, cut = truncate(result, svc.settings.row_limit)
+        return result_table(result), _row_limit_message(svc) if cut else None
+
+    def _failed(status: int, message: str, text: str) -> Response:
+        """An error as text, or for a browser the query page with the query kept and the error shown."""
+        if not _wants_page():
+            return error_response(status, message)
+        return _page(text, error=message, status=status)
+
+    def _page(
+        text: str | None = None, example: str | None = None, status: int = 200, **context
+    ) -> Response:
+        if text is None:
+            chosen = (
+                svc.queries.get(example or "web/sparql-example")
+                or svc.queries["web/sparql-example"]
+            )
+            text = chosen.bind()
+        downloads = [
+            (f, format_url(request.url, f)) for f in _download_formats(context.get("form"))
+        ]
+        body = render_template(
+            "sparql/query.html",
+            text=text,
+            examples=svc.examples,
+            downloads=downloads,
+            endpoint=url_for("sparql.endpoint", _external=True),
+            **context,
+        )
+        return Response(body, status=status, content_type=HTML.content_type)
+
+    return bp
+
+
+def _wants_page() -> bool:
+    """Browsers (which list text/html first) get pages; protocol clients get plain text."""
+    best = request.accept_mimetypes.best
+    return best in ("text/html", "application/xhtml+xml")
+
+
+def _download_formats(form: str | None) -> tuple[Format, ...]:
+    if form is None:
+        return ()
+    offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(form, GRAPH_FORMATS)
+    return tuple(f for f in offers if f != HTML)
+
+
+def _timeout_message(svc: Services) -> str:
+    return (
+        f"query stopped: it ran longer than the time limit of {svc.settings.query_timeout:g} s "
+        "(simplify it, or add LIMIT)"
+    )
+
+
+def _row_limit_message(svc: Services) -> str:
+    limit = svc.settings.row_limit
+    return f"result cut to the first {limit} rows (the row limit); use LIMIT and OFFSET to page through it"

@@ -1,0 +1,74 @@
+"""How RDF terms appear on pages: local links for our own IRIs, compact names, literal notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal as Kind
+from urllib.parse import quote
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, PREFIXES
+
+_LOCAL = (
+    (str(CKR), "/resource/"),
+    (str(CKG), "/ontology/"),
+    (str(CKGRAPH), "/graph/"),
+    (ONTOLOGY_IRI + "/", "/ontology/"),
+)
+
+
+@dataclass(frozen=True)
+class TermView:
+    """A term ready for a template: what to show, where it links, and a note (language or datatype)."""
+
+    kind: Kind["iri", "literal", "bnode"]
+    text: str
+    href: str | None = None
+    note: str = ""
+    iri: str = ""
+
+
+def local_path(iri: str) -> str | None:
+    """The path on this site that serves `iri`, or None when it is not one of ours."""
+    if iri == ONTOLOGY_IRI:
+        return "/ontology"
+    for namespace, path in _LOCAL:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return path + quote(iri[len(namespace) :], safe="/:@!$&'()*+,;=-._~")
+    return None
+
+
+def iri_for_path(prefix: str, path: str) -> URIRef:
+    """The IRI that `/resource/<path>`, `/ontology/<path>` or `/graph/<path>` serves."""
+    namespace = {"resource": CKR, "ontology": CKG, "graph": CKGRAPH}[prefix]
+    return URIRef(str(namespace) + path)
+
+
+def compact(iri: str) -> str:
+    """`prefix:local` when a known namespace fits, else the IRI itself."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        if iri.startswith(ns) and len(ns) > len(best) and "/" not in iri[len(ns) :]:
+            best = ns
+            name = f"{prefix}:{iri[len(ns) :]}"
+    return name if best else iri
+
+
+def term_view(term: Node, labels: Mapping[Node, str] | None = None) -> TermView:
+    """A TermView for `term`; `labels` gives display labels for IRIs."""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        text = (labels or {}).get(term) or compact(iri)
+        return TermView("iri", text, local_path(iri) or iri, "", iri)
+    if isinstance(term, Literal):
+        note = f"@{term.language}" if term.language else ""
+        if term.datatype and not term.language:
+            note = compact(str(term.datatype))
+        return TermView("literal", str(term), None, note)
+    if isinstance(term, BNode):
+        return TermView("bnode", f"_:{term}")
+    return TermView("literal", str(term))
