@@ -11,6 +11,7 @@ from kg.config import Settings, load_settings
 from kg.errors import UserError
 from kg.sources.base import expand_term
 from kg.sources.ingest import IngestResult, ingest
+from kg.store import open_store
 from kg.store.base import StoreError
 
 KINDS = ("bibtex", "csv", "turtle", "ris")
@@ -56,8 +57,6 @@ def ingest_command(
 def _run(
     file: Path, kind: str | None, graph: str | None, dry_run: bool, settings: Settings
 ) -> IngestResult:
-    from kg.store import open_store
-
     try:
         graph_iri = expand_term(graph) if graph else None
     except ValueError as exc:

@@ -20,7 +20,7 @@ from kg.sources.bibtex import BibTeXSource
 from kg.sources.evidence_csv import EvidenceCSVSource
 from kg.sources.turtle import TurtleSource
 from kg.store.base import QueryResult, Store
-from kg.validate import ValidationReport, load_checks, load_shapes, validate_focus
+from kg.validate import ValidationReport, load_checks, load_shapes, neighbourhood, validate
 
 SOURCES: dict[str, type] = {
     BibTeXSource.kind: BibTeXSource,
@@ -28,11 +28,9 @@ SOURCES: dict[str, type] = {
     TurtleSource.kind: TurtleSource,
 }
 SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ttl": "turtle", ".ris": "ris"}
-MINTED_KINDS = (
-    "study",
-    "person",
-    "claim",
-)  # IRIs an ingester mints, which must not clash with other graphs
+# IRIs an ingester mints, looked up in the other graphs: studies, persons and claims must be new; a journal
+# or publisher another graph already describes is linked to, not described again
+MINTED_KINDS = ("study", "person", "claim", "journal", "publisher")
 _BATCH = 400  # IRIs per VALUES block
 
 
@@ -114,20 +112,31 @@ def ingest(
     batch = _clash_free_graph(source, store, graph_iri)
     manifest = read_manifest(settings.sources_manifest)
     quotes = check_quotes(batch, manifest.text_files)
-    focus = sorted({s for s in batch.subjects() if isinstance(s, URIRef)})
-    validation = validate_focus(
-        _StoreWithBatch(store, graph_iri, batch),
-        focus,
-        load_shapes(settings.ontology_dir),
-        load_ontology(settings.ontology_dir),
-        load_checks(settings.queries_dir / "checks"),
-    )
+    validation = _validate_batch(batch, store, graph_iri, settings)
     previous = store.count(graph_iri)
     written = validation.conforms and quotes.ok and not dry_run
     if written:
         store.replace_graph(graph_iri, batch)
     return IngestResult(
         path, source.kind, graph_iri, records, len(batch), previous, validation, quotes, written
+    )
+
+
+def _validate_batch(
+    batch: Graph, store: Store, graph_iri: URIRef, settings: Settings
+) -> ValidationReport:
+    """SHACL shapes and violation queries on the batch's nodes (blank nodes such as quotes included), seen
+    in their neighbourhood in the store as it will be after the write; the rest of the store is not
+    re-validated, so the cost follows the batch."""
+    focus = sorted(set(batch.subjects()), key=str)
+    view = _StoreWithBatch(store, graph_iri, batch)
+    data = neighbourhood(lambda q: view.query(q).graph, [n for n in focus if isinstance(n, URIRef)])
+    return validate(
+        data,
+        load_shapes(settings.ontology_dir).data,
+        load_ontology(settings.ontology_dir),
+        load_checks(settings.queries_dir / "checks"),
+        focus_nodes=focus,
     )
 
 

@@ -120,7 +120,8 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
     """The triples of `records`: each a ckg:Study with ordered authorships, venue and identifiers.
 
     Study IRIs are study/<first-author>-<year>; persons are person/<family>[-<initials>]-<year>, one per
-    name and year within the batch (a name alone does not identify a person across sources).
+    name and year within the batch (a name alone does not identify a person across sources). Both avoid
+    `taken` IRIs; a journal or publisher in `taken` is described elsewhere and only linked to.
     """
     graph = new_graph()
     minter = IriMinter(taken)
@@ -128,9 +129,8 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
     add = graph.add
     for record in records:
         study = minter.fresh("study", record.base_slug)
-        label = Literal(record.label, lang="en")
         add((study, RDF.type, CKG.Study))
-        add((study, RDFS.label, label))
+        add((study, RDFS.label, Literal(record.label, lang="en")))
         for prop, value in ((DCTERMS.title, record.title), (FABIO.hasPublicationYear, record.year)):
             if not value:
                 add((study, CKG.notStated, prop))
@@ -144,9 +144,13 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             add((study, CKG.notStated, DCTERMS.creator))
         for position, author in enumerate(record.authors, start=1):
             slug = f"{author.slug}-{record.year or 'nd'}"
-            if slug not in persons:
-                persons[slug] = minter.fresh("person", slug)
-            person = persons[slug]
+            person = persons.get(slug)
+            if person is None:  # first printing of this name in this year: describe the person once
+                person = persons[slug] = minter.fresh("person", slug)
+                add((person, RDF.type, FOAF.Person))
+                add((person, RDFS.label, Literal(author.full_name, lang="en")))
+                add((person, FOAF.familyName, Literal(author.family)))
+            add((person, CKG.nameAsPrinted, Literal(author.as_printed)))
             authorship = resource_iri("authorship", f"{study.rsplit('/', 1)[1]}-{position}")
             add((study, CKG.hasAuthorship, authorship))
             add((authorship, RDF.type, CKG.Authorship))
@@ -155,30 +159,27 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             )
             add((authorship, CKG.authorPosition, Literal(position, datatype=XSD.positiveInteger)))
             add((authorship, CKG.author, person))
-            add((person, RDF.type, FOAF.Person))
-            add((person, RDFS.label, Literal(author.full_name, lang="en")))
-            add((person, FOAF.familyName, Literal(author.family)))
-            add((person, CKG.nameAsPrinted, Literal(author.as_printed)))
         if record.journal:
             journal = resource_iri("journal", slugify(record.journal))
             add((study, DCTERMS.isPartOf, journal))
-            add((journal, RDF.type, FABIO.Journal))
-            add((journal, RDFS.label, Literal(record.journal, lang="en")))
-            add((journal, DCTERMS.title, Literal(record.journal)))
-            if record.issn:
-                add((journal, BIBO.issn, Literal(record.issn)))
+            if journal not in taken:
+                add((journal, RDF.type, FABIO.Journal))
+                add((journal, RDFS.label, Literal(record.journal, lang="en")))
+                add((journal, DCTERMS.title, Literal(record.journal)))
+                if record.issn:
+                    add((journal, BIBO.issn, Literal(record.issn)))
         if record.publisher:
             publisher = resource_iri("publisher", slugify(record.publisher))
             add((study, DCTERMS.publisher, publisher))
-            add((publisher, RDF.type, ORG.Organization))
-            add((publisher, RDFS.label, Literal(record.publisher, lang="en")))
+            if publisher not in taken:
+                add((publisher, RDF.type, ORG.Organization))
+                add((publisher, RDFS.label, Literal(record.publisher, lang="en")))
         for prop, value in (
             (BIBO.volume, record.volume),
             (BIBO.issue, record.issue),
             (BIBO.pages, record.pages),
+            (BIBO.doi, record.doi),
         ):
             if value:
                 add((study, prop, Literal(value)))
-        if record.doi:
-            add((study, BIBO.doi, Literal(record.doi)))
     return graph
