@@ -24,6 +24,7 @@ from kg.ontology import load_ontology
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.rdfio import QUAD_FORMATS, parse_into, rdf_format
 from kg.reason import reason as run_reasoner
+from kg.sources.cli import ingest_command
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
@@ -91,14 +92,12 @@ def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
     if store.count() == 0:
         click.echo(f"the {store.name} store is empty: building it first", err=True)
-        _build_into(store, settings, strict=False)
+        publish(_checked_build(settings, strict=False)[0], settings, store)
     return store
 
 
-def _build_into(
-    store: Store, settings: Settings, strict: bool
-) -> tuple[BuildResult, ValidationReport]:
-    """Build, validate, and (unless `strict` finds violations) publish into `store`; report on stderr."""
+def _checked_build(settings: Settings, strict: bool) -> tuple[BuildResult, ValidationReport]:
+    """Build and validate; warn about unchecked quotes; with `strict`, stop (exit 1) on violations."""
     result = build_dataset(settings, strict=strict)
     report = validate_dataset(result.dataset, settings)
     for path in result.quotes.missing_texts():
@@ -109,7 +108,6 @@ def _build_into(
     if strict and report.fails("violation"):
         click.echo(report.text(), err=True, nl=False)
         raise click.exceptions.Exit(EXIT_FAILED)
-    publish(result, settings, store)
     return result, report
 
 
@@ -118,10 +116,14 @@ def _build_into(
     "--strict", is_flag=True, help="Fail on missing source texts and on SHACL violations (CI)."
 )
 def build(strict: bool) -> None:
-    """Build ontology + sources into one dataset, check quotes, reason, validate, write dumps, load the store."""
+    """Build ontology + sources into one dataset, check quotes, reason, validate, write dumps, load the store.
+
+    Everything is parsed and checked before the store is opened: a failed build changes nothing.
+    """
     settings = _settings()
+    result, report = _checked_build(settings, strict)
     with _open_store(settings) as store:
-        result, report = _build_into(store, settings, strict)
+        publish(result, settings, store)
         for graph, count in sorted(result.counts.items()):
             click.echo(f"{count:>8} triples  {graph}")
         click.echo(result.quotes.summary())
@@ -345,3 +347,6 @@ def serve(
         sys.stdout.flush()
     if response.status_code >= 400:
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)

@@ -79,7 +79,7 @@ def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> Exception:
         where = exc._str.decode("utf-8", "replace")[: exc._i]
         line = where.count("\n") + 1
         rest = text.splitlines()[line - 1][len(where) - where.rfind("\n") - 1 :] if text else ""
-        near = f" at {rest.strip()[:40]!r}" if rest.strip() else ""
+        near = f' near "{rest.strip()[:40].rstrip()}"' if rest.strip() else ""
         return UserError(f"bad {fmt} syntax: {exc._why}{near}", path, line)
     if isinstance(exc, SAXParseException):
         return UserError(f"bad RDF/XML: {exc.getMessage()}", path, exc.getLineNumber())
@@ -98,5 +98,5 @@ def _line_error(path: Path, text: str, fmt: str) -> UserError:
         try:
             (Dataset() if fmt == "nquads" else Graph()).parse(data=line, format=fmt)
         except ParserError:
-            return UserError(f"bad {fmt} statement: {line.strip()[:60]!r}", path, number)
+            return UserError(f'bad {fmt} statement: "{line.strip()[:60]}"', path, number)
     return UserError(f"bad {fmt} file", path)
