@@ -45,7 +45,7 @@ def test_rows_become_records_with_their_start_lines() -> None:
         ("example-hub-firm-training", 8),
         ("example-one-district", 9),
     ]
-    study = CKR["study/muller-2020"]
+    study = CKR["study/example-handwritten-2018"]
     document = CKR["document/example-report"]
     # slug, CURIE, <IRI> and bare IRI all name the same study and document
     assert {r.study for r in records} == {study}
@@ -70,14 +70,14 @@ def test_claim_types_and_study_facts_as_the_document_cites_them() -> None:
         "example-hub-firm-training": CKG.Finding,
         "example-one-district": CKG.Limitation,
     }
-    study = CKR["study/muller-2020"]
+    study = CKR["study/example-handwritten-2018"]
     assert set(graph.predicate_objects(study)) == {
-        (CKG.citedAs, Literal("Müller et al. 2020")),
-        (FABIO.hasPublicationYear, Literal("2020", datatype=GYEAR)),
+        (CKG.citedAs, Literal("Handwritten (2018)")),
+        (FABIO.hasPublicationYear, Literal("2018", datatype=GYEAR)),
     }
     assert set(graph.objects(CKR["claim/example-trust-over-distance"], DCTERMS.subject)) == {
-        CKG.SocialCapitalAndMutualTrust,
-        CKG.GeographicProximity,
+        CKG.SocialNetworkCluster,
+        CKG.SME,
     }
     assert len(set(graph.subjects(RDF.type, OA.TextQuoteSelector))) == 4
 

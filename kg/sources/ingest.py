@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from kg.config import Settings
 from kg.errors import UserError
@@ -44,6 +44,7 @@ class IngestResult:
     records: int
     triples: int
     previous_triples: int  # triples the named graph held before
+    graph: Graph  # the batch, as written (or as it would have been)
     validation: ValidationReport
     quotes: QuoteReport
     written: bool
@@ -118,26 +119,67 @@ def ingest(
     if written:
         store.replace_graph(graph_iri, batch)
     return IngestResult(
-        path, source.kind, graph_iri, records, len(batch), previous, validation, quotes, written
+        path,
+        source.kind,
+        graph_iri,
+        records,
+        len(batch),
+        previous,
+        batch,
+        validation,
+        quotes,
+        written,
     )
 
 
 def _validate_batch(
     batch: Graph, store: Store, graph_iri: URIRef, settings: Settings
 ) -> ValidationReport:
-    """SHACL shapes and violation queries on the batch's nodes (blank nodes such as quotes included), seen
+    """SHACL shapes and violation queries on every node of the batch, blank nodes (quotes) included, seen
     in their neighbourhood in the store as it will be after the write; the rest of the store is not
     re-validated, so the cost follows the batch."""
-    focus = sorted(set(batch.subjects()), key=str)
-    view = _StoreWithBatch(store, graph_iri, batch)
-    data = neighbourhood(lambda q: view.query(q).graph, [n for n in focus if isinstance(n, URIRef)])
+    named = name_blank_nodes(batch)
+    focus = sorted({s for s in named.subjects() if isinstance(s, URIRef)})
+    view = _StoreWithBatch(store, graph_iri, named)
     return validate(
-        data,
+        neighbourhood(lambda q: view.query(q).graph, focus),
         load_shapes(settings.ontology_dir).data,
         load_ontology(settings.ontology_dir),
         load_checks(settings.queries_dir / "checks"),
         focus_nodes=focus,
     )
+
+
+def name_blank_nodes(graph: Graph) -> Graph:
+    """A copy of `graph` with each blank node replaced by an IRI that says how it is reached from a
+    resource, e.g. <urn:x-blank:https://w3id.org/.../claim/x#hasQuote/hasSelector>: the validator can then
+    focus on it (pyshacl takes only IRIs as focus nodes) and its messages say where the node is."""
+    names: dict[BNode, URIRef] = {}
+    used: set[str] = set()
+
+    def name(node: BNode, base: str) -> URIRef:
+        candidate, n = base, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        names[node] = URIRef(candidate)
+        return names[node]
+
+    roots = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
+    todo = [(root, f"urn:x-blank:{root}#") for root in roots]
+    while todo:
+        node, path = todo.pop()
+        for p, o in sorted(graph.predicate_objects(node)):
+            if isinstance(o, BNode) and o not in names:
+                local = str(p).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+                todo.append((o, f"{name(o, path + local)}/"))
+    for orphan in sorted({n for n in graph.all_nodes() if isinstance(n, BNode)} - set(names)):
+        name(orphan, f"urn:x-blank:{orphan}")
+    named = Graph()
+    for s, p, o in graph:
+        named.add((names.get(s, s), p, names.get(o, o)))  # type: ignore[arg-type]
+    return named
 
 
 def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
