@@ -92,9 +92,10 @@ class ValidationReport:
 
     def merge(self, other: ValidationReport) -> ValidationReport:
         graph = Graph()
-        bind_all(graph)
-        graph += self.graph
-        graph += other.graph
+        for source in (self.graph, other.graph):
+            for prefix, namespace in source.namespaces():
+                graph.bind(prefix, namespace, override=False)
+            graph += source
         return ValidationReport(self.results + other.results, graph)
 
     def summary(self) -> str:
@@ -188,6 +189,8 @@ def validate(
         focus_nodes=list(focus_nodes) if focus_nodes else None,
     )
     bind_all(results_graph)
+    for prefix, namespace in shapes_graph.namespaces():
+        results_graph.bind(prefix, namespace, override=False)
     report = ValidationReport(_shacl_results(results_graph, source), results_graph)
     if checks:
         report = report.merge(
@@ -213,7 +216,13 @@ def run_checks(
                 continue
             message = str(values.get("message") or check.summary or check.name)
             results.append(
-                ValidationResult(focus, SH.Violation, message, source=f"{check.name}.rq")
+                ValidationResult(
+                    focus,
+                    SH.Violation,
+                    message,
+                    constraint=SH.SPARQLConstraintComponent,
+                    source=f"{check.name}.rq",
+                )
             )
             _add_check_result(graph, results[-1], check)
     return ValidationReport(results, graph)
@@ -294,7 +303,7 @@ def _add_check_result(graph: Graph, result: ValidationResult, check: NamedQuery)
         graph.add((node, SH.focusNode, result.focus_node))
     graph.add((node, SH.resultSeverity, result.severity))
     graph.add((node, SH.resultMessage, Literal(result.message)))
-    graph.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+    graph.add((node, SH.sourceConstraintComponent, result.constraint))
     graph.add(
         (node, DCTERMS.source, Literal(display_path(check.path) if check.path else check.name))
     )
@@ -304,10 +313,11 @@ def _show(node: Node | None, graph: Graph, depth: int = 1) -> str | None:
     """A node as a short readable string: prefixed name, literal, or a blank node's first level."""
     if node is None:
         return None
-    if isinstance(node, Literal):
-        return node.n3(graph.namespace_manager)
+    if isinstance(node, URIRef):
+        shown = short(node)
+        return node.n3(graph.namespace_manager) if shown.startswith("<") else shown
     if not isinstance(node, BNode):
-        return short(node)
+        return node.n3(graph.namespace_manager)
     if depth == 0:
         return "[…]"
     pairs = sorted(
@@ -338,7 +348,7 @@ def _line(result: ValidationResult, graph: Graph) -> str:
     parts.append(result.message or "(no message)")
     if result.value is not None:
         parts.append(f"[value {_show(result.value, graph)}]")
-    origin = _show(result.shape, graph) if result.shape is not None else result.source
+    origin = _show(result.shape, graph) if isinstance(result.shape, URIRef) else result.source
     parts.append(f"({origin})")
     return " ".join(parts)
 
