@@ -81,13 +81,12 @@ class Param:
         """The name a user types: `_study_iri` -> `study`."""
         return self.name.strip("_").removesuffix("_iri")
 
-    def value(
-        self, raw: str | Identifier, namespaces: NamespaceManager | None = None
-    ) -> Identifier:
-        """The RDF term for a user-given value, checked: an IRI for `_iri` parameters, else a literal."""
+    def value(self, raw: object, namespaces: NamespaceManager | None = None) -> Identifier:
+        """The RDF term for a user-given value (an RDF term, or text: a number counts as its digits),
+        checked: an IRI for `_iri` parameters, else a literal."""
         if isinstance(raw, Identifier):
             return raw
-        text = raw.strip()
+        text = str(raw).strip()
         if self.iri:
             if text.startswith("<") and text.endswith(">"):
                 text = text[1:-1]
@@ -130,7 +129,7 @@ class NamedQuery:
             f"{self.name}: unknown parameter {name!r} (this query takes: {known})", self.path
         )
 
-    def bind(self, values: Mapping[str, str | Identifier] | None = None) -> str:
+    def bind(self, values: Mapping[str, object] | None = None) -> str:
         """The query text with every parameter replaced by its value (or default), escaped as N3."""
         namespaces = _namespaces(self.text)
         given = {
