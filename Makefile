@@ -1,0 +1,34 @@
+# The two commands of the README: `make serve` (build, validate and serve the graph) and `make test`.
+# Both create .venv on first use and (re)install the project when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test chromium
+
+serve: $(VENV)/.installed
+	$(BIN)/clusterkg serve
+
+test: $(VENV)/.installed-test chromium
+	@status=0; $(BIN)/pytest -q || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# The browser tests drive Debian's chromium; install it when missing and we may (root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	  else echo "make test: /usr/bin/chromium is missing: install Debian's chromium package as root" >&2; exit 1; fi; \
+	fi
