@@ -1,5 +1,5 @@
 """The `clusterkg` command line: thin verbs over the library, following the data flow (build, validate,
-reason, load, dump, query, stats, push, serve). User errors print one line each and exit 2."""
+reason, load, dump, query, stats, push, serve, ingest). User errors print one line each and exit 2."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import click
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.build import BuildResult, build_dataset, data_graph, publish
+from kg.build import BuildResult, build_dataset, data_graph, load_into, publish
 from kg.config import Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
@@ -305,6 +305,43 @@ def load(file: Path, graph_iri: str | None, replace: bool) -> None:
         loaded = sum(len(g) for g in dataset.graphs())
         click.echo(
             f"loaded {loaded} triples from {display_path(file)}; store: {store.count()} quads"
+        )
+
+
+@main.command()
+@click.option("--query-endpoint", help="SPARQL query endpoint of the server.")
+@click.option("--update-endpoint", help="SPARQL update endpoint of the server.")
+@click.option(
+    "--store-endpoint", help="Graph Store Protocol endpoint of the server (faster writes)."
+)
+def push(
+    query_endpoint: str | None, update_endpoint: str | None, store_endpoint: str | None
+) -> None:
+    """Copy the local store (named graphs kept) to a SPARQL server, replacing those graphs there.
+
+    Endpoints come from these options, the config file or CLUSTERKG_* variables. The local store is
+    built first if it is empty.
+    """
+    local = _settings()
+    if local.store == "remote":
+        raise UserError("push copies the local store to a server: use --store embedded or memory")
+    remote = local.with_overrides(
+        store="remote",
+        query_endpoint=query_endpoint,
+        update_endpoint=update_endpoint,
+        store_endpoint=store_endpoint,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "local.nq"
+        with _open_store(local) as store:
+            _ready(store, local).dump(path, "nquads")
+        dataset = parse_into(Dataset(), path)
+    with _open_store(remote) as server:
+        load_into(server, dataset)
+        graphs = [g for g in dataset.graphs() if len(g)]
+        click.echo(
+            f"pushed {sum(len(g) for g in graphs)} triples in {len(graphs)} graphs to "
+            f"{remote.query_endpoint}; the server holds {server.count()} quads"
         )
 
 

@@ -17,6 +17,7 @@ from kg.cli import main
 from kg.config import PROJECT_ROOT, Settings
 from kg.errors import display_path
 from kg.namespaces import CKG, CKR
+from tests.fixtures.stores import running_oxigraph
 
 Cli = Callable[..., Result]
 CLAIMS_TABLE = (
@@ -321,3 +322,43 @@ def test_serve_get_answers_one_request_in_process(cli: Cli, settings: Settings) 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"head": {}, "boolean": True}
     assert result.stderr.splitlines()[-1].startswith("200 OK application/sparql-results+json")
+
+
+@pytest.mark.server
+def test_push_copies_the_local_store_to_a_sparql_server(
+    cli: Cli, built_core: Settings, tmp_path: Path
+) -> None:
+    with running_oxigraph(tmp_path / "oxigraph") as server:
+        result = cli(
+            built_core,
+            "push",
+            "--query-endpoint",
+            server.query_endpoint,
+            "--update-endpoint",
+            server.update_endpoint,
+            "--store-endpoint",
+            server.store_endpoint,
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout == (
+            f"pushed 94 triples in 3 graphs to {server.query_endpoint}; the server holds 94 quads\n"
+        )
+        again = cli(
+            built_core,
+            "push",
+            "--query-endpoint",
+            server.query_endpoint,
+            "--update-endpoint",
+            server.update_endpoint,
+        )
+        assert again.stdout.endswith("the server holds 94 quads\n")
+        remote = built_core.with_overrides(store="remote", query_endpoint=server.query_endpoint)
+        assert cli(remote, "query", claims_query(built_core)).stdout == CLAIMS_TABLE
+
+
+def test_push_needs_a_server(cli: Cli, built_core: Settings) -> None:
+    result = cli(built_core, "push")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "the remote store needs a query endpoint: --query-endpoint URL or CLUSTERKG_QUERY_ENDPOINT\n"
+    )
