@@ -151,10 +151,14 @@ def test_latex_and_doi_resolver_prefix_are_normalised(tmp_path: Path) -> None:
     ("text", "message"),
     [
         (
-            "@book{ok, author = {A, B}, title = {T}, year = 2000}\n\n"
-            "@article{broken,\n  title = {Unclosed,\n  year = 2020\n}\n\n@misc{next, title = {N}}\n",
-            "refs.bib:3: bad BibTeX entry: Unexpected block start: `@misc`. "
-            "Was still looking for field-value closing `,` or `}`",
+            (
+                "@book{ok, author = {A, B}, title = {T}, year = 2000}\n\n"
+                "@article{broken,\n  title = {Unclosed,\n  year = 2020\n}\n\n@misc{next, title = {N}}\n"
+            ),
+            (
+                "refs.bib:3: bad BibTeX entry: Unexpected block start: `@misc`. "
+                "Was still looking for field-value closing `,` or `}`"
+            ),
         ),
         (
             "@article{a, title = {A}, year = 2000}\n@article{a, title = {B}, year = 2001}\n",

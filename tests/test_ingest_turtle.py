@@ -32,4 +32,4 @@ def test_a_syntax_error_names_file_and_line(
     )
     with pytest.raises(UserError) as caught:
         TurtleSource(path).to_graph()
-    assert str(caught.value).startswith("broken.ttl:4: bad turtle syntax")
+    assert str(caught.value) == "broken.ttl:4: bad turtle syntax: newline found in string literal"

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
 
 from kg.config import Settings
 from kg.errors import UserError
 from kg.manifest import read_manifest
-from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
 from kg.ontology import load_ontology
 from kg.quotes import QuoteReport, check_quotes
 from kg.sources.base import Source, default_graph_iri
@@ -139,15 +140,29 @@ def _validate_batch(
     in their neighbourhood in the store as it will be after the write; the rest of the store is not
     re-validated, so the cost follows the batch."""
     named = name_blank_nodes(batch)
-    focus = sorted({s for s in named.subjects() if isinstance(s, URIRef)})
+    focus = {s for s in named.subjects() if isinstance(s, URIRef)}
     view = _StoreWithBatch(store, graph_iri, named)
-    return validate(
-        neighbourhood(lambda q: view.query(q).graph, focus),
+    # The whole neighbourhood is validated and only the batch's results are kept: pyshacl's focus_nodes
+    # option also skips the nested shapes (sh:or, sh:qualifiedValueShape) of value nodes outside the
+    # focus list, which lets wrong values pass.
+    report = validate(
+        neighbourhood(lambda q: view.query(q).graph, sorted(focus)),
         load_shapes(settings.ontology_dir).data,
         load_ontology(settings.ontology_dir),
         load_checks(settings.queries_dir / "checks"),
-        focus_nodes=focus,
     )
+    return _only_about(report, focus)
+
+
+def _only_about(report: ValidationReport, focus: set[URIRef]) -> ValidationReport:
+    """The results of `report` whose focus node is in `focus`, with their part of the results graph."""
+    graph = Graph()
+    graph += report.graph
+    for result in set(graph.subjects(RDF.type, SH.ValidationResult)):
+        if graph.value(result, SH.focusNode) not in focus:
+            graph.remove((None, SH.result, result))
+            graph.remove((result, None, None))
+    return ValidationReport([r for r in report.results if r.focus_node in focus], graph)
 
 
 def name_blank_nodes(graph: Graph) -> Graph:
