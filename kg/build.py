@@ -34,9 +34,9 @@ class BuildResult:
 
     dataset: Dataset
     quotes: QuoteReport
-    reasoner: ReasonerReport | None = None
-    manifest: Manifest | None = None
-    files: list[Path] = field(default_factory=list)
+    manifest: Manifest
+    reasoner: ReasonerReport | None = None  # None when built without reasoning
+    files: list[Path] = field(default_factory=list)  # the dumps, once published
 
     @property
     def counts(self) -> dict[URIRef, int]:
@@ -75,7 +75,7 @@ def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = Tr
         report.checks += check_quotes(graph, manifest.text_files, strict, files).checks
     if not report.ok:
         raise QuoteCheckError(report)
-    result = BuildResult(dataset, report, manifest=manifest)
+    result = BuildResult(dataset, report, manifest)
     if reasoning:
         result.reasoner = require_ok(reason(ontology, data_graph(dataset)))
         inferred = dataset.graph(INFERRED_GRAPH)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.errors import display_path
 from kg.namespaces import CKG, OA
+from kg.rdfio import read_text
 
 Status = Literal["ok", "mismatch", "ambiguous", "missing-text", "unregistered"]
 QUOTE_SHOWN = 100  # characters of a quote shown in a message
@@ -116,68 +117,57 @@ def check_quotes(
     )
     for selector in sorted(selectors):
         origin = next((p for p, g in (files or {}).items() if (selector, None, None) in g), None)
+        exact, prefix, suffix = (
+            str(graph.value(selector, p) or "") for p in (OA.exact, OA.prefix, OA.suffix)
+        )
         for target in sorted(graph.subjects(OA.hasSelector, selector)):
             holders = sorted(graph.subjects(CKG.hasQuote, target)) or sorted(
                 graph.subjects(None, target)
             )
             for resource in holders or [target]:
                 for document in sorted(graph.objects(target, OA.hasSource)) or [None]:
-                    check = _check_one(graph, selector, document, text_files, texts)
-                    report.checks.append(QuoteCheck(resource=resource, origin=origin, **check))
+                    unchecked = QuoteCheck(
+                        resource, selector, document, exact, prefix, suffix, "ok", "", origin=origin
+                    )
+                    report.checks.append(_checked(unchecked, text_files, texts))
     return report
 
 
-def _check_one(
-    graph: Graph,
-    selector: Node,
-    document: Node | None,
-    text_files: Mapping[URIRef, Path],
-    texts: dict[URIRef, str | None],
-) -> dict:
-    """Status and detail of one selector over one document (the fields of a QuoteCheck but the resource)."""
-    exact, prefix, suffix = (
-        str(graph.value(selector, p) or "") for p in (OA.exact, OA.prefix, OA.suffix)
-    )
-    base = {
-        "selector": selector,
-        "document": document,
-        "exact": exact,
-        "prefix": prefix,
-        "suffix": suffix,
-    }
+def _checked(
+    check: QuoteCheck, text_files: Mapping[URIRef, Path], texts: dict[URIRef, str | None]
+) -> QuoteCheck:
+    """`check` with its status and detail: the quote looked up in its document's text (read once)."""
+    document = check.document
     if document is None:
-        return base | {"status": "mismatch", "detail": "has no oa:hasSource document"}
+        return replace(check, status="mismatch", detail="has no oa:hasSource document")
     if document not in text_files:
-        return base | {
-            "status": "unregistered",
-            "detail": f"not checked: <{document}> has no ckg:textFile",
-        }
+        detail = f"not checked: <{document}> has no ckg:textFile"
+        return replace(check, status="unregistered", detail=detail)
     path = text_files[document]
-    base["text_file"] = path
+    check = replace(check, text_file=path)
     if document not in texts:
-        texts[document] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+        texts[document] = normalise(read_text(path, "source text")) if path.is_file() else None
     text = texts[document]
+    shown = display_path(path)
     if text is None:
-        return base | {
-            "status": "missing-text",
-            "detail": f"not checked: source text {display_path(path)} not found",
-        }
-    shown_path = display_path(path)
-    if not normalise(exact):
-        return base | {"status": "mismatch", "detail": "has an empty oa:exact"}
-    if normalise(exact) not in text:
-        return base | {"status": "mismatch", "detail": f"not found in {shown_path}"}
-    in_context = normalise(f"{prefix}{exact}{suffix}")
-    found = count_occurrences(in_context, text)
+        return replace(
+            check, status="missing-text", detail=f"not checked: source text {shown} not found"
+        )
+    exact = normalise(check.exact)
+    if not exact:
+        return replace(check, status="mismatch", detail="has an empty oa:exact")
+    if exact not in text:
+        return replace(check, status="mismatch", detail=f"not found in {shown}")
+    found = count_occurrences(normalise(f"{check.prefix}{check.exact}{check.suffix}"), text)
     if found == 0:
-        return base | {
-            "status": "mismatch",
-            "detail": f"found, but not with its prefix/suffix in {shown_path}",
-        }
+        detail = f"found, but not with its prefix/suffix in {shown}"
+        return replace(check, status="mismatch", detail=detail)
     if found > 1:
-        hint = "make prefix/suffix longer" if prefix or suffix else "add a prefix or suffix"
-        return base | {
-            "status": "ambiguous",
-            "detail": f"is ambiguous: occurs {found} times in {shown_path}; {hint}",
-        }
-    return base | {"status": "ok", "detail": "ok"}
+        hint = (
+            "make prefix/suffix longer"
+            if check.prefix or check.suffix
+            else "add a prefix or suffix"
+        )
+        detail = f"is ambiguous: occurs {found} times in {shown}; {hint}"
+        return replace(check, status="ambiguous", detail=detail)
+    return replace(check, status="ok", detail="ok")
