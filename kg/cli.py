@@ -73,8 +73,12 @@ def main(ctx: click.Context, config: Path | None, data_dir: Path | None, store: 
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are SHACL's to report
     try:
         settings = load_settings(config)
-    except (OSError, TOMLDecodeError, ValueError) as exc:
-        raise UserError(str(exc), config) from None
+    except FileNotFoundError as exc:
+        raise UserError("config file not found", exc.filename) from None
+    except TOMLDecodeError as exc:
+        raise UserError(f"bad TOML: {exc}", config) from None
+    except ValueError as exc:  # unknown settings; the message names the file
+        raise UserError(str(exc)) from None
     ctx.obj = settings.with_overrides(data_dir=data_dir, store=store)
 
 

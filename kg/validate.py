@@ -368,6 +368,8 @@ def validate_focus(
     types of every node reached. `ontology` defaults to the source's ontology graph. Results (and check
     rows) are kept only for the focus nodes, so the cost follows the batch, not the whole graph.
     """
+    if not focus_nodes:
+        return ValidationReport()
 
     def fetch(query: str) -> Graph | None:
         # a Store's QueryResult and rdflib's Result both carry .graph

@@ -313,7 +313,9 @@ def test_bad_config_file_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     )
     config.write_text('[clusterkg]\nstroe = "memory"\n', encoding="utf-8")
     result = runner.invoke(main, ["--config", str(config), "stats"])
-    assert result.stderr == f"{display_path(config)}: {config}: unknown setting(s): stroe\n"
+    assert result.stderr == f"{config}: unknown setting(s): stroe\n"
+    result = runner.invoke(main, ["--config", str(tmp_path / "absent.toml"), "stats"])
+    assert result.stderr == f"{display_path(tmp_path / 'absent.toml')}: config file not found\n"
 
 
 def test_serve_get_answers_one_request_in_process(cli: Cli, settings: Settings) -> None:
