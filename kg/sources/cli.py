@@ -1,4 +1,7 @@
-"""The `clusterkg ingest` verb: a thin wrapper over `kg.sources.ingest.ingest`."""
+"""The `clusterkg ingest` verb: a thin wrapper over `kg.sources.ingest.ingest`.
+
+Registered on the `clusterkg` group (kg/cli.py), which prints user errors as one line and exits 2.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,14 @@ from pathlib import Path
 
 import click
 
-from kg.config import Settings, load_settings
+from kg.config import Settings
 from kg.errors import UserError
 from kg.sources.base import expand_term
-from kg.sources.ingest import IngestResult, ingest
+from kg.sources.ingest import ingest
 from kg.store import open_store
-from kg.store.base import StoreError
 
 KINDS = ("bibtex", "csv", "turtle", "ris")
-EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations)
-EXIT_ERROR = 2  # the input or setup is wrong
+EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations): nothing was written
 
 
 @click.command("ingest")
@@ -25,26 +26,26 @@ EXIT_ERROR = 2  # the input or setup is wrong
     "--kind", type=click.Choice(KINDS), help="Input kind; default: from the file extension."
 )
 @click.option(
-    "--graph", "graph", metavar="IRI", help="Named graph; default ckgraph:source/<file-stem>."
+    "--graph", metavar="IRI", help="Named graph (IRI or CURIE); default ckgraph:source/<file-stem>."
 )
 @click.option(
     "--dry-run", is_flag=True, help="Parse, check quotes and validate, but write nothing."
 )
-@click.pass_context
+@click.pass_obj
 def ingest_command(
-    ctx: click.Context, file: Path, kind: str | None, graph: str | None, dry_run: bool
+    settings: Settings, file: Path, kind: str | None, graph: str | None, dry_run: bool
 ) -> None:
     """Add a BibTeX, RIS, evidence-table CSV or Turtle FILE to the store as its own named graph.
 
-    The batch is written only if its quotes check out and it passes SHACL validation against what the
-    store already holds; otherwise the store is left as it was.
+    The batch is written only if its quotes are found in their source texts and it passes SHACL
+    validation together with what the store already holds; otherwise the store is left as it was.
     """
-    settings = ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
     try:
-        result = _run(file, kind, graph, dry_run, settings)
-    except (UserError, StoreError) as exc:
-        click.echo(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, err=True)
-        raise click.exceptions.Exit(EXIT_ERROR) from None
+        graph_iri = expand_term(graph) if graph else None
+    except ValueError as exc:
+        raise UserError(f"bad --graph: {exc}") from None
+    with closing(open_store(settings)) as store:
+        result = ingest(file, kind, graph_iri, store, settings, dry_run)
     for check in result.quotes.failures:
         click.echo(check.line(), err=True)
     if result.validation.fails("violation"):
@@ -52,14 +53,3 @@ def ingest_command(
     click.echo(result.summary())
     if not result.ok:
         raise click.exceptions.Exit(EXIT_FAILED)
-
-
-def _run(
-    file: Path, kind: str | None, graph: str | None, dry_run: bool, settings: Settings
-) -> IngestResult:
-    try:
-        graph_iri = expand_term(graph) if graph else None
-    except ValueError as exc:
-        raise UserError(f"bad --graph: {exc}") from None
-    with closing(open_store(settings)) as store:
-        return ingest(file, kind, graph_iri, store, settings, dry_run)

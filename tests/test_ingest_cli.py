@@ -1,0 +1,151 @@
+"""`clusterkg ingest` end to end on an embedded store: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.config import Settings
+from kg.namespaces import CKGRAPH
+from kg.store import open_store
+
+DATA = Path(__file__).parent / "data" / "ingest"
+MANIFEST = DATA / "manifest" / "sources.ttl"
+Cli = Callable[..., Result]
+
+
+@pytest.fixture(scope="module")
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose embedded store was built from the example manifest by `clusterkg build`."""
+    data_dir = tmp_path_factory.mktemp("built") / ".clusterkg"
+    config = data_dir.parent / "clusterkg.toml"
+    config.write_text(
+        f'[clusterkg]\nsources_manifest = "{MANIFEST}"\ndata_dir = "{data_dir}"\n', encoding="utf-8"
+    )
+    built = CliRunner().invoke(main, ["--config", str(config), "build"])
+    assert built.exit_code == 0, built.output
+    return data_dir
+
+
+@pytest.fixture
+def ready(built_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A copy of the built store, with the example files copied to the working directory."""
+    shutil.copytree(built_dir, tmp_path / ".clusterkg")
+    for name in ("example-study.ttl", "evidence.csv", "studies.bib"):
+        shutil.copy(DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    return Settings(sources_manifest=MANIFEST, data_dir=tmp_path / ".clusterkg")
+
+
+def counts(settings: Settings) -> dict[str, int]:
+    with closing(open_store(settings)) as store:
+        return {str(g): store.count(g) for g in store.graphs()}
+
+
+def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> None:
+    study = cli(ready, "ingest", "example-study.ttl")
+    assert (study.exit_code, study.stderr) == (0, "")
+    assert study.stdout == (
+        "example-study.ttl: 1 turtle records, 6 triples, written to "
+        "<https://w3id.org/clusterkg/graph/source/example-study> (held 0 triples before); "
+        "quotes: 0 selectors, 0 ok, 0 failed, 0 not checked; "
+        "validation: 0 violations, 0 warnings, 0 infos\n"
+    )
+    evidence = cli(
+        ready, "ingest", "evidence.csv", "--kind", "csv", "--graph", "ckgraph:source/table-1"
+    )
+    assert (evidence.exit_code, evidence.stderr) == (0, "")
+    assert "quotes: 4 selectors, 4 ok, 0 failed, 0 not checked" in evidence.stdout
+    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 57
+
+
+def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
+    before = counts(ready)
+    result = cli(ready, "ingest", "example-study.ttl", "--dry-run")
+    assert result.exit_code == 0
+    assert "6 triples, valid, not written to" in result.stdout
+    assert counts(ready) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["absent.csv"], "absent.csv: CSV file not found"),
+        (
+            ["notes.txt"],
+            "notes.txt: cannot tell the kind of file '.txt'; use --kind (files: .bib, .bibtex, .csv, .ris, .ttl)",
+        ),
+        (["example-study.ttl", "--graph", "xyz:g"], "bad --graph: unknown prefix 'xyz' in 'xyz:g'"),
+        (
+            ["example-study.ttl", "--graph", "ckgraph:ontology"],
+            (
+                "example-study.ttl: graph <https://w3id.org/clusterkg/graph/ontology> is written by "
+                "`clusterkg build`; choose another --graph"
+            ),
+        ),
+    ],
+    ids=["missing-file", "unknown-kind", "bad-graph", "build-graph"],
+)
+def test_user_errors_are_one_line_and_exit_2(
+    cli: Cli, ready: Settings, args: list[str], line: str
+) -> None:
+    before = counts(ready)
+    result = cli(ready, "ingest", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line + "\n")
+    assert counts(ready) == before
+
+
+def test_a_broken_file_after_a_good_one_changes_nothing(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    assert cli(ready, "ingest", "example-study.ttl").exit_code == 0
+    assert cli(ready, "ingest", "evidence.csv").exit_code == 0
+    before = counts(ready)
+    table = tmp_path / "evidence.csv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("Limitations,,", "Limitations,,19x9"),
+        encoding="utf-8",
+    )
+    result = cli(ready, "ingest", "evidence.csv")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "evidence.csv:9: bad year '19x9': expected four digits, e.g. 1990\n"
+    assert counts(ready) == before
+
+
+def test_an_invalid_batch_exits_1_with_the_violations(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    before = counts(ready)
+    result = cli(ready, "ingest", "evidence.csv")  # its study has not been ingested
+    assert result.exit_code == 1
+    assert result.stdout.startswith("evidence.csv: 4 csv records, 57 triples, NOT written to")
+    assert result.stderr.startswith("validation: 8 violations, 0 warnings, 0 infos\n")
+    assert result.stderr.count("ckg:attributedTo: A claim needs ckg:attributedTo a ckg:Study") == 4
+    unknown = "<https://w3id.org/clusterkg/resource/study/example-handwritten-2018>, which the graph does not"
+    assert result.stderr.count(unknown) == 4
+    assert counts(ready) == before
+
+
+def test_a_misquoted_passage_exits_1_naming_the_claim(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    assert cli(ready, "ingest", "example-study.ttl").exit_code == 0
+    before = counts(ready)
+    table = tmp_path / "evidence.csv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("The survey covers", "The survey covered"),
+        encoding="utf-8",
+    )
+    result = cli(ready, "ingest", "evidence.csv")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        '<https://w3id.org/clusterkg/resource/claim/example-one-district>: quote "The survey covered\n'
+        f'one district only." not found in {DATA / "manifest" / "example-report.txt"}\n'
+    )
+    assert counts(ready) == before
