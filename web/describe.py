@@ -9,7 +9,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from web.quotes import QuoteView, quote_view
+from web.quotes import QuoteView, quote_from_row
 from web.services import Services
 from web.terms import TermView, compact, term_view
 
@@ -72,7 +72,7 @@ def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
     view.outgoing.sort(key=lambda group: group.predicate.text.lower())
     view.incoming = _groups(in_by_pred, labels)
     view.graphs = [term_view(g, labels) for g in sorted({q[3] for q in quads if q[3] is not None})]
-    view.quotes = _quotes(svc, iri)
+    view.quotes = resource_quotes(svc, iri)
     view.sparql = svc.queries["web/resource-statements"].bind({"resource": iri})
     return view
 
@@ -132,15 +132,7 @@ def _nested_groups(
     ]
 
 
-def _quotes(svc: Services, iri: URIRef) -> list[QuoteView]:
-    return [
-        quote_view(
-            str(row["exact"]),
-            str(row.get("prefix", "")),
-            str(row.get("suffix", "")),
-            row.get("document"),
-            svc.text_files,
-            str(row.get("documentLabel") or row.get("document") or "its source"),
-        )
-        for row in svc.run("web/resource-quote", resource=iri).rows
-    ]
+def resource_quotes(svc: Services, iri: URIRef) -> list[QuoteView]:
+    """The passages `iri` comes from (its ckg:hasQuote), each in its source text."""
+    rows = svc.run("web/resource-quote", resource=iri).rows
+    return [q for q in (quote_from_row(row, svc.text_files) for row in rows) if q is not None]

@@ -1,10 +1,103 @@
-"""exports pages."""
+"""Downloads: the whole dataset (TriG, N-Quads, Turtle), the bibliography (CSV, Turtle), the evidence table (CSV)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template
+from rdflib import Dataset, Graph
+
+from kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
+from web.responses import error_response, serialize_rdf
+from web.services import services
+from web.sparql.results import serialize
+from web.studies import bibliography
 
 bp = Blueprint("exports", __name__)
+
+DUMPS: dict[str, tuple[Format, str]] = {
+    "trig": (TRIG, "trig"),
+    "nq": (NQUADS, "nquads"),
+    "ttl": (TURTLE, "nquads"),
+}
 
 
 @bp.route("/exports/")
 def index() -> str:
-    return "exports"
+    return render_template("exports/index.html")
+
+
+@bp.route("/export/dataset.<ext>")
+def dataset(ext: str) -> Response:
+    """The whole store, named graphs kept (TriG, N-Quads) or merged into one graph (Turtle)."""
+    if ext not in DUMPS:
+        return error_response(404, f"no dataset export as .{ext}: choose .trig, .nq or .ttl")
+    fmt, dump_as = DUMPS[ext]
+    with tempfile.TemporaryDirectory(prefix="ckg-export-") as folder:
+        path = Path(folder) / f"clusterkg.{dump_as}"
+        services().store.dump(path, dump_as)
+        if fmt == TURTLE:
+            quads = Dataset(default_union=True)
+            quads.parse(path, format="nquads")
+            merged = Graph()
+            merged += quads.triples((None, None, None))
+            body = serialize_rdf(merged, TURTLE)
+        else:
+            body = path.read_bytes()
+    return _download(body, fmt, f"clusterkg.{ext}")
+
+
+@bp.route("/export/bibliography.<fmt>")
+def bibliography_export(fmt: str) -> Response:
+    svc = services()
+    if fmt == "ttl":
+        graph = svc.run("web/bibliography").graph
+        return _download(serialize_rdf(graph, TURTLE), TURTLE, "clusterkg-bibliography.ttl")
+    if fmt != "csv":
+        return error_response(404, f"no bibliography export as .{fmt}: choose .csv or .ttl")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "study",
+            "cited_as",
+            "authors",
+            "authors_complete",
+            "year",
+            "title",
+            "venue",
+            "claims",
+            "evidence_links",
+        ]
+    )
+    for s in sorted(bibliography(svc), key=lambda s: (s.year, s.cited_as.lower())):
+        complete = "" if s.complete_authors is None else str(s.complete_authors).lower()
+        writer.writerow(
+            [
+                s.study.iri,
+                s.cited_as,
+                "; ".join(s.authors),
+                complete,
+                s.year,
+                s.title,
+                s.venue,
+                s.claims,
+                s.evidence_links,
+            ]
+        )
+    return _download(out.getvalue().encode("utf-8"), RESULTS_CSV, "clusterkg-bibliography.csv")
+
+
+@bp.route("/export/evidence.csv")
+def evidence() -> Response:
+    result = services().run("web/evidence-table")
+    return _download(serialize(result, RESULTS_CSV), RESULTS_CSV, "clusterkg-evidence.csv")
+
+
+def _download(body: bytes, fmt: Format, filename: str) -> Response:
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -69,3 +69,21 @@ def _tail(text: str, cut: bool) -> str:
 
 def _head(text: str, cut: bool) -> str:
     return text[: text.rfind(" ")] if cut and " " in text else text
+
+
+def quote_from_row(
+    row: Mapping[str, object], text_files: Mapping[URIRef, Path]
+) -> QuoteView | None:
+    """The quote of a query row with ?exact, ?prefix, ?suffix, ?quoteDocument, ?quoteDocumentLabel."""
+    if row.get("exact") is None:
+        return None
+    document = row.get("quoteDocument")
+    label = row.get("quoteDocumentLabel") or document or "its source"
+    return quote_view(
+        str(row["exact"]),
+        str(row.get("prefix") or ""),
+        str(row.get("suffix") or ""),
+        document if isinstance(document, URIRef) else None,
+        text_files,
+        str(label),
+    )

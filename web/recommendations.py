@@ -1,10 +1,152 @@
-"""recommendations pages."""
+"""Recommendation pages: the list, and per recommendation its whole evidence chain with quotes in context."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("recommendations", __name__)
+from dataclasses import dataclass, field
+
+from flask import Blueprint, render_template, url_for
+from rdflib import URIRef
+
+from kg.namespaces import CKG, CKR
+from web.describe import resource_quotes
+from web.evidence import EvidenceItem, evidence_chain
+from web.quotes import QuoteView
+from web.responses import error_response
+from web.services import Services, services
+from web.terms import TermView, link, text
+
+bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 
-@bp.route("/recommendations/")
+@dataclass
+class RecommendationSummary:
+    rec: TermView
+    order: str
+    addressees: list[TermView] = field(default_factory=list)
+    question: TermView | None = None
+    items: int = 0
+    links: int = 0
+    cited_support: int = 0
+    own_analysis: bool = False
+
+
+@dataclass
+class Item:
+    label: str
+    text: TermView
+    children: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationPage:
+    iri: URIRef
+    label: str
+    section: str = ""
+    answer_basis: str = ""
+    own_analysis: bool = False
+    document: TermView | None = None
+    question: TermView | None = None
+    addressees: list[TermView] = field(default_factory=list)
+    addressee_not_stated: bool = False
+    funding: list[TermView] = field(default_factory=list)
+    subjects: list[TermView] = field(default_factory=list)
+    quotes: list[QuoteView] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def cited_support(self) -> list[EvidenceItem]:
+        """Evidence links that support the recommendation with a claim from a cited study."""
+        return [e for e in self.evidence if e.kind_key == "supports" and e.from_cited_study]
+
+
+def rec_href(iri: str) -> str:
+    return url_for("recommendations.show", slug=iri.removeprefix(str(CKR["recommendation/"])))
+
+
+@bp.route("/")
 def index() -> str:
-    return "recommendations"
+    svc = services()
+    summaries: dict[str, RecommendationSummary] = {}
+    for row in svc.run("web/recommendations").rows:
+        key = str(row["rec"])
+        if key not in summaries:
+            rec = link(row["rec"], row["label"])
+            rec = TermView("iri", rec.text, rec_href(key), iri=key)
+            own = row.get("ownAnalysis")
+            summaries[key] = RecommendationSummary(
+                rec=rec,
+                order=text(row.get("order")),
+                question=link(row.get("question"), row.get("questionLabel")),
+                items=int(row["items"]),
+                links=int(row["links"]),
+                cited_support=int(row["citedSupport"]),
+                own_analysis=bool(own and own.toPython()),
+            )
+        addressee = link(row.get("addressee"), row.get("addresseeLabel"))
+        if addressee is not None and addressee not in summaries[key].addressees:
+            summaries[key].addressees.append(addressee)
+    return render_template(
+        "recommendations/index.html",
+        recommendations=list(summaries.values()),
+        sparql=svc.queries["web/recommendations"].bind(),
+    )
+
+
+@bp.route("/<path:slug>")
+def show(slug: str):
+    svc = services()
+    iri = CKR[f"recommendation/{slug}"]
+    page = recommendation_page(svc, iri)
+    if page is None:
+        return error_response(404, f"no recommendation <{iri}> in this dataset")
+    return render_template(
+        "recommendations/show.html",
+        page=page,
+        sparql=svc.queries["web/evidence-chain"].bind({"target": iri}),
+        resource_href=url_for("resources.resource", path=f"recommendation/{slug}"),
+    )
+
+
+def recommendation_page(svc: Services, iri: URIRef) -> RecommendationPage | None:
+    rows = svc.run("web/recommendation", rec=iri).rows
+    if not rows:
+        return None
+    first = rows[0]
+    own = first.get("ownAnalysis")
+    page = RecommendationPage(
+        iri=iri,
+        label=str(first["label"]),
+        section=text(first.get("section")),
+        answer_basis=text(first.get("answerBasis")),
+        own_analysis=bool(own and own.toPython()),
+        document=link(first.get("document"), first.get("documentLabel")),
+        question=link(first.get("question"), first.get("questionLabel")),
+    )
+    for row in rows:
+        _add_unique(page.addressees, link(row.get("addressee"), row.get("addresseeLabel")))
+        _add_unique(page.funding, link(row.get("funding"), row.get("fundingLabel")))
+        _add_unique(page.subjects, link(row.get("subject"), row.get("subjectLabel")))
+        if row.get("notStated") == CKG.addressedTo:
+            page.addressee_not_stated = True
+    page.quotes = resource_quotes(svc, iri)
+    page.items = _items(svc, iri)
+    page.evidence = evidence_chain(svc, iri)
+    return page
+
+
+def _add_unique(values: list[TermView], value: TermView | None) -> None:
+    if value is not None and value not in values:
+        values.append(value)
+
+
+def _items(svc: Services, iri: URIRef) -> list[Item]:
+    """The item tree under `iri`, each level in its stated order."""
+    children: dict[str, list[Item]] = {}
+    for row in svc.run("web/recommendation-items", rec=iri).rows:
+        item = Item(text(row.get("itemLabel")), link(row["item"], row.get("text")))
+        children.setdefault(str(row["parent"]), []).append(item)
+    for items in children.values():
+        for item in items:
+            item.children = children.get(item.text.iri, [])
+    return children.get(str(iri), [])

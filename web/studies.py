@@ -1,10 +1,175 @@
-"""studies pages."""
+"""The bibliography (sortable, filterable by year and concept) and a page per study: claims, concepts, evidence."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("studies", __name__)
+from dataclasses import dataclass, field
+
+from flask import Blueprint, render_template, request, url_for
+from rdflib import URIRef
+
+from kg.namespaces import CKR
+from web.quotes import QuoteView, quote_from_row
+from web.responses import error_response
+from web.services import Services, services
+from web.terms import TermView, compact, link, text
+
+bp = Blueprint("studies", __name__, url_prefix="/studies")
+
+RECORD_FIELDS = ("year", "title", "venue", "volume", "issue", "issn", "doi", "pages")
+SORTS = {
+    "year": lambda s: (s.year, s.cited_as.lower()),
+    "cited": lambda s: s.cited_as.lower(),
+    "claims": lambda s: (-s.claims, s.cited_as.lower()),
+}
 
 
-@bp.route("/studies/")
+@dataclass
+class StudyRow:
+    study: TermView
+    cited_as: str
+    year: str
+    title: str
+    venue: str
+    source_document: bool
+    complete_authors: bool | None
+    claims: int
+    evidence_links: int
+    authors: list[str] = field(default_factory=list)
+    concepts: set[str] = field(default_factory=set)
+
+    @property
+    def et_al(self) -> bool:
+        return self.complete_authors is False
+
+
+@dataclass
+class ClaimView:
+    claim: TermView
+    section: str
+    subjects: list[TermView] = field(default_factory=list)
+    quote: QuoteView | None = None
+
+
+def study_href(iri: str) -> str:
+    return url_for("studies.show", path=iri.removeprefix(str(CKR)))
+
+
+@bp.route("/")
 def index() -> str:
-    return "studies"
+    svc = services()
+    rows = bibliography(svc)
+    concepts = _concept_options(svc, rows)
+    years = sorted({r.year for r in rows if r.year})
+    year = request.args.get("year", "")
+    chosen = [c for c in request.args.getlist("concept") if c]
+    shown = [
+        r for r in rows if (not year or r.year == year) and all(c in r.concepts for c in chosen)
+    ]
+    sort = request.args.get("sort", "year")
+    shown.sort(key=SORTS.get(sort, SORTS["year"]))
+    return render_template(
+        "studies/index.html",
+        studies=shown,
+        total=len(rows),
+        years=years,
+        year=year,
+        concepts=concepts,
+        chosen=chosen,
+        chosen_labels=[concepts.get(c, compact(c)) for c in chosen],
+        sort=sort,
+        sparql=svc.queries["web/studies"].bind(),
+    )
+
+
+def bibliography(svc: Services) -> list[StudyRow]:
+    """Every study with its authors (in order) and the concepts its claims are about."""
+    rows: dict[str, StudyRow] = {}
+    for row in svc.run("web/studies").rows:
+        key = str(row["study"])
+        complete = row.get("completeAuthors")
+        study = link(row["study"], row.get("label") or row.get("citedAs"))
+        rows[key] = StudyRow(
+            study=TermView("iri", study.text, study_href(key), iri=key),
+            cited_as=text(row.get("citedAs"), text(row.get("label"))),
+            year=text(row.get("year")),
+            title=text(row.get("title")),
+            venue=text(row.get("venue")),
+            source_document="sourceDocument" in row,
+            complete_authors=None if complete is None else bool(complete.toPython()),
+            claims=int(row["claims"]),
+            evidence_links=int(row["evidenceLinks"]),
+        )
+    for row in svc.run("web/study-authors").rows:
+        if str(row["study"]) in rows:
+            rows[str(row["study"])].authors.append(text(row.get("name")))
+    for row in svc.run("web/study-concepts").rows:
+        if str(row["study"]) in rows:
+            rows[str(row["study"])].concepts.add(str(row["concept"]))
+    return list(rows.values())
+
+
+def _concept_options(svc: Services, rows: list[StudyRow]) -> dict[str, str]:
+    """Concept IRI -> label, for every concept some study is about (the filter's choices)."""
+    labels = {
+        str(row["concept"]): text(row.get("conceptLabel"), compact(str(row["concept"])))
+        for row in svc.run("web/study-concepts").rows
+    }
+    used = set().union(*(r.concepts for r in rows)) if rows else set()
+    return dict(sorted(((c, labels[c]) for c in used if c in labels), key=lambda kv: kv[1].lower()))
+
+
+@bp.route("/<path:path>")
+def show(path: str):
+    svc = services()
+    iri = CKR[path]
+    record = svc.run("web/study", study=iri).rows
+    if not record:
+        return error_response(404, f"no study <{iri}> in this dataset")
+    first = record[0]
+    authors = [text(r.get("name")) for r in svc.run("web/study-authors").rows if r["study"] == iri]
+    return render_template(
+        "studies/show.html",
+        iri=str(iri),
+        label=text(first.get("citedAs"), text(first.get("label"), compact(str(iri)))),
+        record={key: text(first.get(key)) for key in RECORD_FIELDS},
+        et_al=text(first.get("completeAuthors")) == "false",
+        authors=authors,
+        not_stated=sorted({compact(str(r["notStated"])) for r in record if "notStated" in r}),
+        cited_by=_unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
+        claims=_claims(svc, iri),
+        evidence=[
+            {
+                "kind": text(r.get("kindLabel"), "evidence"),
+                "kind_key": text(r.get("kind")).rsplit("#", 1)[-1].lower(),
+                "claim": link(r["claim"], r.get("claimLabel")),
+                "target": link(r["target"], r.get("targetLabel")),
+            }
+            for r in svc.run("web/study-evidence", study=iri).rows
+        ],
+        resource_href=url_for("resources.resource", path=path),
+        sparql=svc.queries["web/study-claims"].bind({"study": iri}),
+    )
+
+
+def _claims(svc: Services, iri: URIRef) -> list[ClaimView]:
+    claims: dict[str, ClaimView] = {}
+    for row in svc.run("web/study-claims", study=iri).rows:
+        key = str(row["claim"])
+        if key not in claims:
+            claims[key] = ClaimView(
+                link(row["claim"], row.get("claimLabel")),
+                text(row.get("section")),
+                quote=quote_from_row(row, svc.text_files),
+            )
+        subject = link(row.get("subject"), row.get("subjectLabel"))
+        if subject is not None and subject not in claims[key].subjects:
+            claims[key].subjects.append(subject)
+    return list(claims.values())
+
+
+def _unique(values) -> list[TermView]:
+    out: list[TermView] = []
+    for value in values:
+        if value is not None and value not in out:
+            out.append(value)
+    return out

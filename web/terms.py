@@ -48,11 +48,12 @@ def iri_for_path(prefix: str, path: str) -> URIRef:
 
 
 def compact(iri: str) -> str:
-    """`prefix:local` when a known namespace fits, else the IRI itself."""
+    """`prefix:local` when a known namespace fits (our own resource paths may hold `/`), else the IRI."""
     best = ""
     for prefix, namespace in PREFIXES.items():
         ns = str(namespace)
-        if iri.startswith(ns) and len(ns) > len(best) and "/" not in iri[len(ns) :]:
+        slash_ok = ns in (str(CKR), str(CKGRAPH))
+        if iri.startswith(ns) and len(ns) > len(best) and (slash_ok or "/" not in iri[len(ns) :]):
             best = ns
             name = f"{prefix}:{iri[len(ns) :]}"
     return name if best else iri
@@ -72,3 +73,16 @@ def term_view(term: Node, labels: Mapping[Node, str] | None = None) -> TermView:
     if isinstance(term, BNode):
         return TermView("bnode", f"_:{term}")
     return TermView("literal", str(term))
+
+
+def link(iri: Node | None, label: Node | str | None = None) -> TermView | None:
+    """A link to `iri` showing `label` (or its compact name); None when there is no IRI."""
+    if iri is None:
+        return None
+    text = str(label) if label is not None and str(label) else compact(str(iri))
+    return TermView("iri", text, local_path(str(iri)) or str(iri), "", str(iri))
+
+
+def text(term: Node | None, default: str = "") -> str:
+    """The lexical form of a term, or `default` when unbound."""
+    return default if term is None else str(term)
