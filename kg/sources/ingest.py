@@ -19,6 +19,7 @@ from kg.quotes import QuoteReport, check_quotes
 from kg.sources.base import Source, default_graph_iri
 from kg.sources.bibtex import BibTeXSource
 from kg.sources.evidence_csv import EvidenceCSVSource
+from kg.sources.ris import RISSource
 from kg.sources.turtle import TurtleSource
 from kg.store.base import QueryResult, Store
 from kg.validate import ValidationReport, load_checks, load_shapes, neighbourhood, validate
@@ -27,6 +28,7 @@ SOURCES: dict[str, type] = {
     BibTeXSource.kind: BibTeXSource,
     EvidenceCSVSource.kind: EvidenceCSVSource,
     TurtleSource.kind: TurtleSource,
+    RISSource.kind: RISSource,
 }
 SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ttl": "turtle", ".ris": "ris"}
 # IRIs an ingester mints, looked up in the other graphs: studies, persons and claims must be new; a journal
@@ -82,14 +84,8 @@ def guess_kind(path: Path) -> str:
 def open_source(path: Path, kind: str | None = None) -> Source:
     """The ingester for `path` (kind from the extension unless given)."""
     kind = kind or guess_kind(path)
-    if kind == "ris":
-        from kg.sources.ris import RISSource  # an optional dependency (rispy)
-
-        return RISSource(path)
     if kind not in SOURCES:
-        raise UserError(
-            f"unknown kind {kind!r}; expected one of {', '.join([*SOURCES, 'ris'])}", path
-        )
+        raise UserError(f"unknown kind {kind!r}; expected one of {', '.join(SOURCES)}", path)
     return SOURCES[kind](path)
 
 
