@@ -24,10 +24,14 @@ from rdflib import Dataset, Graph, URIRef
 
 import kg
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
-from kg.store.oxformats import MediaTypeError, dump_format
+from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.results import dataset_from_nquads, query_form, rdf_bytes, result_from_ox
 
 READS = frozenset({"query", "describe", "dump", "graphs", "count"})
+
+
+class _NotSent(Exception):
+    """The request never reached the worker (it had stopped): safe to send again."""
 
 
 class _Worker:
@@ -101,13 +105,39 @@ class EmbeddedStore:
         self._idle: list[tuple[int, Connection]] = []
         self._finalizer = weakref.finalize(self, _stop_worker, self._holder)
 
+    @property
+    def worker_pid(self) -> int:
+        """The process id of the worker that owns the store's files now."""
+        return self._holder[0].process.pid
+
     # -- protocol ---------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:
-        self._write_rdf("load", rdf_bytes(dataset, "nquads"), None, "application/n-quads")
+        self._write_rdf("load", rdf_bytes(dataset, "nquads"), None, "application/n-quads", None)
 
-    def load_file(self, path: Path, media_type: str = "application/n-quads") -> None:
-        """Load an RDF file (N-Quads or TriG keep their graphs) straight into the store, all or nothing."""
-        self._write_rdf("load", None, str(Path(path).resolve()), media_type)
+    def load_file(self, path: Path, graph: URIRef | None = None) -> None:
+        """Load an RDF file straight into the store (pyoxigraph parses it: no rdflib), all or nothing.
+
+        N-Quads and TriG keep their graphs; the triples of a Turtle, N-Triples or RDF/XML file go into `graph`.
+        The format is told by the file extension.
+        """
+        path = Path(path).resolve()
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+        if fmt is None or fmt.media_type not in GRAPH_FORMATS:
+            raise StoreError(
+                f"{path}: unknown RDF file extension; use .nq, .trig, .nt, .ttl or .rdf"
+            )
+        if not fmt.supports_datasets and graph is None:
+            raise StoreError(
+                f"{path}: a {fmt.name} file holds triples only; name the graph to load them into"
+            )
+        self._write_rdf(
+            "load",
+            None,
+            str(path),
+            fmt.media_type,
+            str(graph) if graph else None,
+            label=f"{path}: ",
+        )
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_rdf("replace_graph", str(graph), rdf_bytes(data, "nt"))
@@ -152,13 +182,20 @@ class EmbeddedStore:
     # -- calls to the worker -------------------------------------------------------------------------------
     def _write(self, op: str, *args: object) -> None:
         with self._writing:
-            self._call(op, args, None)
+            for _ in range(3):  # a write is sent again only if it never reached the worker
+                try:
+                    return self._call(op, args, None)
+                except _NotSent:
+                    continue
+            raise StoreError(
+                f"the store worker for {self.path} keeps stopping; see its error output"
+            )
 
-    def _write_rdf(self, op: str, *args: object) -> None:
+    def _write_rdf(self, op: str, *args: object, label: str = "") -> None:
         try:
             self._write(op, *args)
         except QuerySyntaxError as error:
-            raise StoreError(f"invalid RDF, nothing was written: {error}") from None
+            raise StoreError(f"{label}invalid RDF, nothing was written: {error}") from None
 
     def _read(self, op: str, args: tuple, timeout: float | None = None):
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -167,29 +204,31 @@ class EmbeddedStore:
         ):  # a read cut off by another query's restart is sent again to the new worker
             try:
                 return self._call(op, args, deadline, timeout)
-            except (EOFError, OSError):
+            except (_NotSent, EOFError, OSError):
                 continue
         raise StoreError(f"the store worker for {self.path} keeps stopping; see its error output")
 
     def _call(self, op: str, args: tuple, deadline: float | None, timeout: float | None = None):
-        generation, conn = self._connection()
+        generation = self._generation
+        conn: Connection | None = None
         try:
+            generation, conn = self._connection()
             conn.send((op, args))
+        except (EOFError, OSError):
+            self._recover(generation, conn)
+            raise _NotSent from None
+        try:
             if deadline is not None and not conn.poll(max(0.0, deadline - time.monotonic())):
                 conn.close()
                 self._restart(generation)
                 raise QueryTimeout(f"the query was stopped at its time limit of {timeout:g} s")
             status, value = conn.recv()
         except (EOFError, OSError):
-            conn.close()
-            if op not in READS or self._holder[0].process.poll() is not None:
-                self._restart(
-                    generation
-                )  # the worker died by itself (a crash), not by another's restart
+            self._recover(generation, conn)
             if op not in READS:
                 raise StoreError(
                     f"the store worker stopped during {op}; the change may not have been applied"
-                )
+                ) from None
             raise
         self._release(generation, conn)
         if status == "ok":
@@ -199,6 +238,14 @@ class EmbeddedStore:
         if status == "media":
             raise MediaTypeError(value)
         raise StoreError(value)
+
+    def _recover(self, generation: int, conn: Connection | None) -> None:
+        """After a broken connection: restart the worker if it died by itself (a crash); if another
+        thread's restart broke the connection, that thread is already starting the new worker."""
+        if conn is not None:
+            conn.close()
+        if self._holder[0].process.poll() is not None:
+            self._restart(generation)
 
     def _connection(self) -> tuple[int, Connection]:
         with self._lock:

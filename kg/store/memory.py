@@ -78,6 +78,7 @@ class MemoryStore:
                 raise StoreError(f"update failed: {_one_line(error)}") from None
 
     def describe(self, iri: URIRef) -> Dataset:
+        to_ox(iri)  # an invalid IRI is an error here as on the other backends
         result = Dataset(default_union=True)
         with self._lock:
             for s, p, o, g in [

@@ -45,18 +45,21 @@ def _query(store: ox.Store, sparql: str, media_type: str | None) -> tuple[str, b
     return kind, serialize(result, media_type or WIRE_FORMATS[kind])
 
 
-def _load(store: ox.Store, data: bytes | None, path: str | None, media_type: str) -> None:
+def _load(
+    store: ox.Store, data: bytes | None, path: str | None, media_type: str, graph: str | None
+) -> None:
     """Load a whole serialisation all or nothing: one transaction, or a bulk load into an empty store
     that is cleared again if it fails."""
     fmt = GRAPH_FORMATS[media_type]
+    to_graph = ox.NamedNode(graph) if graph else None
     if _is_empty(store):
         try:
-            store.bulk_load(data, fmt, path=path)
+            store.bulk_load(data, fmt, path=path, to_graph=to_graph)
         except BaseException:
             store.clear()
             raise
     else:
-        store.load(data, fmt, path=path)
+        store.load(data, fmt, path=path, to_graph=to_graph)
     store.flush()
 
 

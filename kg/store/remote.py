@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
@@ -34,7 +35,7 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.results import graphs_of, query_form, rdf_bytes, result_from_ox
+from kg.store.results import QUERY_FORMS, graphs_of, query_form, rdf_bytes, result_from_ox
 
 T = TypeVar("T")
 ACCEPT = (
@@ -84,7 +85,7 @@ class RemoteStore:
         return serialize(self._fetch(sparql, timeout), media_type)
 
     def describe(self, iri: URIRef) -> Dataset:
-        node = iri.n3()
+        node = _n3(iri)
         result = self.query(
             f"SELECT ?s ?p ?o ?g WHERE {{ {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) }}"
             f" UNION {{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }} }}"
@@ -109,7 +110,7 @@ class RemoteStore:
         return [row["g"] for row in result.rows if isinstance(row["g"], URIRef)]
 
     def count(self, graph: URIRef | None = None) -> int:
-        target = graph.n3() if graph is not None else "?g"
+        target = _n3(graph) if graph is not None else "?g"
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
         return int(result.rows[0]["n"])
 
@@ -132,10 +133,12 @@ class RemoteStore:
     # -- the HTTP exchanges ------------------------------------------------------------------------------
     def _fetch(self, sparql: str, timeout: float | None):
         """Send a query through SPARQLWrapper; the parsed pyoxigraph answer, or QueryTimeout at `timeout`."""
+        form = query_form(sparql)
+        if form not in QUERY_FORMS:
+            raise QuerySyntaxError("this is a SPARQL update, not a query")
         wrapper = SPARQLWrapper(self.query_endpoint)
         wrapper.setQuery(sparql)
-        if wrapper.isSparqlUpdateRequest():
-            raise QuerySyntaxError("this is a SPARQL update, not a query")
+        wrapper.queryType = form  # SPARQLWrapper's own guess can mistake a query for an update
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         wrapper.addCustomHttpHeader("Accept", ACCEPT)
@@ -211,7 +214,7 @@ class RemoteStore:
                     self._put_graph(stage, data)
             swap = []
             for name, stage, data in staged:
-                target = "DEFAULT" if name is None else name.n3()
+                target = "DEFAULT" if name is None else _n3(name)
                 if not len(data):
                     swap += [f"DROP SILENT {_graph_ref(name)}"] if replace else []
                 elif replace:
@@ -331,12 +334,20 @@ def _server_text(error: SPARQLWrapperException) -> str:
 
 
 def _graph_ref(name: URIRef | None) -> str:
-    return "DEFAULT" if name is None else f"GRAPH {name.n3()}"
+    return "DEFAULT" if name is None else f"GRAPH {_n3(name)}"
 
 
 def _insert_data(name: URIRef | None, data: Graph) -> str:
-    block = _triples(data) if name is None else f"GRAPH {name.n3()} {{\n{_triples(data)}\n}}"
+    block = _triples(data) if name is None else f"GRAPH {_n3(name)} {{\n{_triples(data)}\n}}"
     return f"INSERT DATA {{\n{block}\n}}"
+
+
+def _n3(term: Identifier) -> str:
+    """A term as SPARQL text by rdflib's escaping `.n3()`; StoreError for an IRI that cannot be written."""
+    try:
+        return term.n3()
+    except Exception:  # noqa: BLE001 - rdflib refuses an invalid IRI with a bare Exception
+        raise StoreError(f"invalid IRI <{term}>: it cannot be written in a query") from None
 
 
 def _triples(data: Graph) -> str:

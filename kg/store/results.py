@@ -15,13 +15,18 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from kg.store.base import QueryKind, QueryResult, StoreError
+from kg.store.base import QueryResult, StoreError
 from kg.store.oxformats import OxResult, serialize
 
 XSD_STRING = str(XSD.string)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_COMMENT_OR_IRI_OR_STRING = re.compile(
-    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_FORM = re.compile(
+    r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+_NOT_KEYWORDS = re.compile(  # comments, IRIs, strings, variables and prefixed names hold no keyword
+    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|[?$]\w+|[\w.-]*:[\w.-]*",
     re.DOTALL,
 )
 
@@ -69,13 +74,15 @@ def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"unsupported RDF term {term!r}")
 
 
-def query_form(sparql: str) -> QueryKind:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments, IRIs and strings."""
-    match = _FORM.search(_COMMENT_OR_IRI_OR_STRING.sub(" ", sparql))
-    return match.group(1).upper() if match else "SELECT"  # type: ignore[return-value]
+def query_form(sparql: str) -> str:
+    """The form of a SPARQL request: SELECT, ASK, CONSTRUCT or DESCRIBE for a query, or the first keyword of
+    an update (INSERT, DELETE, DROP, ...). It is the first such keyword outside comments, IRIs, strings,
+    variables and prefixed names (SPARQLWrapper's own guess takes `addressed` in a comment for ADD)."""
+    match = _FORM.search(_NOT_KEYWORDS.sub(" ", sparql))
+    return match.group(1).upper() if match else "SELECT"
 
 
-def result_from_ox(result: OxResult, form: QueryKind) -> QueryResult:
+def result_from_ox(result: OxResult, form: str) -> QueryResult:
     """A pyoxigraph answer (solutions, boolean or triples) as a QueryResult of rdflib terms."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(kind="ASK", boolean=bool(result))
@@ -96,7 +103,7 @@ def result_from_ox(result: OxResult, form: QueryKind) -> QueryResult:
     return QueryResult(kind="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", graph=graph)
 
 
-def result_from_rdflib(result, form: QueryKind) -> QueryResult:
+def result_from_rdflib(result, form: str) -> QueryResult:
     """An rdflib query answer as a QueryResult with normalised terms."""
     if result.type == "ASK":
         return QueryResult(kind="ASK", boolean=bool(result.askAnswer))

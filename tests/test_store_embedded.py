@@ -1,0 +1,140 @@
+"""The embedded store on disk: it persists, survives a crash of its process, refuses a second writer,
+loads files all or nothing, and restarts its worker when it dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal
+
+from kg.config import Settings
+from kg.namespaces import CKGRAPH, CKR
+from kg.store import open_store
+from kg.store.base import StoreError
+from kg.store.embedded import EmbeddedStore
+
+TITLE = "<http://purl.org/dc/terms/title>"
+GOOD_NQUADS = "".join(
+    f'<{CKR}study/s{i}> {TITLE} "Study {i}" <{CKGRAPH}source/file> .\n' for i in range(3)
+)
+BROKEN_NQUADS = (
+    f'<{CKR}study/t1> {TITLE} "fine" <{CKGRAPH}source/broken> .\n'
+    f'<{CKR}study/t2> {TITLE} "fine too" <{CKGRAPH}source/broken> .\n'
+    f'<{CKR}study/t3> {TITLE} "no end <{CKGRAPH}source/broken> .\n'
+)
+
+
+def _crash(store: EmbeddedStore) -> None:
+    """Kill the process that owns the store's files, as a crash would: no flush, no close."""
+    pid = store.worker_pid
+    os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_data_survives_close_and_reopen(tmp_path: Path, sample_dataset: Dataset) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    store.load(sample_dataset)
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "store")
+    try:
+        assert reopened.count() == 41
+        assert reopened.graphs() == [CKGRAPH["ontology"], CKGRAPH["source/test-source"]]
+    finally:
+        reopened.close()
+
+
+def test_committed_writes_survive_a_crash(tmp_path: Path, sample_dataset: Dataset) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    store.load(sample_dataset)
+    store.update(
+        f'INSERT DATA {{ GRAPH <{CKGRAPH}source/late> {{ <{CKR}a> <{CKR}b> "committed" }} }}'
+    )
+    _crash(store)
+    reopened = EmbeddedStore(tmp_path / "store")
+    try:
+        assert reopened.count() == 42
+        answer = reopened.query(f"SELECT ?o WHERE {{ <{CKR}a> <{CKR}b> ?o }}")
+        assert answer.rows == [{"o": Literal("committed")}]
+    finally:
+        reopened.close()
+        store.close()
+
+
+def test_a_dead_worker_is_replaced_for_the_next_query(
+    tmp_path: Path, sample_dataset: Dataset
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        store.load(sample_dataset)
+        _crash(store)
+        assert store.count() == 41
+    finally:
+        store.close()
+
+
+def test_a_second_store_on_the_same_files_is_refused(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        with pytest.raises(
+            StoreError, match=r"cannot open the store at .*: it is in use by another process"
+        ):
+            EmbeddedStore(tmp_path / "store")
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("first", ["empty", "loaded"])
+def test_load_file_is_all_or_nothing(tmp_path: Path, sample_dataset: Dataset, first: str) -> None:
+    """A broken file changes nothing, whether it is bulk-loaded into an empty store or added in a transaction."""
+    good, broken = tmp_path / "good.nq", tmp_path / "broken.nq"
+    good.write_text(GOOD_NQUADS)
+    broken.write_text(BROKEN_NQUADS)
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        if first == "loaded":
+            store.load(sample_dataset)
+        before = store.count()
+        with pytest.raises(
+            StoreError, match=r"broken.nq: invalid RDF, nothing was written: .*line 3"
+        ):
+            store.load_file(broken)
+        assert store.count() == before
+        assert CKGRAPH["source/broken"] not in store.graphs()
+        store.load_file(good)
+        assert store.count(CKGRAPH["source/file"]) == 3
+        turtle = tmp_path / "one.ttl"
+        turtle.write_text(f'<{CKR}study/x> {TITLE} "From Turtle" .\n')
+        with pytest.raises(StoreError, match="holds triples only; name the graph"):
+            store.load_file(turtle)
+        store.load_file(turtle, CKGRAPH["source/turtle"])
+        assert store.count(CKGRAPH["source/turtle"]) == 1
+    finally:
+        store.close()
+
+
+def test_open_store_picks_the_backend(tmp_path: Path) -> None:
+    embedded = open_store(Settings(data_dir=tmp_path))
+    try:
+        assert embedded.name == "embedded"
+        assert (tmp_path / "store").is_dir()
+    finally:
+        embedded.close()
+    assert open_store(Settings(store="memory")).name == "memory"
+    with pytest.raises(StoreError, match="the remote store needs a query endpoint"):
+        open_store(Settings(store="remote"))
+    with pytest.raises(
+        StoreError, match="unknown store 'oracle': choose embedded, memory or remote"
+    ):
+        open_store(Settings(store="oracle"))
