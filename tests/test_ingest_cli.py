@@ -149,3 +149,11 @@ def test_a_misquoted_passage_exits_1_naming_the_claim(
         f'one district only." not found in {DATA / "manifest" / "example-report.txt"}\n'
     )
     assert counts(ready) == before
+
+
+def test_ingested_graphs_survive_a_rebuild(cli: Cli, ready: Settings) -> None:
+    assert cli(ready, "ingest", "example-study.ttl").exit_code == 0
+    ingested = counts(ready)[str(CKGRAPH["source/example-study"])]
+    rebuilt = cli(ready, "build")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert counts(ready)[str(CKGRAPH["source/example-study"])] == ingested == 6

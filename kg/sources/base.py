@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -27,6 +27,14 @@ class Source(Protocol):
     def iter_records(self) -> Iterator[object]: ...
 
     def to_graph(self) -> Graph: ...
+
+
+@runtime_checkable
+class MintingSource(Source, Protocol):
+    """A source that mints resource IRIs (studies, persons, claims). `taken` holds the IRIs other graphs
+    already use: it must avoid them (a new suffix) or refuse them (a one-line error)."""
+
+    taken: Collection[URIRef]
 
 
 def slugify(text: str) -> str:

@@ -16,7 +16,7 @@ from kg.manifest import read_manifest
 from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
 from kg.ontology import load_ontology
 from kg.quotes import QuoteReport, check_quotes
-from kg.sources.base import Source, default_graph_iri
+from kg.sources.base import MintingSource, Source, default_graph_iri
 from kg.sources.bibtex import BibTeXSource
 from kg.sources.evidence_csv import EvidenceCSVSource
 from kg.sources.ris import RISSource
@@ -205,14 +205,14 @@ def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
 
 
 def _clash_free_graph(source: Source, store: Store, graph_iri: URIRef) -> Graph:
-    """`source.to_graph()`, re-run with the clashing IRIs marked taken until no minted IRI (study, person,
-    claim) is already used by another graph. Ingesters that mint IRIs take a `taken` set: BibTeX and RIS
-    pick the next free suffix, the evidence table refuses a used claim_id."""
+    """`source.to_graph()`, re-run with the clashing IRIs marked taken until no IRI it mints (MINTED_KINDS)
+    is already used by another graph: BibTeX and RIS pick the next free suffix for a study or person and
+    only link to a journal or publisher described elsewhere; the evidence table refuses a used claim_id."""
     taken: set[URIRef] = set()
     while True:
         batch = source.to_graph()
         clashes = _used_elsewhere(store, _minted(batch), graph_iri) - taken
-        if not clashes or not hasattr(source, "taken"):
+        if not clashes or not isinstance(source, MintingSource):
             return batch
         taken |= clashes
         source.taken = frozenset(taken)
