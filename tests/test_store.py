@@ -277,9 +277,14 @@ def test_failed_load_writes_nothing(sample: Store) -> None:
 
 
 @pytest.mark.server
-def test_failed_staged_remote_load_writes_nothing(oxigraph_server, sample_dataset: Dataset) -> None:
+@pytest.mark.parametrize("staging", ["graph store protocol", "insert data"])
+def test_failed_staged_remote_load_writes_nothing(
+    oxigraph_server, sample_dataset: Dataset, staging: str
+) -> None:
     """Large writes are staged graph by graph; a failure in the second graph drops the staged first one."""
     store = oxigraph_server.remote_store(batch_triples=1)
+    if staging == "insert data":
+        store.store_endpoint = None
     store.clear()
     try:
         store.load(sample_dataset)

@@ -121,6 +121,10 @@ class RemoteStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_graphs([(graph, data)], replace=True)
 
+    def replace_graphs(self, graphs: list[tuple[URIRef | None, Graph]]) -> None:
+        """Replace several graphs (None: the default graph) at once, all or nothing."""
+        self._write_graphs(graphs, replace=True)
+
     def update(self, sparql: str) -> None:
         self._update(sparql)
 
