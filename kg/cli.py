@@ -96,7 +96,9 @@ def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
     if store.count() == 0:
         click.echo(f"the {store.name} store is empty: building it first", err=True)
-        publish(_checked_build(settings, strict=False)[0], settings, store)
+        result, report = _checked_build(settings, strict=False)
+        publish(result, settings, store)
+        click.echo("\n".join(_summary(result, report, store)), err=True)
     return store
 
 
@@ -128,14 +130,19 @@ def build(strict: bool) -> None:
     result, report = _checked_build(settings, strict)
     with _open_store(settings) as store:
         publish(result, settings, store)
-        for graph, count in sorted(result.counts.items()):
-            click.echo(f"{count:>8} triples  {graph}")
-        click.echo(result.quotes.summary())
-        if result.reasoner is not None:
-            click.echo(f"reasoner: {result.reasoner.message()}")
-        click.echo(report.summary())
-        click.echo(f"wrote {', '.join(display_path(p) for p in result.files)}")
-        click.echo(f"store: {store.name}, {store.count()} quads")
+        click.echo("\n".join(_summary(result, report, store)))
+
+
+def _summary(result: BuildResult, report: ValidationReport, store: Store) -> list[str]:
+    """What a build made and found: triples per graph, quotes, reasoner, validation, files, store."""
+    lines = [f"{count:>8} triples  {graph}" for graph, count in sorted(result.counts.items())]
+    lines.append(result.quotes.summary())
+    if result.reasoner is not None:
+        lines.append(f"reasoner: {result.reasoner.message()}")
+    lines.append(report.summary())
+    lines.append(f"wrote {', '.join(display_path(p) for p in result.files)}")
+    lines.append(f"store: {store.name}, {store.count()} quads")
+    return lines
 
 
 @main.command()

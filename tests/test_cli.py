@@ -300,7 +300,13 @@ def test_memory_store_is_built_on_demand(cli: Cli, core_settings: Settings) -> N
     result = cli(memory, "query", claims_query(memory))
     assert result.exit_code == 0
     assert result.stdout == CLAIMS_TABLE
-    assert result.stderr == "the memory store is empty: building it first\n"
+    assert result.stderr.startswith("the memory store is empty: building it first\n")
+    assert result.stderr.endswith(
+        "validation: 0 violations, 0 warnings, 0 infos\n"
+        f"wrote {display_path(memory.build_dir / 'clusterkg.trig')}, "
+        f"{display_path(memory.build_dir / 'clusterkg.nq')}\n"
+        "store: memory, 94 quads\n"
+    )
 
 
 def test_bad_config_file_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
