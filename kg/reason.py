@@ -18,7 +18,37 @@ _OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what the re
 # The OWL 2 datatype map: HermiT refuses any other datatype (xsd:gYear, xsd:date, ...).
 OWL2_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational} | {
     XSD[name]
-    for name in ["decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double", "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp"]
+    for name in [
+        "decimal",
+        "integer",
+        "nonNegativeInteger",
+        "nonPositiveInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "double",
+        "float",
+        "string",
+        "normalizedString",
+        "token",
+        "language",
+        "Name",
+        "NCName",
+        "NMTOKEN",
+        "boolean",
+        "hexBinary",
+        "base64Binary",
+        "anyURI",
+        "dateTime",
+        "dateTimeStamp",
+    ]
 }
 
 
@@ -81,7 +111,11 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
 
 def _unsupported(term: object) -> bool:
     """A literal whose datatype HermiT refuses."""
-    return isinstance(term, Literal) and term.datatype is not None and term.datatype not in OWL2_DATATYPES
+    return (
+        isinstance(term, Literal)
+        and term.datatype is not None
+        and term.datatype not in OWL2_DATATYPES
+    )
 
 
 def _unsupported_xsd(term: object) -> bool:
