@@ -60,7 +60,9 @@ def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
     for s, p, o, g in quads:
         if s == iri and not isinstance(o, BNode):
             out_by_pred[p][o].add(g)
-        if o == iri and s != iri:
+        if (
+            o == iri and s != iri and not isinstance(s, BNode)
+        ):  # blank nodes: OWL axioms' inner structure
             in_by_pred[p][s].add(g)
     nested = _blank_nodes(svc, iri, labels)
     view = ResourceView(

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.conneg import (
     ASK_FORMATS,
+    ERROR_FORMATS,
     GRAPH_FORMATS,
     HTML,
     RESULT_FORMATS,
@@ -222,9 +223,8 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
 
 
 def _wants_page() -> bool:
-    """Browsers (which list text/html first) get pages; protocol clients get plain text."""
-    best = request.accept_mimetypes.best
-    return best in ("text/html", "application/xhtml+xml")
+    """Browsers (which prefer text/html) get pages; protocol clients get plain text."""
+    return negotiate(ERROR_FORMATS, request.headers.get("Accept")) == HTML
 
 
 def _download_formats(form: str | None) -> tuple[Format, ...]:

@@ -49,8 +49,4 @@
       th.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
     });
   });
-
-  // Scroll the first highlighted quote into view on a page that shows one in its context.
-  const hit = document.querySelector("mark.quote-hit[data-focus]");
-  if (hit) { hit.scrollIntoView({ block: "center" }); }
 })();
