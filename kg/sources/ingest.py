@@ -7,22 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, URIRef
 
 from kg.config import Settings
 from kg.errors import UserError
 from kg.manifest import read_manifest
-from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
-from kg.ontology import load_ontology
+from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.quotes import QuoteReport, check_quotes
 from kg.sources.base import MintingSource, Source, default_graph_iri
+from kg.sources.batch_validation import validate_batch
 from kg.sources.bibtex import BibTeXSource
 from kg.sources.evidence_csv import EvidenceCSVSource
 from kg.sources.ris import RISSource
 from kg.sources.turtle import TurtleSource
-from kg.store.base import QueryResult, Store
-from kg.validate import ValidationReport, load_checks, load_shapes, neighbourhood, validate
+from kg.store.base import Store
+from kg.validate import ValidationReport
 
 SOURCES: dict[str, type] = {
     BibTeXSource.kind: BibTeXSource,
@@ -110,7 +109,7 @@ def ingest(
     batch = _clash_free_graph(source, store, graph_iri)
     manifest = read_manifest(settings.sources_manifest)
     quotes = check_quotes(batch, manifest.text_files)
-    validation = _validate_batch(batch, store, graph_iri, settings)
+    validation = validate_batch(batch, store, graph_iri, settings)
     previous = store.count(graph_iri)
     written = validation.conforms and quotes.ok and not dry_run
     if written:
@@ -127,70 +126,6 @@ def ingest(
         quotes,
         written,
     )
-
-
-def _validate_batch(
-    batch: Graph, store: Store, graph_iri: URIRef, settings: Settings
-) -> ValidationReport:
-    """SHACL shapes and violation queries on every node of the batch, blank nodes (quotes) included, seen
-    in their neighbourhood in the store as it will be after the write; the rest of the store is not
-    re-validated, so the cost follows the batch."""
-    named = name_blank_nodes(batch)
-    focus = {s for s in named.subjects() if isinstance(s, URIRef)}
-    view = _StoreWithBatch(store, graph_iri, named)
-    # The whole neighbourhood is validated and only the batch's results are kept: pyshacl's focus_nodes
-    # option also skips the nested shapes (sh:or, sh:qualifiedValueShape) of value nodes outside the
-    # focus list, which lets wrong values pass.
-    report = validate(
-        neighbourhood(lambda q: view.query(q).graph, sorted(focus)),
-        load_shapes(settings.ontology_dir).data,
-        load_ontology(settings.ontology_dir),
-        load_checks(settings.queries_dir / "checks"),
-    )
-    return _only_about(report, focus)
-
-
-def _only_about(report: ValidationReport, focus: set[URIRef]) -> ValidationReport:
-    """The results of `report` whose focus node is in `focus`, with their part of the results graph."""
-    graph = Graph()
-    graph += report.graph
-    for result in set(graph.subjects(RDF.type, SH.ValidationResult)):
-        if graph.value(result, SH.focusNode) not in focus:
-            graph.remove((None, SH.result, result))
-            graph.remove((result, None, None))
-    return ValidationReport([r for r in report.results if r.focus_node in focus], graph)
-
-
-def name_blank_nodes(graph: Graph) -> Graph:
-    """A copy of `graph` with each blank node replaced by an IRI that says how it is reached from a
-    resource, e.g. <urn:x-blank:https://w3id.org/.../claim/x#hasQuote/hasSelector>: the validator can then
-    focus on it (pyshacl takes only IRIs as focus nodes) and its messages say where the node is."""
-    names: dict[BNode, URIRef] = {}
-    used: set[str] = set()
-
-    def name(node: BNode, base: str) -> URIRef:
-        candidate, n = base, 1
-        while candidate in used:
-            n += 1
-            candidate = f"{base}-{n}"
-        used.add(candidate)
-        names[node] = URIRef(candidate)
-        return names[node]
-
-    roots = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
-    todo = [(root, f"urn:x-blank:{root}#") for root in roots]
-    while todo:
-        node, path = todo.pop()
-        for p, o in sorted(graph.predicate_objects(node)):
-            if isinstance(o, BNode) and o not in names:
-                local = str(p).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-                todo.append((o, f"{name(o, path + local)}/"))
-    for orphan in sorted({n for n in graph.all_nodes() if isinstance(n, BNode)} - set(names)):
-        name(orphan, f"urn:x-blank:{orphan}")
-    named = Graph()
-    for s, p, o in graph:
-        named.add((names.get(s, s), p, names.get(o, o)))  # type: ignore[arg-type]
-    return named
 
 
 def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
@@ -234,29 +169,3 @@ def _used_elsewhere(store: Store, iris: Iterable[URIRef], graph_iri: URIRef) -> 
         )
         used |= {row["s"] for row in result.rows}
     return used
-
-
-class _StoreWithBatch:
-    """The store as it will be after the write, for the validator's neighbourhood queries: every named
-    graph but `graph_iri`, plus the new batch. Each CONSTRUCT runs on both and the answers are merged."""
-
-    def __init__(self, store: Store, graph_iri: URIRef, batch: Graph) -> None:
-        self._store, self._graph_iri, self._batch = store, graph_iri, batch
-
-    def query(self, sparql: str) -> QueryResult:
-        merged = Graph()
-        merged += self._store.query(_outside_graph(sparql, self._graph_iri)).graph or Graph()
-        merged += self._batch.query(sparql).graph
-        return QueryResult("CONSTRUCT", graph=merged)
-
-
-def _outside_graph(sparql: str, graph_iri: URIRef) -> str:
-    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graph_iri`."""
-    head, where, body = sparql.partition("WHERE {")
-    end = body.rfind("}")
-    if not where or end < 0:
-        raise ValueError(f"expected a CONSTRUCT ... WHERE {{ ... }} query, got: {sparql[:80]!r}")
-    return (
-        f"{head}WHERE {{ GRAPH ?ingest_graph {{ {body[:end]} }} "
-        f"FILTER(?ingest_graph != {graph_iri.n3()}) }}"
-    )
