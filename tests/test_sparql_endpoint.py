@@ -274,6 +274,14 @@ def test_update_needs_the_bearer_token(make_app, listener):
     )
     assert wrong.status_code == 403
     assert count(get(client, STUDIES)) == 14
+    description = Graph().parse(
+        data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle"
+    )
+    assert (
+        URIRef("http://localhost/sparql"),
+        SD.supportedLanguage,
+        SD.SPARQL11Update,
+    ) in description
     right = client.post(
         "/sparql",
         data=INSERT.encode(),
@@ -374,6 +382,22 @@ def test_named_query_page(client):
         in response.text
     )
     assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_named_query_page_takes_its_parameters(client):
+    page = client.get("/queries/cq03-hub-firm-evidence")
+    assert page.status_code == 200
+    assert 'name="subject" value="https://w3id.org/clusterkg/ontology#HubFirm"' in page.text
+    ran = client.get(
+        "/queries/cq03-hub-firm-evidence",
+        query_string={"subject": str(CKG.ClusterCoordinator), "run": "1"},
+    )
+    assert "Bembenek &amp; Kowalska 2016" in ran.text
+    assert f"&lt;{CKG.ClusterCoordinator}&gt;" in ran.text  # the bound query is shown
+    bad = client.get(
+        "/queries/cq03-hub-firm-evidence", query_string={"subject": "not an iri", "run": "1"}
+    )
+    assert "parameter subject: &#39;not an iri&#39; is not an IRI" in bad.text
 
 
 def test_prologue_of_project_prefixes_is_not_needed_for_full_iris(client):
