@@ -42,7 +42,9 @@ def expected_focus(path: Path) -> set[URIRef]:
         if match:
             token = match.group(1)
             prefix, _, local = token.partition(":")
-            found.add(URIRef(token[1:-1]) if token.startswith("<") else URIRef(f"{names[prefix]}{local}"))
+            found.add(
+                URIRef(token[1:-1]) if token.startswith("<") else URIRef(f"{names[prefix]}{local}")
+            )
     return found
 
 
@@ -72,7 +74,9 @@ def focus_rdflib(check: NamedQuery, graph: Graph) -> set[URIRef]:
 
 def focus_oxigraph(check: NamedQuery, graph: Graph) -> set[URIRef]:
     store = pyoxigraph.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.load(
+        graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
     return {URIRef(row["focus"].value) for row in store.query(check.bind())}
 
 
@@ -86,7 +90,9 @@ def test_every_check_has_a_header_and_examples(checks: list[NamedQuery]) -> None
         assert check.summary, f"{check.name}: no `#+ summary:` line"
         assert check.kind == "SELECT", f"{check.name}: a check is a SELECT query"
         folder = CASES / check.name.removesuffix("-violation")
-        assert sorted(folder.glob("valid-*.ttl")) and sorted(folder.glob("invalid-*.ttl")), f"{check.name}: no examples"
+        assert sorted(folder.glob("valid-*.ttl")) and sorted(folder.glob("invalid-*.ttl")), (
+            f"{check.name}: no examples"
+        )
 
 
 @pytest.mark.parametrize("path", VALID, ids=_case_id)
@@ -99,7 +105,9 @@ def test_valid_example_passes(path: Path, checks: list[NamedQuery], ontology: Gr
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_case_id)
-def test_invalid_example_fails_exactly(path: Path, checks: list[NamedQuery], ontology: Graph) -> None:
+def test_invalid_example_fails_exactly(
+    path: Path, checks: list[NamedQuery], ontology: Graph
+) -> None:
     expected = expected_focus(path)
     assert expected, "an invalid example needs `# expect: <focus>` lines"
     graph = example_graph(path, ontology)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.config import load_settings
@@ -81,8 +81,12 @@ def test_ontology_files_found(ontology_dir: Path) -> None:
     assert len(files) >= 2, "expected the umbrella and at least one module"
     for path in files:
         graph = parse_graph(path)
-        assert set(graph.subjects(RDF.type, OWL.Ontology)), f"{path.name} has no owl:Ontology header"
-        declared = {s for s in graph.subjects(RDFS.isDefinedBy, None) if (s, RDF.type, None) in graph}
+        assert set(graph.subjects(RDF.type, OWL.Ontology)), (
+            f"{path.name} has no owl:Ontology header"
+        )
+        declared = {
+            s for s in graph.subjects(RDFS.isDefinedBy, None) if (s, RDF.type, None) in graph
+        }
         if path.parent.name == "modules":
             assert declared, f"{path.name} declares no term"
 
@@ -93,7 +97,9 @@ def test_meta_shapes_found(shapes: Shapes) -> None:
 
 def test_meta_shapes_target_every_minted_term(ontology: Graph, shapes: Shapes) -> None:
     targeted = {row[0] for row in ontology.query(target_query(shapes, "TermDocumentationShape"))}
-    minted = {s for s in ontology.subjects(RDFS.isDefinedBy, UMBRELLA) if str(s).startswith(str(CKG))}
+    minted = {
+        s for s in ontology.subjects(RDFS.isDefinedBy, UMBRELLA) if str(s).startswith(str(CKG))
+    }
     assert len(minted) >= 50
     assert targeted == minted
 
@@ -129,7 +135,9 @@ Mutation = Callable[[Graph], set[Outcome]]
 
 def drop(subject: URIRef, predicate: URIRef, focus: Node, name: str) -> Mutation:
     def mutate(graph: Graph) -> set[Outcome]:
-        assert (subject, predicate, None) in graph, "the real ontology changed: update this test case"
+        assert (subject, predicate, None) in graph, (
+            "the real ontology changed: update this test case"
+        )
         graph.remove((subject, predicate, None))
         return {violation(focus, name)}
 
@@ -138,7 +146,9 @@ def drop(subject: URIRef, predicate: URIRef, focus: Node, name: str) -> Mutation
 
 def replace(subject: URIRef, predicate: URIRef, value: Node, focus: Node, name: str) -> Mutation:
     def mutate(graph: Graph) -> set[Outcome]:
-        assert (subject, predicate, None) in graph, "the real ontology changed: update this test case"
+        assert (subject, predicate, None) in graph, (
+            "the real ontology changed: update this test case"
+        )
         graph.set((subject, predicate, value))
         return {violation(focus, name)}
 
@@ -155,32 +165,61 @@ def add(triple: tuple[Node, Node, Node], expected: set[Outcome]) -> Mutation:
 
 ONTOLOGY_CASES: dict[str, Mutation] = {
     "term-missing-label": drop(CKG.Claim, RDFS.label, CKG.Claim, "QualifiedMinCount"),
-    "term-label-without-language": replace(CKG.Claim, RDFS.label, Literal("claim"), CKG.Claim, "QualifiedMinCount"),
-    "term-two-english-labels": add((CKG.Claim, RDFS.label, Literal("assertion", lang="en")),
-                                   {violation(CKG.Claim, "QualifiedMaxCount")}),
-    "term-missing-definition": drop(CKG.hasQuote, SKOS.definition, CKG.hasQuote, "QualifiedMinCount"),
-    "individual-missing-is-defined-by": drop(CKG.Supports, RDFS.isDefinedBy, CKG.Supports, "HasValue"),
-    "term-defined-by-another-ontology": replace(CKG.Supports, RDFS.isDefinedBy, URIRef("http://purl.org/spar/cito"),
-                                                CKG.Supports, "HasValue"),
-    "new-term-undocumented": add((CKG.Cluster, RDF.type, OWL.Class),
-                                 {violation(CKG.Cluster, "QualifiedMinCount"), violation(CKG.Cluster, "HasValue")}),
-    "term-used-but-undeclared": add((CKG.Finding, RDFS.subClassOf, CKG.Clam), {violation(CKG.Clam, "MinCount")}),
+    "term-label-without-language": replace(
+        CKG.Claim, RDFS.label, Literal("claim"), CKG.Claim, "QualifiedMinCount"
+    ),
+    "term-two-english-labels": add(
+        (CKG.Claim, RDFS.label, Literal("assertion", lang="en")),
+        {violation(CKG.Claim, "QualifiedMaxCount")},
+    ),
+    "term-missing-definition": drop(
+        CKG.hasQuote, SKOS.definition, CKG.hasQuote, "QualifiedMinCount"
+    ),
+    "individual-missing-is-defined-by": drop(
+        CKG.Supports, RDFS.isDefinedBy, CKG.Supports, "HasValue"
+    ),
+    "term-defined-by-another-ontology": replace(
+        CKG.Supports,
+        RDFS.isDefinedBy,
+        URIRef("http://purl.org/spar/cito"),
+        CKG.Supports,
+        "HasValue",
+    ),
+    "new-term-undocumented": add(
+        (CKG.Cluster, RDF.type, OWL.Class),
+        {violation(CKG.Cluster, "QualifiedMinCount"), violation(CKG.Cluster, "HasValue")},
+    ),
+    "term-used-but-undeclared": add(
+        (CKG.Finding, RDFS.subClassOf, CKG.Clam), {violation(CKG.Clam, "MinCount")}
+    ),
     "umbrella-missing-license": drop(UMBRELLA, DCTERMS.license, UMBRELLA, "MinCount"),
-    "umbrella-created-not-a-date": replace(UMBRELLA, DCTERMS.created, Literal("2026-11-29"), UMBRELLA, "Datatype"),
+    "umbrella-created-not-a-date": replace(
+        UMBRELLA, DCTERMS.created, Literal("2026-11-29"), UMBRELLA, "Datatype"
+    ),
     "umbrella-missing-version-info": drop(UMBRELLA, OWL.versionInfo, UMBRELLA, "MinCount"),
-    "umbrella-missing-preferred-prefix": drop(UMBRELLA, VANN.preferredNamespacePrefix, UMBRELLA, "MinCount"),
-    "umbrella-missing-description": drop(UMBRELLA, DCTERMS.description, UMBRELLA, "QualifiedMinCount"),
-    "module-missing-version-iri": drop(URIRef(MODULE + "clusters"), OWL.versionIRI, URIRef(MODULE + "clusters"),
-                                       "MinCount"),
-    "module-missing-title": drop(URIRef(MODULE + "evidence"), DCTERMS.title, URIRef(MODULE + "evidence"),
-                                 "QualifiedMinCount"),
-    "module-modified-not-a-date": add((URIRef(MODULE + "policy"), DCTERMS.modified, Literal("yesterday")),
-                                      {violation(URIRef(MODULE + "policy"), "Datatype")}),
+    "umbrella-missing-preferred-prefix": drop(
+        UMBRELLA, VANN.preferredNamespacePrefix, UMBRELLA, "MinCount"
+    ),
+    "umbrella-missing-description": drop(
+        UMBRELLA, DCTERMS.description, UMBRELLA, "QualifiedMinCount"
+    ),
+    "module-missing-version-iri": drop(
+        URIRef(MODULE + "clusters"), OWL.versionIRI, URIRef(MODULE + "clusters"), "MinCount"
+    ),
+    "module-missing-title": drop(
+        URIRef(MODULE + "evidence"), DCTERMS.title, URIRef(MODULE + "evidence"), "QualifiedMinCount"
+    ),
+    "module-modified-not-a-date": add(
+        (URIRef(MODULE + "policy"), DCTERMS.modified, Literal("yesterday")),
+        {violation(URIRef(MODULE + "policy"), "Datatype")},
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(ONTOLOGY_CASES))
-def test_broken_ontology_fails_on_the_expected_node(case: str, ontology: Graph, shapes: Shapes) -> None:
+def test_broken_ontology_fails_on_the_expected_node(
+    case: str, ontology: Graph, shapes: Shapes
+) -> None:
     graph = copy(ontology)
     expected = ONTOLOGY_CASES[case](graph)
     assert check(graph, shapes) == expected
@@ -190,7 +229,9 @@ def test_broken_ontology_fails_on_the_expected_node(case: str, ontology: Graph, 
 
 
 def property_shape(graph: Graph, shape: str, path: URIRef) -> Node:
-    return next(p for p in graph.objects(URIRef(CKS + shape), SH.property) if (p, SH.path, path) in graph)
+    return next(
+        p for p in graph.objects(URIRef(CKS + shape), SH.property) if (p, SH.path, path) in graph
+    )
 
 
 def sparql_constraint(graph: Graph, shape: str) -> Node:
@@ -215,17 +256,28 @@ def drop_sparql_message(graph: Graph) -> set[Outcome]:
 
 def foreign_shape(graph: Graph) -> set[Outcome]:
     shape = URIRef("http://example.org/ClaimShape")
-    for p, o in [(RDF.type, SH.NodeShape), (SH.targetClass, CKG.Claim), (SH.severity, SH.Violation),
-                 (SH.message, Literal("x", lang="en")), (RDFS.label, Literal("claim", lang="en")),
-                 (RDFS.comment, Literal("x", lang="en")), (SH.nodeKind, SH.IRI)]:
+    for p, o in [
+        (RDF.type, SH.NodeShape),
+        (SH.targetClass, CKG.Claim),
+        (SH.severity, SH.Violation),
+        (SH.message, Literal("x", lang="en")),
+        (RDFS.label, Literal("claim", lang="en")),
+        (RDFS.comment, Literal("x", lang="en")),
+        (SH.nodeKind, SH.IRI),
+    ]:
         graph.add((shape, p, o))
     return {violation(shape, "Pattern")}
 
 
 def anonymous_targeted_shape(graph: Graph) -> set[Outcome]:
     shape = BNode()
-    for p, o in [(RDF.type, SH.NodeShape), (SH.targetClass, CKG.Claim), (SH.severity, SH.Warning),
-                 (SH.message, Literal("x", lang="en")), (SH.nodeKind, SH.IRI)]:
+    for p, o in [
+        (RDF.type, SH.NodeShape),
+        (SH.targetClass, CKG.Claim),
+        (SH.severity, SH.Warning),
+        (SH.message, Literal("x", lang="en")),
+        (SH.nodeKind, SH.IRI),
+    ]:
         graph.add((shape, p, o))
     return {violation(shape, "NodeKind")}
 
@@ -234,19 +286,23 @@ SHAPE_CASES: dict[str, Mutation] = {
     "shape-missing-severity": drop_from_shape("StudyTitleShape", SH.severity, "MinCount"),
     "shape-missing-message": drop_from_shape("StudyTitleShape", SH.message, "Or"),
     "shape-missing-comment": drop_from_shape("ConceptShape", RDFS.comment, "MinCount"),
-    "shape-severity-unknown": replace(URIRef(CKS + "PolicyShape"), SH.severity, SH.Fatal, URIRef(CKS + "PolicyShape"),
-                                      "In"),
+    "shape-severity-unknown": replace(
+        URIRef(CKS + "PolicyShape"), SH.severity, SH.Fatal, URIRef(CKS + "PolicyShape"), "In"
+    ),
     "property-shape-missing-severity": drop_property_severity,
     "sparql-constraint-missing-message": drop_sparql_message,
     "shape-outside-the-shapes-namespace": foreign_shape,
     "targeted-shape-without-iri": anonymous_targeted_shape,
-    "shape-targets-an-undeclared-class": add((URIRef(CKS + "ClaimShape"), SH.targetClass, CKG.Clam),
-                                             {violation(CKG.Clam, "MinCount")}),
+    "shape-targets-an-undeclared-class": add(
+        (URIRef(CKS + "ClaimShape"), SH.targetClass, CKG.Clam), {violation(CKG.Clam, "MinCount")}
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(SHAPE_CASES))
-def test_broken_shape_fails_on_the_expected_node(case: str, ontology: Graph, shapes: Shapes) -> None:
+def test_broken_shape_fails_on_the_expected_node(
+    case: str, ontology: Graph, shapes: Shapes
+) -> None:
     graph = ontology + shapes.data + shapes.meta
     expected = SHAPE_CASES[case](graph)
     assert check(graph, shapes) == expected

@@ -117,7 +117,9 @@ def test_valid_example_conforms(path: Path, check_example) -> None:
 @pytest.mark.parametrize("path", INVALID, ids=_case_id)
 def test_invalid_example_fails_exactly(path: Path, check_example) -> None:
     expected = expectations(path)
-    assert expected, "an invalid example needs at least one `# expect: <focus> <component> <severity>` line"
+    assert expected, (
+        "an invalid example needs at least one `# expect: <focus> <component> <severity>` line"
+    )
     results = check_example(path)
     assert outcomes(results) == expected, "\n".join(r.message for r in results)
     assert all(r.message for r in results), "every result carries a message a reviewer can read"
@@ -140,7 +142,10 @@ def test_every_targeted_shape_has_examples_that_exercise_it(shapes: Graph, check
         hit = any(r.shape in own for path in invalid for r in check_example(path))
         if not (sorted(folder.glob("valid-*.ttl")) and invalid and hit):
             missing.append(f"{shape_folder(shape)} ({shape})")
-    assert not missing, "shapes without a valid example and an invalid one that fails on them: " + ", ".join(missing)
+    assert not missing, (
+        "shapes without a valid example and an invalid one that fails on them: "
+        + ", ".join(missing)
+    )
 
 
 def test_seed_graph_conforms(ontology: Graph, shapes: Graph) -> None:
