@@ -8,7 +8,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDFS
 
-from kg.namespaces import CKG, CKGRAPH, CKR
+from kg.namespaces import CKG, CKGRAPH, CKR, OA
 
 PORTER = "/resource/study/porter-1990"
 SOURCE = CKGRAPH["source/hanoi-industrial-clusters-2021"]
@@ -46,6 +46,21 @@ def test_resource_in_every_rdf_format(client, accept, key, content_type, rdf_for
 def test_trig_keeps_the_named_graphs(client):
     data = parse(client.get(PORTER, headers={"Accept": "application/trig"}).data, "trig")
     assert (CKR["study/porter-1990"], CKG.citedAs, Literal("Porter, 1990")) in data.graph(SOURCE)
+
+
+def test_rdf_includes_the_quote_behind_blank_nodes(client):
+    response = client.get("/resource/rq/hanoi-2021-q1", headers={"Accept": "application/trig"})
+    data = parse(response.data, "trig")
+    exact = Literal(
+        "Question 1: What are recommendations for industrial clusters (IC) to grow in future?"
+    )
+    [target] = data.graph(SOURCE).objects(CKR["rq/hanoi-2021-q1"], CKG.hasQuote)
+    [selector] = data.graph(SOURCE).objects(target, OA.hasSelector)
+    assert (selector, OA.exact, exact) in data.graph(SOURCE)
+    turtle = Graph().parse(
+        data=client.get("/resource/rq/hanoi-2021-q1?_format=ttl").data, format="turtle"
+    )
+    assert len(list(turtle.subjects(OA.exact, exact))) == 1
 
 
 def test_jsonld_is_compact_with_the_project_context(client):

@@ -45,38 +45,60 @@ class ResourceView:
     sparql: str = ""
 
 
+def resource_dataset(svc: Services, iri: URIRef) -> Dataset:
+    """Every statement with `iri` as subject or object, plus what its blank nodes say (two levels deep).
+
+    Empty when the store does not know `iri`. The blank-node statements come from one query, so each
+    blank node keeps one identity (store.describe and a second query may label them differently).
+    """
+    data = Dataset(default_union=True)
+    described = svc.store.describe(iri)
+    for s, p, o, g in described.quads((None, None, None, None)):
+        if not (s == iri and isinstance(o, BNode)):
+            data.graph(_name(g)).add((s, p, o))
+    if is_empty(data):
+        return data
+    for row in svc.run("web/resource-blank-nodes", resource=iri).rows:
+        data.graph(row["graph"]).add((row["subject"], row["predicate"], row["object"]))
+    return data
+
+
 def is_empty(data: Dataset) -> bool:
     return next(iter(data.quads((None, None, None, None))), None) is None
 
 
 def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
-    """The view of `iri` from its quads (`data`, from store.describe) and a few page queries."""
+    """The view of `iri` from its statements (`data`, from resource_dataset) and a few page queries."""
     labels = _labels(svc, iri)
-    quads = [
-        (s, p, o, g.identifier if hasattr(g, "identifier") else g) for s, p, o, g in data.quads()
-    ]
+    quads = [(s, p, o, _name(g)) for s, p, o, g in data.quads((None, None, None, None))]
     out_by_pred: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     in_by_pred: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    blank: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     for s, p, o, g in quads:
-        if s == iri and not isinstance(o, BNode):
+        if s == iri:
             out_by_pred[p][o].add(g)
-        if (
-            o == iri and s != iri and not isinstance(s, BNode)
-        ):  # blank nodes: OWL axioms' inner structure
+        elif o == iri and not isinstance(s, BNode):  # blank subjects: inner structure of OWL axioms
             in_by_pred[p][s].add(g)
-    nested = _blank_nodes(svc, iri, labels)
+        if isinstance(s, BNode):
+            blank[s].append((p, o))
     view = ResourceView(
         iri=str(iri), label=labels.get(iri) or _literal_label(quads, iri) or compact(str(iri))
     )
     view.types = [term_view(t, labels) for t in sorted(out_by_pred.pop(RDF.type, {}))]
     view.definitions = [str(o) for p in DEFINITIONS for o in sorted(out_by_pred.get(p, {}))]
-    view.outgoing = _groups(out_by_pred, labels) + _nested_groups(nested, labels)
-    view.outgoing.sort(key=lambda group: group.predicate.text.lower())
-    view.incoming = _groups(in_by_pred, labels)
+    view.outgoing = sorted(
+        _groups(out_by_pred, labels, blank), key=lambda group: group.predicate.text.lower()
+    )
+    view.incoming = _groups(in_by_pred, labels, {})
     view.graphs = [term_view(g, labels) for g in sorted({q[3] for q in quads if q[3] is not None})]
     view.quotes = resource_quotes(svc, iri)
     view.sparql = svc.queries["web/resource-statements"].bind({"resource": iri})
     return view
+
+
+def _name(graph: object) -> Node:
+    """A quad's graph name (rdflib yields Graph objects or identifiers depending on the call)."""
+    return graph.identifier if hasattr(graph, "identifier") else graph  # type: ignore[return-value]
 
 
 def _labels(svc: Services, iri: URIRef) -> dict[Node, str]:
@@ -92,45 +114,28 @@ def _literal_label(quads: list[tuple], iri: URIRef) -> str | None:
     return None
 
 
-def _groups(by_pred: dict[Node, dict[Node, set[Node]]], labels: dict[Node, str]) -> list[LinkGroup]:
+def _groups(
+    by_pred: dict[Node, dict[Node, set[Node]]],
+    labels: dict[Node, str],
+    blank: dict[Node, list[tuple[Node, Node]]],
+) -> list[LinkGroup]:
+    """One group per predicate; a blank-node value carries what it says, one level deep."""
     return [
         LinkGroup(
             term_view(p, labels),
             tuple(
-                Link(term_view(o, labels), tuple(term_view(g, labels) for g in sorted(graphs)))
+                Link(
+                    TermView("bnode", "[ ]") if isinstance(o, BNode) else term_view(o, labels),
+                    tuple(term_view(g, labels) for g in sorted(graphs)),
+                    tuple(
+                        (term_view(bp, labels), term_view(bo, labels))
+                        for bp, bo in sorted(blank.get(o, []))
+                    ),
+                )
                 for o, graphs in sorted(objects.items())
             ),
         )
         for p, objects in by_pred.items()
-    ]
-
-
-def _blank_nodes(
-    svc: Services, iri: URIRef, labels: dict[Node, str]
-) -> dict[Node, dict[Node, list]]:
-    """link predicate -> blank node -> [(predicate, object)]."""
-    grouped: dict[Node, dict[Node, list]] = defaultdict(lambda: defaultdict(list))
-    for row in svc.run("web/resource-blank-nodes", resource=iri).rows:
-        grouped[row["link"]][row["node"]].append((row["predicate"], row["object"]))
-    return grouped
-
-
-def _nested_groups(
-    nested: dict[Node, dict[Node, list]], labels: dict[Node, str]
-) -> list[LinkGroup]:
-    return [
-        LinkGroup(
-            term_view(link, labels),
-            tuple(
-                Link(
-                    TermView("bnode", "[ ]"),
-                    (),
-                    tuple((term_view(p, labels), term_view(o, labels)) for p, o in pairs),
-                )
-                for pairs in nodes.values()
-            ),
-        )
-        for link, nodes in nested.items()
     ]
 
 

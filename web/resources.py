@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
 from kg.namespaces import CKG, ONTOLOGY_IRI
-from web.describe import is_empty, resource_view
+from web.describe import is_empty, resource_dataset, resource_view
 from web.responses import error_response, rdf_response
 from web.services import services
 from web.terms import iri_for_path
@@ -50,7 +50,7 @@ def _show(candidates: list[URIRef]) -> Response:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
     for iri in candidates:
-        data = svc.store.describe(iri)
+        data = resource_dataset(svc, iri)
         if not is_empty(data):
             break
     else:
@@ -61,8 +61,7 @@ def _show(candidates: list[URIRef]) -> Response:
         return rdf_response(data, fmt, links=links)
     if fmt != HTML:
         merged = Graph()
-        for s, p, o, _ in data.quads():
-            merged.add((s, p, o))
+        merged += data.triples((None, None, None))
         return rdf_response(merged, fmt, links=links)
     view = resource_view(svc, iri, data)
     formats = [(f, format_url(request.base_url, f)) for f in RESOURCE_FORMATS if f != HTML]
