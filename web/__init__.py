@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,6 +73,7 @@ def run_server(
     `store` is the store to serve (closed at the end); None opens the one the settings name.
     """
     store = store if store is not None else open_store(settings)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl+C
     try:
         app = create_app({"SETTINGS": settings}, store=store)
         server = make_server(host, port, app, threaded=True)
@@ -86,4 +88,9 @@ def run_server(
         finally:
             server.server_close()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         store.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
