@@ -11,7 +11,7 @@ from rdflib import URIRef
 from kg.namespaces import CKR
 from web.services import Services, services
 from web.studies import study_href
-from web.terms import TermView, link, text
+from web.terms import TermView, link, text, unique
 
 bp = Blueprint("concepts", __name__, url_prefix="/concepts")
 
@@ -61,7 +61,7 @@ def index() -> str:
     return render_template(
         "concepts/index.html",
         scheme=scheme[0] if scheme else {},
-        scheme_sources=_unique(link(r.get("source"), r.get("sourceLabel")) for r in scheme),
+        scheme_sources=unique(link(r.get("source"), r.get("sourceLabel")) for r in scheme),
         factors=_factors(svc, coverage),
         cluster_types=_cluster_types(svc, coverage),
         actor_kinds=_actor_kinds(svc, coverage),
@@ -144,11 +144,3 @@ def _actor_kinds(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -> 
             if value is not None and value not in values:
                 values.append(value)
     return sorted(kinds.values(), key=lambda k: k.kind.text.lower())
-
-
-def _unique(values) -> list[TermView]:
-    out: list[TermView] = []
-    for value in values:
-        if value is not None and value not in out:
-            out.append(value)
-    return out

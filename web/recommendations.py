@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 from rdflib import URIRef
 
 from kg.namespaces import CKG, CKR
@@ -13,7 +13,7 @@ from web.evidence import EvidenceItem, evidence_chain
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
-from web.terms import TermView, link, text
+from web.terms import TermView, link, text, unique
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -83,9 +83,9 @@ def index() -> str:
                 cited_support=int(row["citedSupport"]),
                 own_analysis=bool(own and own.toPython()),
             )
-        addressee = link(row.get("addressee"), row.get("addresseeLabel"))
-        if addressee is not None and addressee not in summaries[key].addressees:
-            summaries[key].addressees.append(addressee)
+        summaries[key].addressees = unique(
+            [*summaries[key].addressees, link(row.get("addressee"), row.get("addresseeLabel"))]
+        )
     return render_template(
         "recommendations/index.html",
         recommendations=list(summaries.values()),
@@ -94,7 +94,7 @@ def index() -> str:
 
 
 @bp.route("/<path:slug>")
-def show(slug: str):
+def show(slug: str) -> Response | str:
     svc = services()
     iri = CKR[f"recommendation/{slug}"]
     page = recommendation_page(svc, iri)
@@ -123,21 +123,14 @@ def recommendation_page(svc: Services, iri: URIRef) -> RecommendationPage | None
         document=link(first.get("document"), first.get("documentLabel")),
         question=link(first.get("question"), first.get("questionLabel")),
     )
-    for row in rows:
-        _add_unique(page.addressees, link(row.get("addressee"), row.get("addresseeLabel")))
-        _add_unique(page.funding, link(row.get("funding"), row.get("fundingLabel")))
-        _add_unique(page.subjects, link(row.get("subject"), row.get("subjectLabel")))
-        if row.get("notStated") == CKG.addressedTo:
-            page.addressee_not_stated = True
+    page.addressees = unique(link(r.get("addressee"), r.get("addresseeLabel")) for r in rows)
+    page.funding = unique(link(r.get("funding"), r.get("fundingLabel")) for r in rows)
+    page.subjects = unique(link(r.get("subject"), r.get("subjectLabel")) for r in rows)
+    page.addressee_not_stated = any(r.get("notStated") == CKG.addressedTo for r in rows)
     page.quotes = resource_quotes(svc, iri)
     page.items = _items(svc, iri)
     page.evidence = evidence_chain(svc, iri)
     return page
-
-
-def _add_unique(values: list[TermView], value: TermView | None) -> None:
-    if value is not None and value not in values:
-        values.append(value)
 
 
 def _items(svc: Services, iri: URIRef) -> list[Item]:

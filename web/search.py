@@ -10,7 +10,7 @@ from rdflib import Literal
 
 from kg.namespaces import CKG
 from web.recommendations import rec_href
-from web.services import services
+from web.services import Services, services
 from web.studies import study_href
 from web.terms import compact, local_path, text
 
@@ -80,7 +80,7 @@ def index() -> str:
     )
 
 
-def _search(svc, q: str) -> list[Hit]:
+def _search(svc: Services, q: str) -> list[Hit]:
     hits: dict[str, Hit] = {}
     seen: set[tuple[str, str, str]] = set()
     for row in svc.run("web/search", text=Literal(q)).rows:

@@ -11,7 +11,7 @@ from kg.namespaces import CKR
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
 from web.services import Services, services
-from web.terms import TermView, compact, link, text
+from web.terms import TermView, compact, link, text, unique
 
 bp = Blueprint("studies", __name__, url_prefix="/studies")
 
@@ -135,7 +135,7 @@ def show(path: str):
         et_al=text(first.get("completeAuthors")) == "false",
         authors=authors,
         not_stated=sorted({compact(str(r["notStated"])) for r in record if "notStated" in r}),
-        cited_by=_unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
+        cited_by=unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
         claims=_claims(svc, iri),
         evidence=[
             {
@@ -165,11 +165,3 @@ def _claims(svc: Services, iri: URIRef) -> list[ClaimView]:
         if subject is not None and subject not in claims[key].subjects:
             claims[key].subjects.append(subject)
     return list(claims.values())
-
-
-def _unique(values) -> list[TermView]:
-    out: list[TermView] = []
-    for value in values:
-        if value is not None and value not in out:
-            out.append(value)
-    return out

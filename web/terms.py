@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal as Kind
 from urllib.parse import quote
@@ -86,3 +86,12 @@ def link(iri: Node | None, label: Node | str | None = None) -> TermView | None:
 def text(term: Node | None, default: str = "") -> str:
     """The lexical form of a term, or `default` when unbound."""
     return default if term is None else str(term)
+
+
+def unique(values: Iterable[TermView | None]) -> list[TermView]:
+    """The values in their order, without None and without repeats."""
+    out: list[TermView] = []
+    for value in values:
+        if value is not None and value not in out:
+            out.append(value)
+    return out

@@ -37,7 +37,7 @@ from web.sparql.description import (
 )
 from web.sparql.protocol import Operation, ProtocolError, read_operation
 from web.sparql.results import serialize, truncate
-from web.tables import result_table
+from web.tables import Table, result_table
 
 
 def make_sparql_blueprint(svc: Services) -> Blueprint:
@@ -180,7 +180,7 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             return error_response(500, f"the store failed: {exc}")
         return Response(status=204)
 
-    def _run_for_page(text: str):
+    def _run_for_page(text: str) -> tuple[Table | None, str | None]:
         try:
             check_query(text, svc.is_local_graph)
             result = svc.query(text)
