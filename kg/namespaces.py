@@ -1,7 +1,7 @@
 """The one prefix map of the project: namespaces used by the code, the queries and the pages."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
 CKG = Namespace("https://w3id.org/clusterkg/ontology#")
 CKR = Namespace("https://w3id.org/clusterkg/resource/")
@@ -11,6 +11,8 @@ CITO = Namespace("http://purl.org/spar/cito/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
+# schema.org terms as the data writes them (http:, as most published RDF does; rdflib's SDO is https:)
+SCHEMA = Namespace("http://schema.org/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -42,7 +44,7 @@ PREFIXES: dict[str, Namespace] = {
     "qb": QB,
     "rdf": RDF,
     "rdfs": RDFS,
-    "schema": SDO,
+    "schema": SCHEMA,
     "skos": SKOS,
     "void": VOID,
     "xsd": XSD,

@@ -337,11 +337,6 @@ def test_a_study_iri_another_graph_uses_gets_the_next_suffix(
 
 
 @pytest.mark.parametrize("settings", ["memory"], indirect=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="ontology/shapes/bibliography.ttl requires ckg:citedAs on every study and a year even when "
-    "ckg:notStated fabio:hasPublicationYear says the entry has none; a BibTeX file cites nothing",
-)
 def test_a_bibtex_file_is_written(work: Path, store: Store, settings: Settings) -> None:
     result = ingest(work / "studies.bib", None, None, store, settings)
     assert result.written, result.validation.text()
