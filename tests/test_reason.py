@@ -38,6 +38,21 @@ def test_hermit_classifies_the_example_clusters_into_gordon_and_mccann_types(
     }
 
 
+def test_a_cluster_of_two_gordon_and_mccann_types_contradicts_their_disjointness(
+    project_ontology: Graph,
+) -> None:
+    hybrid = Graph()
+    cluster = TEST_EXAMPLE["hybrid-cluster"]
+    hybrid.add((cluster, RDF.type, CKG.IndustrialCluster))
+    hybrid.add((cluster, CKG.organisedAround, CKG.DenseAgglomerationOfActors))
+    hybrid.add((cluster, CKG.organisedAround, CKG.EndMarketProducerRequirements))
+    report = reason(project_ontology, hybrid)
+    assert not report.consistent and report.data_at_fault
+    assert report.message() == (
+        "inconsistent (HermiT): the data contradicts the ontology (the ontology alone is consistent)"
+    )
+
+
 def test_project_ontology_alone_is_consistent_and_coherent(project_ontology: Graph) -> None:
     report = reason(project_ontology)
     assert report.consistent and report.unsatisfiable == []
