@@ -1,0 +1,777 @@
+"""Benchmark the store layer per scale, side by side: load time and peak memory, and the median and p95
+latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store, the
+Oxigraph server (raw HTTP and our remote store), rdflib's engine and our memory store; focus-node SHACL
+validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
+peak memory is its own.
+
+    nice -n 10 .venv/bin/python bench/run.py --scales 10k 100k 1m
+
+Data: bench/out/<scale>/dataset.nq = the real built graphs + the synthetic graph (bench/generate.py).
+Results: bench/out/results.json and bench/out/results.md (the tables of bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from bench.generate import generate, read_vocabulary, size
+
+QUERY_TIMEOUT = 60.0  # seconds per query run; a run past it is recorded as a timeout
+JOB_TIMEOUT = 3 * 3600  # seconds per engine job
+BATCH_DOCUMENTS_FIRST = 10**9  # document numbers of the validation batch: clear of the main data
+BATCH_TRIPLES = (
+    100 * 200
+)  # about 100 synthetic studies with their claims, recommendations and links
+JSON = "application/sparql-results+json"
+ENGINES = ("pyoxigraph-memory", "embedded", "remote", "rdflib")
+
+
+# -- data ----------------------------------------------------------------------------------------------
+def prepare(scale: str, out: Path, seed: int) -> dict:
+    """Write (once) the dataset and the validation batch of `scale`; returns their description."""
+    folder = out / scale
+    meta_path = folder / "meta.json"
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("seed") == seed:
+            return meta
+    from kg.build import build_dataset
+    from kg.config import Settings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    real = build_dataset(Settings()).dataset
+    vocab = read_vocabulary(real)
+    real_triples = sum(len(g) for g in real.graphs())
+    dataset = folder / "dataset.nq"
+    with dataset.open("w", encoding="utf-8") as fh:
+        fh.write(real.serialize(format="nquads"))
+        docs, synthetic = generate(fh, vocab, max(0, size(scale) - real_triples), seed)
+    batch = folder / "batch.nq"
+    with batch.open("w", encoding="utf-8") as fh:
+        generate(
+            fh,
+            vocab,
+            BATCH_TRIPLES,
+            seed + 1,
+            first=BATCH_DOCUMENTS_FIRST,
+            graph="https://w3id.org/clusterkg/graph/synthetic-batch",
+            describe=False,
+        )
+    seed_only = folder / "seed.nq"
+    seed_only.write_text(real.serialize(format="nquads"), encoding="utf-8")
+    meta = {
+        "scale": scale,
+        "seed": seed,
+        "real_triples": real_triples,
+        "synthetic_triples": synthetic,
+        "documents": docs,
+        "dataset": str(dataset),
+        "batch": str(batch),
+        "seed_dataset": str(seed_only),
+    }
+    meta_path.write_text(json.dumps(meta, indent=1))
+    return meta
+
+
+def query_files() -> list[Path]:
+    from kg.config import Settings
+
+    return sorted(Settings().queries_dir.rglob("*.rq"))
+
+
+def variants(store, samples: int, rng: random.Random) -> dict[str, list[str]]:
+    """Each query bound with its defaults, plus (for IRI parameters) `samples` other values drawn from the
+    data: resources that share a type with the default."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from kg.config import Settings
+    from kg.queries import load_query
+
+    result: dict[str, list[str]] = {}
+    for path in query_files():
+        query = load_query(path)
+        texts = [query.bind()]
+        for param in query.params:
+            if not isinstance(param.default, URIRef):
+                continue
+            similar = store.query(
+                f"SELECT DISTINCT ?x WHERE {{ {param.default.n3()} a ?t . ?x a ?t . FILTER(isIRI(?x)) }}"
+                " ORDER BY ?x LIMIT 2000",
+                use_default_graph_as_union=True,
+            )
+            pool = sorted(
+                {s["x"].value for s in similar if isinstance(s["x"], ox.NamedNode)}
+                - {str(param.default)}
+            )
+            for value in rng.sample(pool, min(samples, len(pool))):
+                texts.append(query.bind({param.name: URIRef(value)}))
+        result[str(path.relative_to(Settings().queries_dir))] = texts
+    return result
+
+
+# -- timing helpers ----------------------------------------------------------------------------------------
+def measure(
+    runs: dict[str, Callable[[str], int]], texts: list[str], repeat: int, warmup: int = 1
+) -> dict:
+    """Time each of `runs` (engines answering the same query) on every variant, `warmup` + `repeat` times,
+    taking turns, so that the engines compared share the machine's conditions. Per engine: median and p95
+    of the timed runs (ms) and the rows of the first; or the timeout / error that stopped it."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rows: dict[str, int] = {}
+    failed: dict[str, dict] = {}
+    for text in texts:
+        for i in range(warmup + repeat):
+            for name, run in runs.items():
+                if name in failed:
+                    continue
+                start = time.perf_counter()
+                try:
+                    count = run(text)
+                except Exception as error:  # noqa: BLE001 - recorded per engine and query
+                    timeout = "timeout" in type(error).__name__.lower() or "time limit" in str(
+                        error
+                    )
+                    failed[name] = {
+                        "timeout" if timeout else "error": " ".join(str(error).split())[:200]
+                    }
+                    continue
+                elapsed = (time.perf_counter() - start) * 1000
+                rows.setdefault(name, count)
+                if i >= warmup:
+                    times[name].append(elapsed)
+    result = {}
+    for name, taken in times.items():
+        if name in failed:
+            result[name] = failed[name]
+            continue
+        taken.sort()
+        p95 = taken[min(len(taken) - 1, max(0, round(0.95 * len(taken)) - 1))]
+        result[name] = {
+            "median_ms": statistics.median(taken),
+            "p95_ms": p95,
+            "runs": len(taken),
+            "rows": rows.get(name),
+        }
+    return result
+
+
+def materialise(result) -> int:
+    """Read a whole pyoxigraph answer into Python objects; the number of rows (or triples, or 1 for ASK)."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return int(bool(result))
+    return len([tuple(row) for row in result])
+
+
+def peak_rss_mb() -> dict:
+    return {
+        "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """Peak resident memory of a running process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# -- engine jobs (each in its own process) ---------------------------------------------------------------
+def job_pyoxigraph(spec: dict) -> dict:
+    """Raw pyoxigraph in memory: the fastest the engine goes; also draws the parameter samples."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    start = time.perf_counter()
+    store.bulk_load(path=spec["dataset"], format=ox.RdfFormat.N_QUADS)
+    result: dict = {"load_s": time.perf_counter() - start, "quads": len(store)}
+    result["variants"] = variants(store, spec["samples"], random.Random(spec["seed"]))
+    result["queries"] = {
+        name: measure(
+            {
+                "iterate": lambda q: materialise(store.query(q, use_default_graph_as_union=True)),
+                "json": lambda q: len(_ox_json(store, q)),
+            },
+            qs,
+            spec["repeat"],
+        )
+        for name, qs in result["variants"].items()
+    }
+    result["rss"] = peak_rss_mb()
+    return result
+
+
+def _ox_json(store, sparql: str) -> bytes:
+    import pyoxigraph as ox
+
+    from kg.store.oxformats import serialize
+
+    answer = store.query(sparql, use_default_graph_as_union=True)
+    media = (
+        JSON if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) else "application/n-triples"
+    )
+    return serialize(answer, media)
+
+
+def job_embedded(spec: dict) -> dict:
+    """The embedded store, measured turn about with raw pyoxigraph on an on-disk copy of the same data
+    (our overhead), then the focus-node SHACL validation of an ingest batch."""
+    from rdflib import URIRef
+
+    from kg.config import Settings
+    from kg.store.embedded import EmbeddedStore
+    from kg.validate import load_checks, load_shapes, validate_focus
+
+    path = Path(spec["work"]) / "clusterkg" / "store"
+    shutil.rmtree(path, ignore_errors=True)
+    store = EmbeddedStore(path)
+    result = _side_by_side_with_raw(spec, store)
+    # SHACL of an ingest batch: its focus nodes validated on their neighbourhood, in the seed and in this graph.
+    settings = Settings()
+    shapes, checks = (
+        load_shapes(settings.ontology_dir),
+        load_checks(settings.queries_dir / "checks"),
+    )
+    seed_path = Path(spec["work"]) / "seed-store"
+    shutil.rmtree(seed_path, ignore_errors=True)
+    seed = EmbeddedStore(seed_path)
+    seed.load_file(Path(spec["seed_dataset"]))
+    focus = [URIRef(s) for s in _batch_subjects(spec["batch"])]
+    result["validation"] = {"focus_nodes": len(focus)}
+    seed.load_file(Path(spec["batch"]))
+    store.load_file(Path(spec["batch"]))
+    validate_focus(
+        seed, focus[:1], shapes, checks=checks
+    )  # warm-up, so that neither run pays for it
+    for label, target in (("seed", seed), ("full", store)):
+        start = time.perf_counter()
+        report = validate_focus(target, focus, shapes, checks=checks)
+        result["validation"][label] = {
+            "seconds": time.perf_counter() - start,
+            "results": len(report.results),
+        }
+    seed.close()
+    store.close()  # the store stays on disk for the serve measurement
+    result["rss"] = peak_rss_mb()
+    return result
+
+
+def _side_by_side_with_raw(spec: dict, store) -> dict:
+    """Load raw pyoxigraph on disk and `store` from the same file; time their answers turn about."""
+    import pyoxigraph as ox
+
+    raw_dir = tempfile.mkdtemp(prefix="bench-ox-", dir=spec["work"])
+    raw = ox.Store(raw_dir)
+    start = time.perf_counter()
+    raw.bulk_load(path=spec["dataset"], format=ox.RdfFormat.N_QUADS)
+    raw.flush()
+    result: dict = {"raw_load_s": time.perf_counter() - start}
+    start = time.perf_counter()  # what an in-memory copy would cost `serve` at start-up
+    ox.Store().bulk_load(raw.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    result["memory_copy_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    store.load_file(Path(spec["dataset"]))
+    result["load_s"] = time.perf_counter() - start
+    result["quads"] = store.count()
+    result["queries"] = {
+        name: measure(
+            {
+                "raw-iterate": lambda q: materialise(raw.query(q, use_default_graph_as_union=True)),
+                "query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT)),
+                "raw-json": lambda q: len(_ox_json(raw, q)),
+                "json": lambda q: len(store.query_serialized(q, _media(q), timeout=QUERY_TIMEOUT)),
+            },
+            qs,
+            spec["repeat"],
+        )
+        for name, qs in spec["variants"].items()
+    }
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    return result
+
+
+def _batch_subjects(batch: str) -> list[str]:
+    """The documents, claims and recommendations a batch mints: the focus nodes of its validation."""
+    pattern = re.compile(
+        r"^<(https://w3id\.org/clusterkg/resource/synthetic/(?:document|claim|recommendation)/[^>]*)>"
+    )
+    with Path(batch).open(encoding="utf-8") as lines:
+        return sorted({m.group(1) for line in lines if (m := pattern.match(line))})
+
+
+def _rows(result) -> int:
+    if result.kind == "ASK":
+        return int(bool(result.boolean))
+    return len(result.rows) if result.kind == "SELECT" else len(result.graph)
+
+
+def _media(sparql: str) -> str:
+    from kg.store.results import query_form
+
+    return JSON if query_form(sparql) in ("SELECT", "ASK") else "application/n-triples"
+
+
+def job_remote(spec: dict) -> dict:
+    from kg.store.remote import RemoteStore
+
+    folder = tempfile.mkdtemp(prefix="bench-server-", dir=spec["work"])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "oxigraph"),
+            "serve",
+            "--location",
+            folder,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        start = time.perf_counter()
+        with open(spec["dataset"], "rb") as body:
+            request = urllib.request.Request(
+                f"{url}/store",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/n-quads"},
+            )
+            urllib.request.urlopen(request, timeout=JOB_TIMEOUT).read()
+        result: dict = {"load_s": time.perf_counter() - start}
+        store = RemoteStore(f"{url}/query", timeout=QUERY_TIMEOUT, retries=0)
+        result["quads"] = store.count()
+
+        def raw(sparql: str) -> int:
+            request = urllib.request.Request(
+                f"{url}/query",
+                data=urllib.parse.urlencode({"query": sparql}).encode(),
+                method="POST",
+                headers={
+                    "Accept": f"{JSON}, application/n-triples;q=0.9",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            with urllib.request.urlopen(request, timeout=QUERY_TIMEOUT) as answer:
+                return len(answer.read())
+
+        result["queries"] = {
+            name: measure(
+                {
+                    "server-raw": raw,
+                    "query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT)),
+                    "json": lambda q: len(
+                        store.query_serialized(q, _media(q), timeout=QUERY_TIMEOUT)
+                    ),
+                },
+                qs,
+                spec["repeat"],
+            )
+            for name, qs in spec["variants"].items()
+        }
+        result["rss"] = {"server_mb": vm_hwm_mb(server.pid), **peak_rss_mb()}
+    finally:
+        server.kill()
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+class _Alarm(Exception):
+    """Raised by SIGALRM: rdflib's engine is pure Python, so a signal stops it between two bytecodes."""
+
+
+def job_rdflib(spec: dict) -> dict:
+    from rdflib import Dataset
+
+    from kg.store.memory import MemoryStore
+
+    def alarm(*_: object) -> None:
+        raise _Alarm(f"time limit of {QUERY_TIMEOUT:g} s")
+
+    signal.signal(signal.SIGALRM, alarm)
+
+    def guarded(sparql: str) -> int:
+        signal.setitimer(signal.ITIMER_REAL, QUERY_TIMEOUT)
+        try:
+            answer = dataset.query(sparql)
+            return (
+                len(answer.graph) if answer.type in ("CONSTRUCT", "DESCRIBE") else len(list(answer))
+            )
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    start = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(spec["dataset"], format="nquads")
+    result: dict = {
+        "load_s": time.perf_counter() - start,
+        "quads": sum(len(g) for g in dataset.graphs()),
+    }
+    memory = MemoryStore()
+    start = time.perf_counter()
+    memory.load(dataset)
+    result["memory_load_s"] = time.perf_counter() - start
+    result["queries"] = {}
+    for name, qs in spec[
+        "variants"
+    ].items():  # default parameters only: rdflib is slow enough as it is
+        timings = measure({"rdflib": guarded}, qs[:1], spec["repeat"], warmup=0)
+        if (
+            "median_ms" in timings["rdflib"]
+        ):  # our memory store is rdflib plus a fork: no use if it timed out
+            timings |= measure(
+                {"memory": lambda q: _rows(memory.query(q, timeout=QUERY_TIMEOUT))},
+                qs[:1],
+                spec["repeat"],
+                warmup=0,
+            )
+        result["queries"][name] = timings
+    result["rss"] = peak_rss_mb()
+    return result
+
+
+JOBS: dict[str, Callable[[dict], dict]] = {
+    "pyoxigraph-memory": job_pyoxigraph,
+    "embedded": job_embedded,
+    "remote": job_remote,
+    "rdflib": job_rdflib,
+}
+
+
+def run_job(engine: str, spec: dict, folder: Path) -> dict:
+    """Run one engine job in a fresh Python process; its JSON result (or the error it died of)."""
+    spec_path = folder / f"job-{engine}.json"
+    spec_path.write_text(json.dumps(spec))
+    out_path = folder / f"result-{engine}.json"
+    out_path.unlink(missing_ok=True)
+    print(f"  {engine} ...", flush=True)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "job", engine, str(spec_path), str(out_path)],
+            timeout=JOB_TIMEOUT,
+            capture_output=True,
+            check=False,
+            text=True,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"job stopped after {JOB_TIMEOUT} s"}
+    if done.returncode != 0 or not out_path.exists():
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    result = json.loads(out_path.read_text())
+    result["job_s"] = time.perf_counter() - start
+    return result
+
+
+# -- serve start-up -----------------------------------------------------------------------------------------
+def serve_startup(data_dir: Path) -> dict:
+    """Seconds from starting `clusterkg serve` on an already built store to its first HTTP answer."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first_answer = None
+        while time.perf_counter() - start < 300 and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+                    first_answer = (time.perf_counter() - start, answer.status)
+                    break
+            except urllib.error.HTTPError as error:
+                first_answer = (time.perf_counter() - start, error.code)
+                break
+            except OSError:
+                time.sleep(0.02)
+        if first_answer is None:
+            error = (
+                process.stderr.read() if process.poll() is not None else "no answer within 300 s"
+            )
+            return {"error": " ".join(error.split())[-300:]}
+        return {"seconds": first_answer[0], "status": first_answer[1]}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# -- report ------------------------------------------------------------------------------------------------
+def _cell(entry: dict | None) -> str:
+    if not entry:
+        return "–"
+    if "median_ms" in entry:
+        return f"{entry['median_ms']:.1f} / {entry['p95_ms']:.1f}"
+    return "timeout" if "timeout" in entry else "error"
+
+
+def _ratio(a: dict | None, b: dict | None) -> str:
+    if a and b and "median_ms" in a and "median_ms" in b and b["median_ms"] > 0:
+        return f"{a['median_ms'] / b['median_ms']:.2f}"
+    return "–"
+
+
+LATENCY_COLUMNS = (  # (header, engine, measurement)
+    ("pyox mem", "pyoxigraph-memory", "iterate"),
+    ("pyox disk", "embedded", "raw-iterate"),
+    ("embedded", "embedded", "query"),
+    ("pyox disk json", "embedded", "raw-json"),
+    ("embedded json", "embedded", "json"),
+    ("server raw", "remote", "server-raw"),
+    ("remote json", "remote", "json"),
+    ("remote", "remote", "query"),
+    ("rdflib", "rdflib", "rdflib"),
+    ("memory", "rdflib", "memory"),
+)
+RATIO_COLUMNS = (  # (header, numerator, denominator)
+    ("embedded json / pyox disk json", ("embedded", "json"), ("embedded", "raw-json")),
+    ("embedded / pyox disk", ("embedded", "query"), ("embedded", "raw-iterate")),
+    ("remote json / server raw", ("remote", "json"), ("remote", "server-raw")),
+    ("pyox disk / pyox mem", ("embedded", "raw-json"), ("pyoxigraph-memory", "json")),
+    ("rdflib / pyox mem", ("rdflib", "rdflib"), ("pyoxigraph-memory", "iterate")),
+    ("memory / rdflib", ("rdflib", "memory"), ("rdflib", "rdflib")),
+)
+
+
+def _found(jobs: dict, engine: str, measurement: str, query: str) -> dict | None:
+    return jobs.get(engine, {}).get("queries", {}).get(query, {}).get(measurement)
+
+
+def _load_rows(jobs: dict) -> list[str]:
+    rows = ["| engine | load (s) | peak RSS (MB) | quads |", "|---|---:|---:|---:|"]
+    for engine, job in jobs.items():
+        if "error" in job:
+            rows.append(f"| {engine} | {job['error']} | | |")
+            continue
+        rss = job.get("rss", {})
+        if engine == "embedded":
+            rows.append(
+                f"| pyoxigraph on disk (raw) | {job['raw_load_s']:.2f} | {rss['self_mb']:.0f} | |"
+            )
+            rows.append(
+                f"| embedded (worker) | {job['load_s']:.2f} | {rss['children_mb']:.0f} | {job['quads']} |"
+            )
+        elif engine == "remote":
+            rows.append(
+                f"| Oxigraph server (POST /store) | {job['load_s']:.2f} | {rss['server_mb']:.0f} | {job['quads']} |"
+            )
+        elif engine == "rdflib":
+            rows.append(
+                f"| rdflib parse | {job['load_s']:.2f} | {rss['self_mb']:.0f} | {job['quads']} |"
+            )
+            rows.append(
+                f"| memory store load (of the parsed dataset) | {job['memory_load_s']:.2f} | | |"
+            )
+        else:
+            rows.append(
+                f"| {engine} | {job['load_s']:.2f} | {rss['self_mb']:.0f} | {job['quads']} |"
+            )
+    return rows
+
+
+def report(results: dict) -> str:
+    """The markdown tables of a run."""
+    lines = []
+    for scale, run in results.items():
+        meta, jobs = run["meta"], run["jobs"]
+        lines += [
+            (
+                f"### {scale} triples ({meta['real_triples']} real + {meta['synthetic_triples']} synthetic, "
+                f"{meta['documents']} synthetic documents)"
+            ),
+            "",
+            f"Command: `{run['command']}`",
+            "",
+            *_load_rows(jobs),
+        ]
+        if "memory_copy_s" in jobs.get("embedded", {}):
+            lines += [
+                "",
+                f"In-memory copy of the on-disk store (dump + load): {jobs['embedded']['memory_copy_s']:.2f} s.",
+            ]
+        names = sorted(jobs.get("pyoxigraph-memory", {}).get("queries", {}))
+        lines += [
+            "",
+            (
+                "Latency, median / p95 in ms (`json`: the answer as SPARQL JSON or N-Triples bytes; "
+                "others: read into Python terms, rdflib terms for ours):"
+            ),
+            "",
+            "| query | " + " | ".join(h for h, _, _ in LATENCY_COLUMNS) + " |",
+            "|---|" + "---:|" * len(LATENCY_COLUMNS),
+        ]
+        for name in names:
+            lines.append(
+                f"| {name} | "
+                + " | ".join(_cell(_found(jobs, e, k, name)) for _, e, k in LATENCY_COLUMNS)
+                + " |"
+            )
+        lines += [
+            "",
+            "Ratios of medians:",
+            "",
+            "| query | " + " | ".join(h for h, _, _ in RATIO_COLUMNS) + " |",
+            "|---|" + "---:|" * len(RATIO_COLUMNS),
+        ]
+        for name in names:
+            lines.append(
+                f"| {name} | "
+                + " | ".join(
+                    _ratio(_found(jobs, *a, name), _found(jobs, *b, name))
+                    for _, a, b in RATIO_COLUMNS
+                )
+                + " |"
+            )
+        validation = jobs.get("embedded", {}).get("validation")
+        if validation:
+            lines += [
+                "",
+                (
+                    f"SHACL of an ingest batch ({validation['focus_nodes']} focus nodes of about 100 synthetic "
+                    f"studies): {validation['seed']['seconds']:.2f} s against the seed graph, "
+                    f"{validation['full']['seconds']:.2f} s against this graph "
+                    f"(ratio {validation['full']['seconds'] / validation['seed']['seconds']:.2f})."
+                ),
+            ]
+        if "serve" in run:
+            serve = run["serve"]
+            lines += [
+                "",
+                "`clusterkg serve` on the built embedded store, start to first HTTP answer: "
+                + (
+                    f"{serve['seconds']:.2f} s (HTTP {serve['status']})."
+                    if "seconds" in serve
+                    else serve["error"]
+                ),
+            ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "job":  # internal: one engine job in this process
+        engine, spec_path, out_path = argv[1:4]
+        Path(out_path).write_text(json.dumps(JOBS[engine](json.loads(Path(spec_path).read_text()))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", nargs="+", default=["10k", "100k", "1m"])
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
+    parser.add_argument(
+        "--repeat", type=int, default=11, help="timed runs per query variant (rdflib: 3)"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=3, help="extra parameter values per IRI parameter"
+    )
+    parser.add_argument(
+        "--rdflib-max", type=size, default=size("1m"), help="largest scale rdflib is run at"
+    )
+    parser.add_argument(
+        "--serve-from",
+        type=size,
+        default=size("1m"),
+        help="smallest scale serve start-up is measured at",
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    args = parser.parse_args(argv)
+    results_path = args.out / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for scale in args.scales:
+        print(f"{scale}: preparing data", flush=True)
+        meta = prepare(scale, args.out, args.seed)
+        folder = args.out / scale
+        spec = {
+            "dataset": meta["dataset"],
+            "batch": meta["batch"],
+            "seed_dataset": meta["seed_dataset"],
+            "work": str(folder),
+            "repeat": args.repeat,
+            "samples": args.samples,
+            "seed": args.seed,
+        }
+        jobs = {}
+        first = run_job("pyoxigraph-memory", spec, folder)
+        jobs["pyoxigraph-memory"] = first
+        spec["variants"] = first.get("variants")
+        if spec["variants"] is None:
+            raise SystemExit(f"{scale}: the pyoxigraph job failed: {first.get('error')}")
+        first.pop("variants")
+        for engine in args.engines:
+            if engine == "pyoxigraph-memory":
+                continue
+            if engine == "rdflib" and size(scale) > args.rdflib_max:
+                jobs[engine] = {
+                    "error": f"not run above {args.rdflib_max} triples (too slow and too large)"
+                }
+                continue
+            job_spec = (
+                dict(spec, repeat=3 if size(scale) <= 100_000 else 1)
+                if engine == "rdflib"
+                else spec
+            )
+            jobs[engine] = run_job(engine, job_spec, folder)
+        run = {"meta": meta, "jobs": jobs, "command": " ".join(["bench/run.py", *argv])}
+        if (
+            size(scale) >= args.serve_from
+            and "embedded" in jobs
+            and "error" not in jobs["embedded"]
+        ):
+            run["serve"] = serve_startup(folder / "clusterkg")
+        results[scale] = run
+        args.out.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(json.dumps(results, indent=1))
+        (args.out / "results.md").write_text(report(results))
+        print(report({scale: run}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
