@@ -2,8 +2,8 @@
 
 Expected answers are read off the seed paper (../shared/seed/000_a9070600d8d8c5ce.txt) and its encoding in
 kg/data/seed/. Each answer is checked on the memory, embedded and remote (Oxigraph server) stores, each
-loaded once per module with the dataset `clusterkg build` makes; and every query's answer on each store is
-compared, term by term and in order, with rdflib's answer on the built dataset itself.
+loaded once per module with the dataset `clusterkg build` makes. (That every query gives the same solutions
+on every backend, term by term, is tested for the whole library in test_store_queries.py.)
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Identifier
-from SPARQLWrapper import SPARQLWrapper
 
 from kg.build import BuildResult
 from kg.config import PROJECT_ROOT
 from kg.namespaces import CKG, CKR, UNIT
 from kg.queries import NamedQuery, load_query
-from kg.store.base import QuerySyntaxError, Store
-from tests.fixtures.stores import BACKENDS, meaning, open_backend
+from kg.store.base import Store
+from tests.fixtures.stores import BACKENDS, open_backend
 
 QUERIES = PROJECT_ROOT / "queries"
 FILES = sorted(QUERIES.glob("*.rq"))
@@ -65,33 +64,13 @@ def returns(query: NamedQuery) -> list[str]:
     return [name.strip() for name in query.meta.get("returns", "").split(",") if name.strip()]
 
 
-def misread_as_update(request: pytest.FixtureRequest, store: Store, text: str) -> None:
-    """Expect the remote store to refuse `text` when SPARQLWrapper takes this query for an update.
-
-    kg/store/remote.py asks SPARQLWrapper.isSparqlUpdateRequest(), which guesses the kind from the first
-    keyword in the text after stripping only every other comment line, so a header line saying "addressed"
-    reads as ADD. Strict: once the store decides by parsing, the test passes and this marker must go.
-    """
-    wrapper = SPARQLWrapper("http://127.0.0.1/")
-    wrapper.setQuery(text)
-    if store.name == "remote" and wrapper.isSparqlUpdateRequest():
-        request.applymarker(
-            pytest.mark.xfail(
-                raises=QuerySyntaxError,
-                strict=True,
-                reason=f"remote store misreads this query as a {wrapper.queryType} update",
-            )
-        )
-
-
 @pytest.fixture
-def ask(library_store: Store, request: pytest.FixtureRequest) -> Ask:
+def ask(library_store: Store) -> Ask:
     """ask(name, **params): the rows of query `name` on the store (defaults bound), columns shortened."""
 
     def run(name: str, **params: Identifier) -> list[dict[str, object]]:
         query = load_query(QUERIES / f"{name}.rq")
         text = query.bind(params)
-        misread_as_update(request, library_store, text)
         result = library_store.query(text)
         assert result.variables == returns(query)
         return [{v: short(row.get(v)) for v in result.variables} for row in result.rows]
@@ -142,23 +121,6 @@ def test_query_runs_as_it_is_and_returns_its_columns(path: Path, built: BuildRes
     result = built.dataset.query(query.bind())
     assert [str(v) for v in result.vars] == returns(query)
     assert len(result) > 0
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_same_answer_on_every_backend(
-    path: Path, library_store: Store, built: BuildResult, request: pytest.FixtureRequest
-) -> None:
-    """Term by term and in order: every query orders its rows totally."""
-    text = load_query(path).bind()
-    misread_as_update(request, library_store, text)
-    reference = built.dataset.query(text)
-    expected = [
-        [meaning(row[v]) if row[v] is not None else None for v in reference.vars]
-        for row in reference
-    ]
-    result = library_store.query(text)
-    got = [[meaning(row[v]) if v in row else None for v in result.variables] for row in result.rows]
-    assert got == expected
 
 
 # -- the ten competency questions -----------------------------------------------------------------------
