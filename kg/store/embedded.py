@@ -94,13 +94,12 @@ class EmbeddedStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()  # guards the worker, its generation and the idle connections
-        self._writing = (
-            threading.RLock()
-        )  # held by writes; a restart waits for it (never kill mid-write)
-        self._holder = [
-            _Worker(self.path)
-        ]  # one element: the current worker (a list so finalize sees swaps)
+        # _lock guards the worker, its generation and the idle connections; _writing is held by
+        # writes, and a restart waits for it (a worker is never killed in the middle of a write).
+        self._lock = threading.Lock()
+        self._writing = threading.RLock()
+        # the current worker, in a list so that the finalizer sees it replaced
+        self._holder = [_Worker(self.path)]
         self._generation = 0
         self._idle: list[tuple[int, Connection]] = []
         self._finalizer = weakref.finalize(self, _stop_worker, self._holder)

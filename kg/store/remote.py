@@ -152,10 +152,8 @@ class RemoteStore:
             with wrapper.query().response as response:
                 chunks = []
                 while chunk := response.read(1 << 16):
-                    if cancelled():
-                        raise QueryTimeout(
-                            "cancelled"
-                        )  # stops reading a streamed answer; the server sees us go
+                    if cancelled():  # stop reading a streamed answer: the server sees us go
+                        raise QueryTimeout("cancelled")
                     chunks.append(chunk)
                 return response.headers.get_content_type(), b"".join(chunks)
 
