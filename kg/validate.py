@@ -1,7 +1,7 @@
 """Validate data with SHACL (pyshacl, on plain rdflib graphs) and violation queries; return a typed report.
 
 Shapes live in `ontology/shapes/*.ttl` (data shapes: validate the data, with the ontology mixed in) and
-`ontology/shapes/meta/*.ttl` (meta-shapes: validate the ontology graph itself). Every
+`ontology/shapes/meta/*.ttl` (meta-shapes: validate the ontology and the shapes themselves). Every
 `queries/checks/*-violation.rq` is a check: each row it returns is a violation. A folder with no
 shapes or no checks fails: a check that finds nothing to run must not pass.
 """
@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Literal as TypingLiteral
+from typing import Protocol
 
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -76,7 +77,7 @@ class ValidationReport:
     @property
     def conforms(self) -> bool:
         """True when there is no violation (warnings and infos do not break conformance)."""
-        return not any(r.severity == SH.Violation for r in self.results)
+        return not any(_is_violation(r) for r in self.results)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -89,6 +90,22 @@ class ValidationReport:
         """Whether any result is at least as severe as `fail_on`."""
         levels = SEVERITIES[: ("violation", "warning", "info").index(fail_on) + 1]
         return any(r.severity in levels for r in self.results)
+
+    def only_about(self, nodes: Collection[Node]) -> ValidationReport:
+        """The results whose focus node is in `nodes`, with their part of the results graph (the report
+        node's sh:conforms recomputed for them)."""
+        kept = [r for r in self.results if r.focus_node in nodes]
+        graph = Graph()
+        for prefix, namespace in self.graph.namespaces():
+            graph.bind(prefix, namespace)
+        for report in self.graph.subjects(RDF.type, SH.ValidationReport):
+            graph.add((report, RDF.type, SH.ValidationReport))
+            graph.add((report, SH.conforms, Literal(not any(_is_violation(r) for r in kept))))
+        for result in self.graph.subjects(RDF.type, SH.ValidationResult):
+            if self.graph.value(result, SH.focusNode) in nodes:
+                graph += self.graph.cbd(result)
+                graph += self.graph.triples((None, SH.result, result))
+        return ValidationReport(kept, graph)
 
     def merge(self, other: ValidationReport) -> ValidationReport:
         graph = Graph()
@@ -166,14 +183,14 @@ def validate(
     ont_graph: Graph | None = None,
     checks: Sequence[NamedQuery] = (),
     checks_target: Graph | None = None,
-    focus_nodes: Sequence[URIRef] | None = None,
     source: str = "shacl",
 ) -> ValidationReport:
-    """SHACL-validate `data_graph` (with `ont_graph` mixed in) and run `checks` over `checks_target`.
+    """SHACL-validate `data_graph` (with `ont_graph` mixed in) and run `checks` over `checks_target`
+    (default: that same mix).
 
-    pyshacl runs on a plain rdflib Graph with SHACL-SPARQL enabled and no inference (sh:class and
-    targets follow rdfs:subClassOf in the mixed-in ontology). `focus_nodes` restricts both the shapes
-    and the check rows to those nodes. Nothing is printed.
+    pyshacl runs on a private copy (so in place) as a plain rdflib Graph, with SHACL-SPARQL enabled and
+    no inference (sh:class and targets follow rdfs:subClassOf in the mixed-in ontology). Every node is
+    validated: to validate a few, see `validate_focus`. Nothing is printed.
     """
     target = Graph()
     target += data_graph
@@ -186,7 +203,7 @@ def validate(
         advanced=True,
         allow_warnings=True,
         allow_infos=True,
-        focus_nodes=list(focus_nodes) if focus_nodes else None,
+        inplace=True,
     )
     bind_all(results_graph)
     for prefix, namespace in shapes_graph.namespaces():
@@ -194,14 +211,12 @@ def validate(
     report = ValidationReport(_shacl_results(results_graph, source), results_graph)
     if checks:
         report = report.merge(
-            run_checks(checks, target if checks_target is None else checks_target, focus_nodes)
+            run_checks(checks, target if checks_target is None else checks_target)
         )
     return report
 
 
-def run_checks(
-    checks: Iterable[NamedQuery], target: Graph, focus_nodes: Sequence[URIRef] | None = None
-) -> ValidationReport:
+def run_checks(checks: Iterable[NamedQuery], target: Graph) -> ValidationReport:
     """Run violation queries on `target`: each row is a violation, focused on `?focus` (or the first IRI)."""
     graph = Graph()
     bind_all(graph)
@@ -212,8 +227,6 @@ def run_checks(
             focus = values.get("focus") or next(
                 (v for v in values.values() if isinstance(v, URIRef)), None
             )
-            if focus_nodes and focus not in focus_nodes:
-                continue
             message = str(values.get("message") or check.summary or check.name)
             results.append(
                 ValidationResult(
@@ -232,7 +245,8 @@ def validate_dataset(
     dataset: Dataset, settings: Settings, shapes: Shapes | None = None
 ) -> ValidationReport:
     """The whole built dataset: data shapes over the source graphs (ontology mixed in), meta-shapes over
-    the ontology graph, and the violation queries over the dataset (default graph: union of all)."""
+    the ontology graph and the shapes (data and meta), and the violation queries over the dataset
+    (default graph: union of all)."""
     shapes = shapes or load_shapes(settings.ontology_dir)
     checks = load_checks(settings.queries_dir / "checks")
     ontology, data = split_dataset(dataset)
@@ -240,7 +254,8 @@ def validate_dataset(
     union.addN(dataset.quads((None, None, None, None)))
     report = validate(data, shapes.data, ontology, checks, checks_target=union)
     if len(shapes.meta):
-        report = report.merge(validate(ontology, shapes.meta, source="meta-shacl"))
+        linted = ontology + shapes.data + shapes.meta  # a shape naming a misspelt ckg: term fails
+        report = report.merge(validate(linted, shapes.meta, source="meta-shacl"))
     return report
 
 
@@ -273,6 +288,10 @@ def split_dataset(dataset: Dataset) -> tuple[Graph, Graph]:
         elif name != INFERRED_GRAPH:
             data.add((s, p, o))
     return ontology, data
+
+
+def _is_violation(result: ValidationResult) -> bool:
+    return result.severity == SH.Violation
 
 
 def _shacl_results(graph: Graph, source: str) -> list[ValidationResult]:
@@ -353,26 +372,39 @@ def _line(result: ValidationResult, graph: Graph) -> str:
     return " ".join(parts)
 
 
+class _Answer(Protocol):
+    @property
+    def graph(self) -> Graph | None: ...
+
+
+class Queryable(Protocol):
+    """What `validate_focus` reads from: a Store, an rdflib Graph or Dataset, or a view such as ingest's
+    store-with-batch; a CONSTRUCT's answer carries `.graph`."""
+
+    def query(self, sparql: str, /) -> _Answer: ...
+
+
 def validate_focus(
-    source: Store | Graph,
+    source: Queryable,
     focus_nodes: Sequence[URIRef],
     shapes: Shapes,
     ontology: Graph | None = None,
     checks: Sequence[NamedQuery] = (),
     hops: int = HOPS,
 ) -> ValidationReport:
-    """Validate only `focus_nodes` (e.g. an ingest batch), on their neighbourhood, not the whole graph.
+    """Validate `focus_nodes` (e.g. an ingest batch) on their neighbourhood, not the whole graph.
 
-    The neighbourhood is what the shapes can reach from a focus node: its triples and those of the
-    nodes `hops` steps out (blank nodes followed two levels deeper), the triples pointing at it, and the
-    types of every node reached. `ontology` defaults to the source's ontology graph. Results (and check
-    rows) are kept only for the focus nodes, so the cost follows the batch, not the whole graph.
+    The neighbourhood (see `neighbourhood`, with `ontology` mixed in; by default the source's ontology
+    graph) is validated in full, and the results (check rows included) that concern the focus nodes are
+    kept: those whose focus node is a focus node, or a class or property the focus nodes use (the
+    declared-term shapes report the undeclared term itself). pyshacl's own `focus_nodes` option is not
+    used: it also skips the nested shapes (sh:or, sh:node, qualified value shapes) of value nodes outside
+    the list, which lets wrong values pass. The cost follows the batch, not the whole graph.
     """
     if not focus_nodes:
         return ValidationReport()
 
     def fetch(query: str) -> Graph | None:
-        # a Store's QueryResult and rdflib's Result both carry .graph
         return source.query(query).graph
 
     if ontology is None:
@@ -380,13 +412,28 @@ def validate_focus(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ONTOLOGY_GRAPH.n3()} {{ ?s ?p ?o }} }}"
         )
     data = neighbourhood(fetch, focus_nodes, hops)
-    return validate(data, shapes.data, ontology, checks, focus_nodes=focus_nodes)
+    report = validate(data, shapes.data, ontology, checks)
+    return report.only_about(_concerning(data, focus_nodes))
+
+
+def _concerning(data: Graph, focus_nodes: Sequence[URIRef]) -> set[Node]:
+    """The focus nodes, and the classes and properties their own triples in `data` use."""
+    nodes: set[Node] = set(focus_nodes)
+    for node in focus_nodes:
+        for predicate, value in data.predicate_objects(node):
+            nodes.add(predicate)
+            if predicate == RDF.type:
+                nodes.add(value)
+    return nodes
 
 
 def neighbourhood(
     fetch: Callable[[str], Graph | None], focus_nodes: Sequence[URIRef], hops: int = HOPS
 ) -> Graph:
-    """The triples around `focus_nodes`, fetched with CONSTRUCT queries (`fetch` runs one and returns its graph)."""
+    """The triples around `focus_nodes`, fetched with CONSTRUCT queries (`fetch` runs one and returns its
+    graph): what the shapes can reach from a focus node, i.e. its triples and those of the nodes `hops`
+    steps out (blank nodes followed two levels deeper), the triples pointing at it, and the types of
+    every node reached."""
     graph = Graph()
     seen: set[URIRef] = set()
     frontier = set(focus_nodes)

@@ -31,6 +31,7 @@ CLAIMS = {
 }
 STUDY_GRAPH = CKGRAPH["source/example-study"]
 EVIDENCE_GRAPH = CKGRAPH["source/evidence"]
+CKS = "https://w3id.org/clusterkg/shapes#"
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +245,57 @@ def test_a_batch_that_violates_the_shapes_is_not_written(
     assert not result.written
     found = {(r.focus_node, r.path, r.severity) for r in result.validation.results}
     assert found == {(CKR["claim/example-hub-firm-schedules"], DCTERMS.subject, SH.Violation)}
+    assert_same(before, snapshot(store))
+
+
+@pytest.mark.parametrize("settings", ["memory"], indirect=True)
+@pytest.mark.parametrize(
+    ("old", "new", "term", "shape", "message"),
+    [
+        (
+            "a ckg:Study ;",
+            "a ckg:Studdy ;",
+            CKG.Studdy,
+            "DeclaredClassShape",
+            (
+                "Class https://w3id.org/clusterkg/ontology#Studdy is used in the data (as the object of "
+                "rdf:type) but the ontology does not declare it as an owl:Class: fix the typo, or "
+                "declare it in ontology/ (reused terms go in modules/external.ttl)."
+            ),
+        ),
+        (
+            'ckg:citedAs "Handwritten 2018"',
+            'ckg:citedAss "Handwritten 2018"',
+            CKG.citedAss,
+            "DeclaredPropertyShape",
+            (
+                "Property https://w3id.org/clusterkg/ontology#citedAss is used in the data but the "
+                "ontology does not declare it as an owl:ObjectProperty, owl:DatatypeProperty or "
+                "owl:AnnotationProperty: fix the typo, or declare it in ontology/ (reused terms go in "
+                "modules/external.ttl)."
+            ),
+        ),
+    ],
+    ids=["class", "property"],
+)
+def test_a_misspelt_term_is_reported_on_the_term_and_not_written(
+    work: Path,
+    store: Store,
+    settings: Settings,
+    old: str,
+    new: str,
+    term: URIRef,
+    shape: str,
+    message: str,
+) -> None:
+    """The declared-term shapes report the undeclared class or property itself, which is no node of the
+    batch: the batch uses it, so the result is the batch's."""
+    before = snapshot(store)
+    result = ingest(replace_in(work / "example-study.ttl", old, new), None, None, store, settings)
+    assert not result.written
+    assert [
+        (r.focus_node, r.value, r.shape, r.severity, r.message) for r in result.validation.results
+    ] == [(term, term, URIRef(CKS + shape), SH.Violation, message)]
     assert_same(before, snapshot(store))
 
 

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import RDF, RDFS
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.term import Node
 
 from kg.build import BuildResult, build_dataset
 from kg.config import Settings
 from kg.errors import UserError, display_path
-from kg.namespaces import CKG, CKR, OA, ONTOLOGY_GRAPH, SH
+from kg.namespaces import CKG, CKR, INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, SH
 from kg.ontology import load_ontology
 from kg.rdfio import parse_into
 from kg.store.memory import MemoryStore
@@ -29,6 +30,7 @@ from kg.validate import (
 TRUST = CKR["claim/trust"]
 CONCENTRATIONS = CKR["claim/concentrations"]
 PORTER = CKR["study/porter-1990"]
+CKS = "https://w3id.org/clusterkg/shapes#"
 
 
 def core_data(core_dir: Path) -> Graph:
@@ -258,6 +260,90 @@ def test_validate_focus_on_a_store(core_dir: Path) -> None:
     store.load(broken_pair(core_dir))
     report = validate_focus(store, [CONCENTRATIONS], load_shapes(core_dir / "ontology"))
     assert [(r.focus_node, r.path) for r in report.results] == [(CONCENTRATIONS, CKG.attributedTo)]
+
+
+def seed_copy(built: BuildResult) -> Dataset:
+    """A copy of the built seed dataset, to change."""
+    dataset = Dataset(default_union=True)
+    dataset.addN(built.dataset.quads((None, None, None, None)))
+    return dataset
+
+
+def add_to_graph_of(dataset: Dataset, node: URIRef, triple: tuple[URIRef, URIRef, Node]) -> None:
+    """Add `triple` to the source graph that describes `node`."""
+    graph = next(
+        g for _, _, _, g in dataset.quads((node, RDF.type, None, None)) if g != INFERRED_GRAPH
+    )
+    dataset.graph(graph).add(triple)
+
+
+def test_validate_focus_checks_nested_shapes_of_values_outside_the_focus(
+    built: BuildResult, settings: Settings
+) -> None:
+    """A claim's subject must be a concept, class, actor, cluster or place (an sh:or over the value):
+    an individual of the ontology fails on the claim's neighbourhood as on the whole graph, although
+    the value itself is no focus node."""
+    dataset = seed_copy(built)
+    claim = min(
+        c
+        for c in dataset.subjects(RDF.type, CKG.Claim)
+        if len(set(dataset.objects(c, DCTERMS.subject))) == 1
+    )
+    shapes = load_shapes(settings.ontology_dir)
+    checks = load_checks(settings.queries_dir / "checks")
+    assert validate_focus(dataset, [claim], shapes, checks=checks).results == []
+    for quad in list(dataset.quads((claim, DCTERMS.subject, None, None))):
+        dataset.remove(quad)
+        dataset.add((claim, DCTERMS.subject, CKG.GeographicProximity, quad[3]))
+    report = validate_focus(dataset, [claim], shapes, checks=checks)
+    assert [(r.focus_node, r.path, r.value, r.constraint, r.severity) for r in report.results] == [
+        (claim, DCTERMS.subject, CKG.GeographicProximity, SH.OrConstraintComponent, SH.Violation)
+    ]
+    results = Graph().parse(data=report.turtle(), format="turtle")
+    assert list(results.objects(None, SH.focusNode)) == [claim]
+    assert list(results.objects(None, SH.conforms)) == [Literal(False)]
+
+
+def test_validate_focus_keeps_the_undeclared_terms_the_focus_nodes_use(
+    built: BuildResult, settings: Settings
+) -> None:
+    """The declared-term shapes report the term, not the node using it: such a result is kept when a
+    focus node uses the term, and dropped when only a neighbour does."""
+    dataset = seed_copy(built)
+    claim = min(dataset.subjects(RDF.type, CKG.Claim))
+    study = dataset.value(claim, CKG.attributedTo)
+    add_to_graph_of(dataset, claim, (claim, RDF.type, CKG.Claimm))
+    add_to_graph_of(dataset, study, (study, CKG.notee, Literal("misspelt")))
+    shapes = load_shapes(settings.ontology_dir)
+
+    def found(focus: URIRef) -> list[tuple]:
+        report = validate_focus(dataset, [focus], shapes)
+        return [(r.focus_node, r.constraint, r.shape) for r in report.results]
+
+    assert found(claim) == [
+        (CKG.Claimm, SH.SPARQLConstraintComponent, URIRef(CKS + "DeclaredClassShape"))
+    ]
+    assert found(study) == [
+        (CKG.notee, SH.SPARQLConstraintComponent, URIRef(CKS + "DeclaredPropertyShape"))
+    ]
+
+
+def test_meta_shapes_lint_the_shapes_too(settings: Settings) -> None:
+    """`validate_dataset` runs the meta-shapes over the ontology and the shapes: a data shape naming a
+    misspelt class fails on that class."""
+    dataset = Dataset(default_union=True)
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    ontology += load_ontology(settings.ontology_dir)
+    shapes = load_shapes(settings.ontology_dir)
+
+    def meta(report: ValidationReport) -> list[tuple]:
+        return [(r.focus_node, r.constraint) for r in report.results if r.source == "meta-shacl"]
+
+    assert meta(validate_dataset(dataset, settings, shapes)) == []
+    shapes.data.add((URIRef(CKS + "ClaimShape"), SH.targetClass, CKG.Clam))
+    assert meta(validate_dataset(dataset, settings, shapes)) == [
+        (CKG.Clam, SH.MinCountConstraintComponent)
+    ]
 
 
 def test_neighbourhood_follows_quotes_to_their_blank_node_selectors(core_dir: Path) -> None:

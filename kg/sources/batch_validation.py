@@ -1,48 +1,30 @@
-"""Validate an ingest batch as part of the store it will join: the batch's nodes, blank nodes included,
-in their neighbourhood in the store as it will be after the write, with nothing else re-validated."""
+"""Validate an ingest batch as part of the store it will join: its blank nodes named so they can be focus
+nodes, and the store seen as it will be after the write; `kg.validate.validate_focus` does the rest."""
 
 from __future__ import annotations
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
 
 from kg.config import Settings
-from kg.namespaces import SH
 from kg.ontology import load_ontology
 from kg.store.base import QueryResult, Store
-from kg.validate import ValidationReport, load_checks, load_shapes, neighbourhood, validate
+from kg.validate import ValidationReport, load_checks, load_shapes, validate_focus
 
 
 def validate_batch(
     batch: Graph, store: Store, graph_iri: URIRef, settings: Settings
 ) -> ValidationReport:
     """SHACL shapes and violation queries on every node of the batch, blank nodes (quotes) included, seen
-    in their neighbourhood in the store as it will be after the write; the rest of the store is not
-    re-validated, so the cost follows the batch."""
+    in their neighbourhood in the store as it will be after the write, against the ontology files; the
+    rest of the store is not re-validated, so the cost follows the batch."""
     named = name_blank_nodes(batch)
-    focus = {s for s in named.subjects() if isinstance(s, URIRef)}
-    view = StoreWithBatch(store, graph_iri, named)
-    # The whole neighbourhood is validated and only the batch's results are kept: pyshacl's focus_nodes
-    # option also skips the nested shapes (sh:or, sh:qualifiedValueShape) of value nodes outside the
-    # focus list, which lets wrong values pass.
-    report = validate(
-        neighbourhood(lambda q: view.query(q).graph, sorted(focus)),
-        load_shapes(settings.ontology_dir).data,
+    return validate_focus(
+        StoreWithBatch(store, graph_iri, named),
+        sorted({s for s in named.subjects() if isinstance(s, URIRef)}),
+        load_shapes(settings.ontology_dir),
         load_ontology(settings.ontology_dir),
         load_checks(settings.queries_dir / "checks"),
     )
-    return _only_about(report, focus)
-
-
-def _only_about(report: ValidationReport, focus: set[URIRef]) -> ValidationReport:
-    """The results of `report` whose focus node is in `focus`, with their part of the results graph."""
-    graph = Graph()
-    graph += report.graph
-    for result in set(graph.subjects(RDF.type, SH.ValidationResult)):
-        if graph.value(result, SH.focusNode) not in focus:
-            graph.remove((None, SH.result, result))
-            graph.remove((result, None, None))
-    return ValidationReport([r for r in report.results if r.focus_node in focus], graph)
 
 
 def name_blank_nodes(graph: Graph) -> Graph:
