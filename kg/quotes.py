@@ -22,6 +22,8 @@ from kg.rdfio import read_text
 
 Status = Literal["ok", "mismatch", "ambiguous", "missing-text", "unregistered"]
 QUOTE_SHOWN = 100  # characters of a quote shown in a message
+# no source text to look the quote up in: the document has no ckg:textFile, or the file is missing
+UNCHECKED: frozenset[Status] = frozenset({"missing-text", "unregistered"})
 
 
 def normalise(text: str) -> str:
@@ -64,20 +66,20 @@ class QuoteCheck:
 
 @dataclass
 class QuoteReport:
-    """All quote checks of a build; `strict` turns a missing source text from a skip into a failure."""
+    """All quote checks of a build; `strict` turns a quote without source text (its document has no
+    ckg:textFile, or the file is missing) from one not checked into a failure."""
 
     checks: list[QuoteCheck] = field(default_factory=list)
     strict: bool = False
 
     @property
     def failures(self) -> list[QuoteCheck]:
-        failing = {"mismatch", "ambiguous"} | ({"missing-text"} if self.strict else set())
+        failing = {"mismatch", "ambiguous"} | (UNCHECKED if self.strict else set())
         return [c for c in self.checks if c.status in failing]
 
     @property
     def skipped(self) -> list[QuoteCheck]:
-        skipping = {"unregistered"} | (set() if self.strict else {"missing-text"})
-        return [c for c in self.checks if c.status in skipping]
+        return [] if self.strict else [c for c in self.checks if c.status in UNCHECKED]
 
     @property
     def passed(self) -> list[QuoteCheck]:
@@ -141,7 +143,7 @@ def _checked(
     if document is None:
         return replace(check, status="mismatch", detail="has no oa:hasSource document")
     if document not in text_files:
-        detail = f"not checked: <{document}> has no ckg:textFile"
+        detail = f"not checked: no source text for <{document}> (no ckg:textFile in the manifest)"
         return replace(check, status="unregistered", detail=detail)
     path = text_files[document]
     check = replace(check, text_file=path)

@@ -124,10 +124,23 @@ def test_missing_text_is_skipped_unless_strict(core_dir: Path) -> None:
     ]
 
 
-def test_document_without_text_file_is_not_checked(core_dir: Path) -> None:
-    report = check_quotes(claims_graph(core_dir), {}, strict=True)
-    assert [c.status for c in report.checks] == ["unregistered", "unregistered"]
-    assert report.ok and len(report.skipped) == 2
+def test_document_without_text_file_is_not_checked_and_fails_when_strict(core_dir: Path) -> None:
+    document = CKR["document/test"]
+    detail = f"not checked: no source text for <{document}> (no ckg:textFile in the manifest)"
+    lenient = check_quotes(claims_graph(core_dir), {})
+    assert [(c.resource, c.status, c.detail) for c in lenient.skipped] == [
+        (CONCENTRATIONS, "unregistered", detail),
+        (TRUST, "unregistered", detail),
+    ]
+    assert lenient.ok and lenient.failures == [] and lenient.missing_texts() == []
+    assert lenient.summary() == "quotes: 2 selectors, 0 ok, 0 failed, 2 not checked"
+    strict = check_quotes(claims_graph(core_dir), {}, strict=True)
+    assert not strict.ok and strict.skipped == []
+    assert [c.line() for c in strict.failures] == [
+        f'<{CONCENTRATIONS}>: quote "geographic concentrations of interconnected companies" {detail}',
+        f'<{TRUST}>: quote "Trust binds the firms of a social network" {detail}',
+    ]
+    assert strict.summary() == "quotes: 2 selectors, 0 ok, 2 failed, 0 not checked"
 
 
 def test_build_fails_on_a_changed_quote(core_settings: Settings, core_dir: Path) -> None:
@@ -153,6 +166,27 @@ def test_build_with_missing_text_passes_unless_strict(
     with pytest.raises(QuoteCheckError) as caught:
         build_dataset(core_settings, strict=True, reasoning=False)
     assert len(str(caught.value).splitlines()) == 2
+
+
+def test_build_with_an_unregistered_text_passes_unless_strict(
+    core_settings: Settings, core_dir: Path
+) -> None:
+    edit(
+        core_dir / "data" / "sources.ttl",
+        'ckr:document\\/test ckg:textFile "tests/data/core/text/source.txt" .',
+        "",
+    )
+    assert len(build_dataset(core_settings, reasoning=False).quotes.skipped) == 2
+    with pytest.raises(QuoteCheckError) as caught:
+        build_dataset(core_settings, strict=True, reasoning=False)
+    assert str(caught.value).splitlines() == [
+        f'{display_path(core_dir / "data" / "seed" / "claims.ttl")}: <{claim}>: quote "{exact}" '
+        f"not checked: no source text for <{CKR['document/test']}> (no ckg:textFile in the manifest)"
+        for claim, exact in [
+            (CONCENTRATIONS, "geographic concentrations of interconnected companies"),
+            (TRUST, "Trust binds the firms of a social network"),
+        ]
+    ]
 
 
 def test_every_seed_quote_occurs_once_in_the_seed_text(tmp_path: Path) -> None:
