@@ -194,12 +194,13 @@ def test_exports(client, web_store):
     merged = Graph().parse(data=ttl.data, format="turtle")
     assert (CKR["study/porter-1990"], RDF.type, CKG.Study) in merged
     evidence = list(csv.DictReader(io.StringIO(client.get("/export/evidence.csv").text)))
-    assert len(evidence) == 31
+    assert len(evidence) == 35  # 31 links; 4 rest on claims attributed to two studies
     porter = [
         r for r in evidence if r["evidence_link"].endswith("state-budget-in-context-of-porter")
     ]
     assert porter[0]["kind"] == "contextualises"
-    assert porter[0]["studies"] == "Porter, 1990"
+    assert porter[0]["study_cited_as"] == "Porter, 1990"
+    assert porter[0]["quote"].startswith("Crucially, Porter frames these four elements")
     bib = list(csv.DictReader(io.StringIO(client.get("/export/bibliography.csv").text)))
     assert len(bib) == 15
     assert {
