@@ -90,11 +90,14 @@ class Param:
         if self.iri:
             if text.startswith("<") and text.endswith(">"):
                 text = text[1:-1]
-            elif (
-                ":" in text
-                and namespaces is not None
-                and text.split(":", 1)[0] in dict(namespaces.namespaces())
-            ):
+            elif ":" in text and "://" not in text and not text.startswith("urn:"):
+                prefix = text.split(":", 1)[0]
+                known = dict(namespaces.namespaces()) if namespaces is not None else {}
+                if prefix not in known:
+                    raise UserError(
+                        f"parameter {self.short}: unknown prefix {prefix!r} in {raw!r} "
+                        "(write a full IRI in <...>, or use a prefix of the query or of the project)"
+                    )
                 text = str(namespaces.expand_curie(text))
             if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _BAD_IRI_CHARS.search(text):
                 raise UserError(f"parameter {self.short}: {raw!r} is not an IRI")

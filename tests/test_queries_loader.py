@@ -113,6 +113,19 @@ def test_unknown_parameter_names_the_known_ones(core_dir: Path) -> None:
     )
 
 
+def test_an_iri_parameter_with_an_unknown_prefix_is_refused(core_dir: Path) -> None:
+    query = load_query(core_dir / "queries" / "claims-of-study.rq")
+    assert PORTER.n3() in query.bind({"study": "ckr:study/porter-1990"})
+    assert PORTER.n3() in query.bind({"study": f"<{PORTER}>"})
+    assert PORTER.n3() in query.bind({"study": str(PORTER)})
+    with pytest.raises(UserError) as caught:
+        query.bind({"study": "rec:porter-1990"})
+    assert str(caught.value) == (
+        "parameter study: unknown prefix 'rec' in 'rec:porter-1990' "
+        "(write a full IRI in <...>, or use a prefix of the query or of the project)"
+    )
+
+
 def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
     text = "#+ summary: everything\nSELECT * WHERE { ?s ?p ?o }\n"
     query = load_query(write(tmp_path, text))
