@@ -138,3 +138,37 @@ def test_open_store_picks_the_backend(tmp_path: Path) -> None:
         StoreError, match="unknown store 'oracle': choose embedded, memory or remote"
     ):
         open_store(Settings(store="oracle"))
+
+
+def _until_from_memory(store: EmbeddedStore) -> bool:
+    for _ in range(600):  # the copy is made in the background: wait for it (up to a minute)
+        if store.answers_from_memory():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_memory_copy_answers_reads_and_never_lags_a_write(
+    tmp_path: Path, sample_dataset: Dataset
+) -> None:
+    store = EmbeddedStore(tmp_path / "store", memory_copy=True)
+    try:
+        store.load(sample_dataset)
+        assert _until_from_memory(store)
+        assert store.count() == 41
+        store.update(
+            f'INSERT DATA {{ GRAPH <{CKGRAPH}source/late> {{ <{CKR}a> <{CKR}b> "new" }} }}'
+        )
+        answer = f"SELECT ?o WHERE {{ <{CKR}a> <{CKR}b> ?o }}"
+        assert store.query(answer).rows == [{"o": Literal("new")}]  # from disk or a fresh copy
+        assert _until_from_memory(store)
+        assert store.query(answer).rows == [{"o": Literal("new")}]
+        assert store.count() == 42
+    finally:
+        store.close()
+    plain = EmbeddedStore(tmp_path / "store")
+    try:
+        assert plain.answers_from_memory() is False
+        assert plain.count() == 42  # the copy was only ever a copy: the files hold every write
+    finally:
+        plain.close()

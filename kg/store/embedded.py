@@ -27,7 +27,7 @@ from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreErro
 from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.results import dataset_from_nquads, query_form, rdf_bytes, result_from_ox
 
-READS = frozenset({"query", "describe", "dump", "graphs", "count"})
+READS = frozenset({"query", "describe", "dump", "graphs", "count", "from_memory"})
 
 
 class _NotSent(Exception):
@@ -37,7 +37,7 @@ class _NotSent(Exception):
 class _Worker:
     """One running worker process and the socket it listens on."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_copy: bool) -> None:
         self.dir = tempfile.mkdtemp(prefix="ckg-store-")  # mode 0700: only this user can connect
         self.address = os.path.join(self.dir, "socket")
         self.authkey = secrets.token_bytes(32)
@@ -46,7 +46,8 @@ class _Worker:
             p for p in (str(Path(kg.__file__).resolve().parent.parent), env.get("PYTHONPATH")) if p
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.store.oxworker", str(path), self.address],
+            [sys.executable, "-m", "kg.store.oxworker", str(path), self.address]
+            + (["--memory-copy"] if memory_copy else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -87,19 +88,25 @@ def _stop_worker(holder: list[_Worker]) -> None:
 
 
 class EmbeddedStore:
-    """A pyoxigraph `Store(path)` behind the store protocol. Writes are transactions, all or nothing."""
+    """A pyoxigraph `Store(path)` behind the store protocol. Writes are transactions, all or nothing.
+
+    With `memory_copy`, reads are answered from an in-memory copy of the store once it is made (in the
+    background, after opening and after every write; from disk until then): several times faster on
+    a large graph, for as much memory again as the data (see bench/RESULTS.md).
+    """
 
     name = "embedded"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_copy: bool = False) -> None:
         self.path = Path(path)
+        self.memory_copy = memory_copy
         self.path.mkdir(parents=True, exist_ok=True)
         # _lock guards the worker, its generation and the idle connections; _writing is held by
         # writes, and a restart waits for it (a worker is never killed in the middle of a write).
         self._lock = threading.Lock()
         self._writing = threading.RLock()
         # the current worker, in a list so that the finalizer sees it replaced
-        self._holder = [_Worker(self.path)]
+        self._holder = [_Worker(self.path, self.memory_copy)]
         self._generation = 0
         self._idle: list[tuple[int, Connection]] = []
         self._finalizer = weakref.finalize(self, _stop_worker, self._holder)
@@ -108,6 +115,10 @@ class EmbeddedStore:
     def worker_pid(self) -> int:
         """The process id of the worker that owns the store's files now."""
         return self._holder[0].process.pid
+
+    def answers_from_memory(self) -> bool:
+        """Whether reads are answered from the in-memory copy right now (always False without one)."""
+        return self._read("from_memory", ())
 
     # -- protocol ---------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:
@@ -274,5 +285,5 @@ class EmbeddedStore:
             for _, conn in self._idle:
                 conn.close()
             self._idle.clear()
-            self._holder[0] = _Worker(self.path)
+            self._holder[0] = _Worker(self.path, self.memory_copy)
             self._generation += 1

@@ -1,7 +1,7 @@
 """The embedded store's worker process: owns the on-disk Oxigraph store and answers requests on a Unix socket.
 
-Started by `kg.store.embedded` as `python -m kg.store.oxworker STORE_PATH SOCKET_PATH` with the socket's
-authentication key on stdin. Each connection is served by its own thread (pyoxigraph releases the GIL while
+Started by `kg.store.embedded` as `python -m kg.store.oxworker STORE_PATH SOCKET_PATH [--memory-copy]`
+with the socket's authentication key on stdin. Each connection is served by its own thread (pyoxigraph releases the GIL while
 it evaluates), so a slow query does not hold up the others. The parent kills this process to stop a runaway
 query and starts a new one; every write is a pyoxigraph transaction, so nothing committed is lost and nothing
 half-written remains. The worker exits when its parent goes away (stdin closes).
@@ -104,30 +104,82 @@ def _count(store: ox.Store, graph: str | None) -> int:
     return int(solution["n"].value)
 
 
-def _handle(store: ox.Store, op: str, args: tuple):
+class Stores:
+    """The on-disk store and, if asked for, an in-memory copy of it that answers the reads.
+
+    The copy is made in the background (reads go to disk meanwhile), dropped when a write begins and
+    made again when it ends, so a read never sees an answer older than the last write."""
+
+    def __init__(self, disk: ox.Store, memory_copy: bool) -> None:
+        self.disk = disk
+        self.memory_copy = memory_copy
+        self.memory: ox.Store | None = None
+        self._lock = threading.Lock()
+        self._version = 0
+        self.refresh()
+
+    def reader(self) -> ox.Store:
+        return self.memory or self.disk
+
+    def begin_write(self) -> None:
+        with self._lock:
+            self.memory = None
+            self._version += 1
+
+    def refresh(self) -> None:
+        if not self.memory_copy:
+            return
+        with self._lock:
+            version = self._version
+
+        def copy() -> None:
+            memory = ox.Store()
+            memory.bulk_extend(self.disk.quads_for_pattern(None, None, None, None))
+            with self._lock:
+                if version == self._version:  # no write began meanwhile
+                    self.memory = memory
+
+        threading.Thread(target=copy, daemon=True, name="memory-copy").start()
+
+
+def _write(stores: Stores, op: str, args: tuple) -> None:
+    store = stores.disk
+    stores.begin_write()
+    try:
+        match op:
+            case "update":
+                store.update(*args)
+            case "load":
+                _load(store, *args)
+            case "replace_graph":
+                _replace_graph(store, *args)
+            case "clear":
+                store.clear()
+    finally:
+        stores.refresh()
+
+
+def _handle(stores: Stores, op: str, args: tuple):
+    store = stores.reader()
     match op:
         case "query":
             return _query(store, *args)
-        case "update":
-            return store.update(*args)
-        case "load":
-            return _load(store, *args)
-        case "replace_graph":
-            return _replace_graph(store, *args)
+        case "update" | "load" | "replace_graph" | "clear":
+            return _write(stores, op, args)
         case "describe":
             return _describe(store, *args)
         case "dump":
-            return _dump(store, *args)
+            return _dump(stores.disk, *args)
         case "graphs":
             return _graphs(store)
         case "count":
             return _count(store, *args)
-        case "clear":
-            return store.clear()
+        case "from_memory":
+            return stores.memory is not None
     raise ValueError(f"unknown worker operation {op!r}")
 
 
-def _serve(store: ox.Store, conn: Connection) -> None:
+def _serve(stores: Stores, conn: Connection) -> None:
     """Answer the requests of one connection: ("ok", value) or (error kind, one-line message)."""
     with conn:
         while True:
@@ -136,9 +188,9 @@ def _serve(store: ox.Store, conn: Connection) -> None:
             except (EOFError, OSError):
                 return
             if op == "shutdown":
-                _shutdown(store)
+                _shutdown(stores.disk)
             try:
-                reply = ("ok", _handle(store, op, args))
+                reply = ("ok", _handle(stores, op, args))
             except SyntaxError as error:
                 reply = ("syntax", syntax_message(error))
             except MediaTypeError as error:
@@ -163,12 +215,14 @@ def _watch_parent(store: ox.Store) -> None:
 
 def main(argv: list[str]) -> int:
     store_path, address = argv[1], argv[2]
+    memory_copy = "--memory-copy" in argv[3:]
     authkey = bytes.fromhex(sys.stdin.buffer.readline().decode().strip())
     try:
         store = ox.Store(store_path)
     except OSError as error:
         print(f"error {' '.join(str(error).split())}", flush=True)
         return 1
+    stores = Stores(store, memory_copy)
     listener = Listener(address, family="AF_UNIX", authkey=authkey)
     threading.Thread(target=_watch_parent, args=(store,), daemon=True).start()
     print("ready", flush=True)
@@ -177,7 +231,7 @@ def main(argv: list[str]) -> int:
             conn = listener.accept()
         except OSError:  # a client that failed authentication
             continue
-        threading.Thread(target=_serve, args=(store, conn), daemon=True).start()
+        threading.Thread(target=_serve, args=(stores, conn), daemon=True).start()
 
 
 if __name__ == "__main__":
