@@ -47,7 +47,7 @@ STAGING = "urn:x-clusterkg:staging:"
 
 
 class _Retryable(Exception):
-    """A failure worth another try (5xx answer, refused or reset connection); carries the StoreError to raise."""
+    """A failure worth another try (5xx, refused or reset connection), with the StoreError to raise."""
 
     def __init__(self, error: StoreError) -> None:
         super().__init__(str(error))
@@ -73,9 +73,8 @@ class RemoteStore:
         self.store_endpoint = store_endpoint
         self.timeout = timeout
         self.retries = retries
-        self.batch_triples = (
-            batch_triples  # writes larger than this are staged graph by graph, then swapped in
-        )
+        # writes of more triples than this are staged graph by graph, then swapped in
+        self.batch_triples = batch_triples
 
     # -- reads -------------------------------------------------------------------------------------------
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
