@@ -129,8 +129,14 @@ def test_open_store_picks_the_backend(tmp_path: Path) -> None:
     try:
         assert embedded.name == "embedded"
         assert (tmp_path / "store").is_dir()
+        assert embedded.memory_copy is False
     finally:
         embedded.close()
+    copied = open_store(Settings(data_dir=tmp_path), memory_copy=True)
+    try:
+        assert copied.memory_copy is True
+    finally:
+        copied.close()
     assert open_store(Settings(store="memory")).name == "memory"
     with pytest.raises(StoreError, match="the remote store needs a query endpoint"):
         open_store(Settings(store="remote"))

@@ -8,12 +8,16 @@ from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, Store, St
 __all__ = ["QueryResult", "QuerySyntaxError", "QueryTimeout", "Store", "StoreError", "open_store"]
 
 
-def open_store(settings: Settings) -> Store:
-    """The backend named by `settings.store`: embedded (default), memory or remote."""
+def open_store(settings: Settings, memory_copy: bool = False) -> Store:
+    """The backend named by `settings.store`: embedded (default), memory or remote.
+
+    `memory_copy` (embedded only; for `serve`): answer reads from an in-memory copy of the on-disk
+    store, made in the background after opening and after each write (see bench/RESULTS.md).
+    """
     if settings.store == "embedded":
         from kg.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(settings.embedded_path)
+        return EmbeddedStore(settings.embedded_path, memory_copy=memory_copy)
     if settings.store == "memory":
         from kg.store.memory import MemoryStore
 
