@@ -15,7 +15,7 @@ import click
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.build import BuildResult, build_dataset, data_graph, load_into, publish
+from kg.build import BuildResult, build_dataset, data_graph, publish
 from kg.config import Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
@@ -27,6 +27,7 @@ from kg.reason import reason as run_reasoner
 from kg.sources.cli import ingest_command
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError
+from kg.store.push import push as push_dataset
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
 
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
@@ -342,16 +343,22 @@ def push(
         update_endpoint=update_endpoint,
         store_endpoint=store_endpoint,
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "local.nq"
-        with _open_store(local) as store:
-            _ready(store, local).dump(path, "nquads")
-        dataset = parse_into(Dataset(), path)
-    with _open_store(remote) as server:
-        load_into(server, dataset)
-        graphs = [g for g in dataset.graphs() if len(g)]
+    with _open_store(remote) as server:  # checks the endpoints before any work
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "local.nq"
+            with _open_store(local) as store:
+                _ready(store, local).dump(path, "nquads")
+            dataset = parse_into(Dataset(), path)
+        pushed = push_dataset(
+            dataset,
+            str(remote.query_endpoint),
+            str(remote.update_endpoint),
+            remote.store_endpoint,
+            remote.remote_timeout,
+            remote.remote_retries,
+        )
         click.echo(
-            f"pushed {sum(len(g) for g in graphs)} triples in {len(graphs)} graphs to "
+            f"pushed {sum(g.sent for g in pushed)} triples in {len(pushed)} graphs to "
             f"{remote.query_endpoint}; the server holds {server.count()} quads"
         )
 
