@@ -386,7 +386,9 @@ def serve(
     settings = _settings().with_overrides(
         store=store_name, query_endpoint=query_endpoint, update_endpoint=update_endpoint
     )
-    store = open_store(settings)
+    # Reads come from an in-memory copy of the on-disk store once it is made (see bench/RESULTS.md);
+    # the server answers from disk at once, so start-up does not wait for the copy.
+    store = open_store(settings, memory_copy=settings.serve_memory_copy and get_path is None)
     try:
         _ready(store, settings)
     except BaseException:

@@ -28,6 +28,7 @@ class Settings:
     query_timeout: float = 10.0  # seconds, for the web SPARQL endpoint
     row_limit: int = 10000  # rows, for the web SPARQL endpoint
     update_token: str | None = None  # SPARQL Update on the endpoint only with this bearer token
+    serve_memory_copy: bool = True  # serve answers from an in-memory copy of the embedded store
 
     @property
     def embedded_path(self) -> Path:
@@ -47,6 +48,11 @@ def _coerce(name: str, raw: object) -> object:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if raw is None:
         return None
+    if "bool" in str(kind):
+        text = str(raw).strip().lower()
+        if text not in {"true", "false", "1", "0", "yes", "no"}:
+            raise ValueError(f"setting {name} takes true or false, not {raw!r}")
+        return text in {"true", "1", "yes"}
     if "Path" in str(kind):
         return Path(str(raw))
     if "float" in str(kind):
