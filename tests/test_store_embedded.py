@@ -29,18 +29,15 @@ BROKEN_NQUADS = (
 
 
 def _crash(store: EmbeddedStore) -> None:
-    """Kill the process that owns the store's files, as a crash would: no flush, no close."""
+    """Kill the process that owns the store's files, as a crash would (no flush, no close), and wait
+    until all its threads are gone, so that its lock on the files is released."""
     pid = store.worker_pid
     os.kill(pid, signal.SIGKILL)
-    while _alive(pid):
+    for _ in range(600):
+        tasks = Path(f"/proc/{pid}/task")
+        if not tasks.exists() or [t.name for t in tasks.iterdir()] == [str(pid)]:
+            return
         time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_data_survives_close_and_reopen(tmp_path: Path, sample_dataset: Dataset) -> None:

@@ -250,12 +250,11 @@ class EmbeddedStore:
         raise StoreError(value)
 
     def _recover(self, generation: int, conn: Connection | None) -> None:
-        """After a broken connection: restart the worker if it died by itself (a crash); if another
-        thread's restart broke the connection, that thread is already starting the new worker."""
+        """After a broken connection: start a new worker, unless another thread already has (its
+        restart broke the connection, and moved the generation on)."""
         if conn is not None:
             conn.close()
-        if self._holder[0].process.poll() is not None:
-            self._restart(generation)
+        self._restart(generation)
 
     def _connection(self) -> tuple[int, Connection]:
         with self._lock:

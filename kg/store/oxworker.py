@@ -133,8 +133,10 @@ class Stores:
             version = self._version
 
         def copy() -> None:
+            # dump and bulk_load run in Rust without the GIL: the worker keeps answering meanwhile
+            # (bulk_extend over quads_for_pattern would hold the GIL for the whole copy)
             memory = ox.Store()
-            memory.bulk_extend(self.disk.quads_for_pattern(None, None, None, None))
+            memory.bulk_load(self.disk.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
             with self._lock:
                 if version == self._version:  # no write began meanwhile
                     self.memory = memory
