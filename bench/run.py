@@ -217,13 +217,23 @@ def free_port() -> int:
 
 # -- engine jobs (each in its own process) ---------------------------------------------------------------
 def job_pyoxigraph(spec: dict) -> dict:
-    """Raw pyoxigraph in memory: the fastest the engine goes; also draws the parameter samples."""
+    """Raw pyoxigraph in memory (on disk above MEMORY_COPY_MAX): the fastest the engine goes; also
+    draws the parameter samples."""
     import pyoxigraph as ox
 
-    store = ox.Store()
+    in_memory = size(spec["scale"]) <= MEMORY_COPY_MAX  # above, on disk: it would not fit in ~8 GB
+    store = (
+        ox.Store()
+        if in_memory
+        else ox.Store(tempfile.mkdtemp(prefix="bench-ox-", dir=spec["work"]))
+    )
     start = time.perf_counter()
     store.bulk_load(path=spec["dataset"], format=ox.RdfFormat.N_QUADS)
-    result: dict = {"load_s": time.perf_counter() - start, "quads": len(store)}
+    result: dict = {
+        "load_s": time.perf_counter() - start,
+        "quads": len(store),
+        "in_memory": in_memory,
+    }
     drawn = variants(store, spec["samples"], random.Random(spec["seed"]))
     result["skipped"] = {name: reason for name, reason in spec["skip"].items() if name in drawn}
     result["variants"] = {name: texts for name, texts in drawn.items() if name not in spec["skip"]}
@@ -268,6 +278,7 @@ def job_embedded(spec: dict) -> dict:
     if size(spec["scale"]) <= MEMORY_COPY_MAX:
         in_memory = _memory_copy_side_by_side(spec, path)
         result["memory_copy_ready_s"] = in_memory["memory_copy_ready_s"]
+        result["memory_copy_worker_rss_mb"] = in_memory["memory_copy_worker_rss_mb"]
         for name, timings in in_memory["queries"].items():
             result["queries"][name] |= timings
     store = EmbeddedStore(path)
@@ -304,6 +315,7 @@ def _memory_copy_side_by_side(spec: dict, path: Path) -> dict:
         )
         for name, qs in spec["variants"].items()
     }
+    result["memory_copy_worker_rss_mb"] = vm_hwm_mb(store.worker_pid)
     store.close()
     return result | {"queries": timings}
 
@@ -347,9 +359,6 @@ def _side_by_side_with_raw(spec: dict, store) -> dict:
     raw.bulk_load(path=spec["dataset"], format=ox.RdfFormat.N_QUADS)
     raw.flush()
     result: dict = {"raw_load_s": time.perf_counter() - start}
-    start = time.perf_counter()  # what an in-memory copy would cost `serve` at start-up
-    ox.Store().bulk_load(raw.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    result["memory_copy_s"] = time.perf_counter() - start
     start = time.perf_counter()
     store.load_file(Path(spec["dataset"]))
     result["load_s"] = time.perf_counter() - start
@@ -367,6 +376,12 @@ def _side_by_side_with_raw(spec: dict, store) -> dict:
         )
         for name, qs in spec["variants"].items()
     }
+    result["raw_disk_rss_mb"] = vm_hwm_mb(os.getpid())  # before any in-memory store is made here
+    result["worker_rss_mb"] = vm_hwm_mb(store.worker_pid)
+    if size(spec["scale"]) <= MEMORY_COPY_MAX:
+        start = time.perf_counter()  # what an in-memory copy would cost `serve` at start-up
+        ox.Store().bulk_load(raw.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+        result["memory_copy_s"] = time.perf_counter() - start
     shutil.rmtree(raw_dir, ignore_errors=True)
     return result
 
@@ -555,7 +570,8 @@ def run_job(engine: str, spec: dict, folder: Path) -> dict:
 
 # -- serve start-up -----------------------------------------------------------------------------------------
 def serve_startup(data_dir: Path) -> dict:
-    """Seconds from starting `clusterkg serve` on an already built store to its first HTTP answer."""
+    """`clusterkg serve` on an already built store: seconds from start to the first HTTP answer (a
+    SPARQL ASK), then how long the home page takes right after."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
     start = time.perf_counter()
@@ -567,30 +583,50 @@ def serve_startup(data_dir: Path) -> dict:
         stderr=subprocess.PIPE,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        first_answer = None
-        while time.perf_counter() - start < 300 and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
-                    first_answer = (time.perf_counter() - start, answer.status)
-                    break
-            except urllib.error.HTTPError as error:
-                first_answer = (time.perf_counter() - start, error.code)
-                break
-            except OSError:
+        first = None
+        while first is None and time.perf_counter() - start < 300 and process.poll() is None:
+            first = _status(f"{base}/sparql?query=ASK%7B%7D", start)
+            if first is None:
                 time.sleep(0.02)
-        if first_answer is None:
-            error = (
-                process.stderr.read() if process.poll() is not None else "no answer within 300 s"
-            )
+        if first is None:
+            error = process.stderr.read() if process.poll() is not None else "no answer in 300 s"
             return {"error": " ".join(error.split())[-300:]}
-        return {"seconds": first_answer[0], "status": first_answer[1]}
+        home_start = time.perf_counter()
+        home = _status(f"{base}/", home_start)
+        return {"seconds": first[0], "status": first[1], "home_s": home[0] if home else None}
     finally:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _copy_ready(path: Path) -> float:
+    """Seconds from opening the built store with its in-memory copy until reads come from memory."""
+    from kg.store.embedded import EmbeddedStore
+
+    start = time.perf_counter()
+    store = EmbeddedStore(path, memory_copy=True)
+    while not store.answers_from_memory():
+        time.sleep(0.01)
+    ready = time.perf_counter() - start
+    store.close()
+    return ready
+
+
+def _status(url: str, since: float) -> tuple[float, int] | None:
+    """(seconds since `since`, HTTP status) of a GET, or None when nothing answers yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            answer.read()
+            return time.perf_counter() - since, answer.status
+    except urllib.error.HTTPError as error:
+        return time.perf_counter() - since, error.code
+    except OSError:
+        return None
 
 
 # -- report ------------------------------------------------------------------------------------------------
@@ -649,12 +685,17 @@ def _load_rows(jobs: dict) -> list[str]:
             continue
         rss = job.get("rss", {})
         if engine == "embedded":
+            raw_rss = job.get("raw_disk_rss_mb", rss["self_mb"])
+            worker_rss = job.get("worker_rss_mb", rss["children_mb"])
+            rows.append(f"| pyoxigraph on disk (raw) | {job['raw_load_s']:.2f} | {raw_rss:.0f} | |")
             rows.append(
-                f"| pyoxigraph on disk (raw) | {job['raw_load_s']:.2f} | {rss['self_mb']:.0f} | |"
+                f"| embedded (worker) | {job['load_s']:.2f} | {worker_rss:.0f} | {job['quads']} |"
             )
-            rows.append(
-                f"| embedded (worker) | {job['load_s']:.2f} | {rss['children_mb']:.0f} | {job['quads']} |"
-            )
+            if "memory_copy_worker_rss_mb" in job:
+                rows.append(
+                    f"| embedded with its in-memory copy (worker) | {job['memory_copy_ready_s']:.2f}"
+                    f" (copy ready) | {job['memory_copy_worker_rss_mb']:.0f} | |"
+                )
         elif engine == "remote":
             rows.append(
                 f"| Oxigraph server (POST /store) | {job['load_s']:.2f} | {rss['server_mb']:.0f} | {job['quads']} |"
@@ -667,8 +708,9 @@ def _load_rows(jobs: dict) -> list[str]:
                 f"| memory store load (of the parsed dataset) | {job['memory_load_s']:.2f} | | |"
             )
         else:
+            where = "in memory" if job.get("in_memory", True) else "on disk, first job"
             rows.append(
-                f"| {engine} | {job['load_s']:.2f} | {rss['self_mb']:.0f} | {job['quads']} |"
+                f"| pyoxigraph ({where}) | {job['load_s']:.2f} | {rss['self_mb']:.0f} | {job['quads']} |"
             )
     return rows
 
@@ -676,7 +718,7 @@ def _load_rows(jobs: dict) -> list[str]:
 def report(results: dict) -> str:
     """The markdown tables of a run."""
     lines = []
-    for scale, run in results.items():
+    for scale, run in sorted(results.items(), key=lambda item: size(item[0])):
         meta, jobs = run["meta"], run["jobs"]
         lines += [
             (
@@ -749,7 +791,9 @@ def report(results: dict) -> str:
                 "",
                 "`clusterkg serve` on the built embedded store, start to first HTTP answer: "
                 + (
-                    f"{serve['seconds']:.2f} s (HTTP {serve['status']})."
+                    f"{serve['seconds']:.2f} s (HTTP {serve['status']}); the home page then took "
+                    f"{serve.get('home_s') or float('nan'):.2f} s. Opened with its in-memory copy, "
+                    f"the store answers from memory after {serve.get('memory_copy_ready_s', float('nan')):.2f} s."
                     if "seconds" in serve
                     else serve["error"]
                 ),
@@ -759,16 +803,21 @@ def report(results: dict) -> str:
 
 
 def _too_slow(results: dict, scale: int) -> dict[str, str]:
-    """Queries that took more than SLOW seconds on raw pyoxigraph in memory at a smaller scale, with why:
-    raw pyoxigraph has no time limit, so a query that grows past it would stall the run."""
+    """Queries that took more than SLOW seconds at a smaller scale (raw pyoxigraph, in memory or on
+    disk), with why: raw pyoxigraph has no time limit, so a query that grows past it would stall the run."""
     slow = {}
     for done, run in results.items():
         if size(done) >= scale:
             continue
-        for name, timing in run["jobs"].get("pyoxigraph-memory", {}).get("queries", {}).items():
-            median = timing.get("iterate", {}).get("median_ms", 0) / 1000
-            if median > SLOW:
-                slow[name] = f"not run: {median:.0f} s on raw pyoxigraph in memory at {done}"
+        raw = [
+            ("in memory", run["jobs"].get("pyoxigraph-memory", {}), "iterate"),
+            ("on disk", run["jobs"].get("embedded", {}), "raw-json"),
+        ]
+        for where, job, measurement in raw:
+            for name, timing in job.get("queries", {}).items():
+                median = timing.get(measurement, {}).get("median_ms", 0) / 1000
+                if median > SLOW:
+                    slow[name] = f"not run: {median:.0f} s on raw pyoxigraph {where} at {done}"
     return slow
 
 
@@ -796,12 +845,25 @@ def main(argv: list[str] | None = None) -> None:
         default=size("1m"),
         help="smallest scale serve start-up is measured at",
     )
+    parser.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="measure only `serve` start-up, on the stores an earlier run built",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args(argv)
     results_path = args.out / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     for scale in args.scales:
+        if args.serve_only:
+            results[scale]["serve"] = serve_startup(args.out / scale / "clusterkg") | {
+                "memory_copy_ready_s": _copy_ready(args.out / scale / "clusterkg" / "store")
+            }
+            results[scale]["command"] += f"; then bench/run.py {' '.join(argv)}"
+            results_path.write_text(json.dumps(results, indent=1))
+            (args.out / "results.md").write_text(report(results))
+            continue
         skip = _too_slow(results, size(scale))
         print(f"{scale}: preparing data", flush=True)
         meta = prepare(scale, args.out, args.seed)
