@@ -26,7 +26,7 @@ from kg.rdfio import QUAD_FORMATS, parse_into, rdf_format
 from kg.reason import reason as run_reasoner
 from kg.sources.cli import ingest_command
 from kg.store import open_store
-from kg.store.base import QueryResult, Store, StoreError
+from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
 
@@ -95,7 +95,7 @@ def _open_store(settings: Settings) -> Iterator[Store]:
 
 def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
-    if store.count() == 0:
+    if is_empty(store):
         click.echo(f"the {store.name} store is empty: building it first", err=True)
         result, report = _checked_build(settings, strict=False)
         publish(result, settings, store)

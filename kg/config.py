@@ -62,11 +62,15 @@ def _coerce(name: str, raw: object) -> object:
     return str(raw)
 
 
-def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    config_file: Path | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Defaults, then `config_file` (TOML, `[clusterkg]` table or top level), then environment."""
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, object] = {}
-    path = config_file or (Path(environ["CLUSTERKG_CONFIG"]) if "CLUSTERKG_CONFIG" in environ else None)
+    path = config_file or (
+        Path(environ["CLUSTERKG_CONFIG"]) if "CLUSTERKG_CONFIG" in environ else None
+    )
     if path is not None:
         with path.open("rb") as fh:
             table = tomllib.load(fh)

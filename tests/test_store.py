@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.namespaces import CKG, CKGRAPH, CKR, sparql_prologue
-from kg.store.base import QuerySyntaxError, Store, StoreError
+from kg.store.base import QuerySyntaxError, Store, StoreError, is_empty
 from kg.store.oxformats import GRAPH_FORMATS, RESULT_FORMATS, MediaTypeError
 from kg.store.results import from_ox
 from tests.fixtures.stores import canonical_graph
@@ -324,3 +324,9 @@ def test_clear_empties_the_store(sample: Store) -> None:
     assert sample.count() == 0
     assert sample.graphs() == []
     assert sample.query("ASK { ?s ?p ?o }").boolean is False
+
+
+def test_is_empty_until_a_triple_is_loaded(empty_store: Store, sample_dataset: Dataset) -> None:
+    assert is_empty(empty_store)
+    empty_store.load(sample_dataset)
+    assert not is_empty(empty_store)

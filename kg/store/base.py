@@ -77,3 +77,8 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release files, connections and locks."""
+
+
+def is_empty(store: Store) -> bool:
+    """Whether `store` holds no triple: one ASK, where `count()` scans every quad (Oxigraph's len)."""
+    return not store.query("ASK { ?s ?p ?o }").boolean

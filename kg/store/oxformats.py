@@ -34,6 +34,19 @@ class MediaTypeError(StoreError):
     """The answer of this query cannot be written in the media type asked for (e.g. a SELECT as Turtle)."""
 
 
+_PARSER = ox.Store()  # empty; a query is parsed on it and never iterated, so never evaluated
+
+
+def parses_as_query(text: str) -> bool:
+    """Whether Oxigraph's parser takes `text` as a SELECT, CONSTRUCT or DESCRIBE query (not an ASK:
+    Oxigraph evaluates an ASK when it parses it)."""
+    try:
+        result = _PARSER.query(text)
+    except (SyntaxError, ValueError):
+        return False
+    return not isinstance(result, ox.QueryBoolean)
+
+
 def bare_media_type(media_type: str) -> str:
     """`text/turtle; charset=utf-8` -> `text/turtle`."""
     return media_type.split(";", 1)[0].strip().lower()
