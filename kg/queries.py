@@ -40,6 +40,7 @@ from kg.errors import UserError
 from kg.namespaces import PREFIXES, sparql_prologue
 from kg.rdfio import read_text
 from kg.store.oxformats import parses_as_query
+from kg.store.results import query_form
 
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z][\w-]*)\s*:\s?(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\+\s{2,}(?P<value>\S.*)$")
@@ -58,7 +59,6 @@ _TOKENS = re.compile(
     r"""|(?P<other>[^#"'<?$]+|.)""",
     re.DOTALL,
 )
-_FORM = re.compile(r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\s]')
 _KINDS = {
@@ -202,9 +202,9 @@ def check_syntax(text: str, path: Path | None) -> str:
     `serve` start fast); only a query it rejects, or an ASK (which Oxigraph evaluates at once), goes to
     rdflib's parser, whose messages name the line and the cause.
     """
-    form = _FORM.search(_code(text))
-    if form is not None and form.group(0).upper() != "ASK" and parses_as_query(text):
-        return form.group(0).upper()
+    form = query_form(text)
+    if form in ("SELECT", "CONSTRUCT", "DESCRIBE") and parses_as_query(text):
+        return form
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
