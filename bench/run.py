@@ -37,6 +37,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from bench.generate import generate, read_vocabulary, size
+from bench.pages import page_latency
 
 QUERY_TIMEOUT = 60.0  # seconds per query run; a run past it is recorded as a timeout
 MEMORY_COPY_MAX = 2_000_000  # triples: above, a copy plus raw pyoxigraph in memory would pass ~8 GB
@@ -798,8 +799,30 @@ def report(results: dict) -> str:
                     else serve["error"]
                 ),
             ]
+        if "pages" in run:
+            lines += ["", *_page_rows(run["pages"])]
         lines.append("")
     return "\n".join(lines)
+
+
+def _page_rows(pages: dict) -> list[str]:
+    """The page-latency table: one row a page, a column pair per source (disk, in-memory copy)."""
+    sources = list(pages)
+    rows = [
+        "Web pages through the app (Flask test client, no HTTP), median / slowest ms and HTTP status; "
+        + "; ".join(f"{s}: store ready after {pages[s]['ready_s']:.2f} s" for s in sources)
+        + ":",
+        "",
+        "| page | " + " | ".join(sources) + " |",
+        "|---|" + "---:|" * len(sources),
+    ]
+    for page in pages[sources[0]]["pages"]:
+        cells = []
+        for source in sources:
+            timing = pages[source]["pages"][page]
+            cells.append(f"{timing['median_ms']:.0f} / {timing['max_ms']:.0f} ({timing['status']})")
+        rows.append(f"| `{page}` | " + " | ".join(cells) + " |")
+    return rows
 
 
 def _too_slow(results: dict, scale: int) -> dict[str, str]:
@@ -848,7 +871,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--serve-only",
         action="store_true",
-        help="measure only `serve` start-up, on the stores an earlier run built",
+        help="measure only `serve` start-up and the web pages, on the stores an earlier run built",
+    )
+    parser.add_argument(
+        "--no-pages",
+        action="store_true",
+        help="do not time the web pages (kept from an earlier run)",
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
@@ -860,6 +888,10 @@ def main(argv: list[str] | None = None) -> None:
             results[scale]["serve"] = serve_startup(args.out / scale / "clusterkg") | {
                 "memory_copy_ready_s": _copy_ready(args.out / scale / "clusterkg" / "store")
             }
+            if not args.no_pages:
+                results[scale]["pages"] = page_latency(
+                    args.out / scale / "clusterkg" / "store", args.repeat, QUERY_TIMEOUT
+                )
             results[scale]["command"] += f"; then bench/run.py {' '.join(argv)}"
             results_path.write_text(json.dumps(results, indent=1))
             (args.out / "results.md").write_text(report(results))
@@ -912,6 +944,11 @@ def main(argv: list[str] | None = None) -> None:
             and "error" not in jobs["embedded"]
         ):
             run["serve"] = serve_startup(folder / "clusterkg")
+        if "embedded" in jobs and "error" not in jobs["embedded"] and not args.no_pages:
+            print("  pages ...", flush=True)
+            run["pages"] = page_latency(folder / "clusterkg" / "store", args.repeat, QUERY_TIMEOUT)
+        elif "pages" in earlier and earlier.get("meta") == meta:
+            run["pages"] = earlier["pages"]
         results[scale] = run
         args.out.mkdir(parents=True, exist_ok=True)
         results_path.write_text(json.dumps(results, indent=1))
