@@ -13,7 +13,6 @@ from tomllib import TOMLDecodeError
 
 import click
 from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.build import BuildResult, build_dataset, data_graph, publish
 from kg.config import Settings, load_settings
@@ -22,7 +21,7 @@ from kg.errors import UserError, display_path
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
 from kg.ontology import load_ontology
 from kg.queries import NamedQuery, adhoc_query, load_query
-from kg.rdfio import QUAD_FORMATS, parse_into, rdf_format
+from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
 from kg.sources.cli import ingest_command
 from kg.store import open_store
@@ -298,25 +297,18 @@ def dump(fmt: str, output: Path | None) -> None:
 def load(file: Path, graph_iri: str | None, replace: bool) -> None:
     """Load a TriG, N-Quads or Turtle file into the store (all or nothing)."""
     target = URIRef(graph_iri) if graph_iri else CKGRAPH[f"file/{file.stem}"]
-    dataset = Dataset(default_union=True)
-    if rdf_format(file) in QUAD_FORMATS:
-        parsed = parse_into(Dataset(), file)
-        for s, p, o, g in parsed.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            dataset.graph(target if name == DATASET_DEFAULT_GRAPH_ID else name).add((s, p, o))
-    else:
-        parse_into(dataset.graph(target), file)
     settings = _settings()
     with _open_store(settings) as store:
+        before = store.count()
         if replace:
-            for graph in dataset.graphs():
+            for graph in read_dataset(file, target).graphs():
                 if len(graph):
                     store.replace_graph(URIRef(graph.identifier), graph)
         else:
-            store.load(dataset)
-        loaded = sum(len(g) for g in dataset.graphs())
+            store.load_file(file, target)
+        after = store.count()
         click.echo(
-            f"loaded {loaded} triples from {display_path(file)}; store: {store.count()} quads"
+            f"loaded {after - before} new quads from {display_path(file)}; store: {after} quads"
         )
 
 

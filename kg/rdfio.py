@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from xml.sax import SAXParseException
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.exceptions import ParserError
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import UserError
@@ -66,6 +67,19 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> Graph:
     for prefix, ns in scratch.namespaces():
         target.bind(prefix, ns, override=False)
     return target
+
+
+def read_dataset(path: Path, graph: URIRef) -> Dataset:
+    """The quads of an RDF file: TriG and N-Quads keep their named graphs; the file's default graph, or
+    every triple of a triple format, goes into `graph`."""
+    dataset = Dataset(default_union=True)
+    if rdf_format(path) not in QUAD_FORMATS:
+        parse_into(dataset.graph(graph), path)
+        return dataset
+    for s, p, o, g in parse_into(Dataset(), path).quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        dataset.graph(graph if name == DATASET_DEFAULT_GRAPH_ID else name).add((s, p, o))
+    return dataset
 
 
 def parse_graph(path: Path, fmt: str | None = None) -> Graph:

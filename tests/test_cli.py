@@ -280,7 +280,7 @@ def test_dump_and_load(cli: Cli, built_core: Settings, tmp_path: Path) -> None:
     loaded = cli(built_core, "load", str(extra))
     assert (loaded.exit_code, loaded.stdout) == (
         0,
-        f"loaded 1 triples from {display_path(extra)}; store: 95 quads\n",
+        f"loaded 1 new quads from {display_path(extra)}; store: 95 quads\n",
     )
     stats = cli(built_core, "stats").stdout
     assert "       1  https://w3id.org/clusterkg/graph/file/extra\n" in stats

@@ -11,6 +11,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from kg.errors import UserError
 from kg.namespaces import CKG, CKGRAPH, CKR, sparql_prologue
 from kg.store.base import QuerySyntaxError, Store, StoreError, is_empty
 from kg.store.oxformats import GRAPH_FORMATS, RESULT_FORMATS, MediaTypeError
@@ -330,3 +331,26 @@ def test_is_empty_until_a_triple_is_loaded(empty_store: Store, sample_dataset: D
     assert is_empty(empty_store)
     empty_store.load(sample_dataset)
     assert not is_empty(empty_store)
+
+
+def test_load_file_keeps_graphs_and_reports_bad_lines(empty_store: Store, tmp_path: Path) -> None:
+    """Every backend loads a file the same way: named graphs kept, the default graph into the one
+    named; a syntax error names file and line, and nothing of the file is stored."""
+    trig = tmp_path / "two.trig"
+    trig.write_text(
+        f'<{PORTER}> dcterms:title "In the default graph" .\n'
+        f'<{SOURCE}> {{ <{GORDON}> dcterms:title "In a named graph" . }}\n'.replace(
+            "dcterms:title", "<http://purl.org/dc/terms/title>"
+        )
+    )
+    empty_store.load_file(trig, ONTOLOGY)
+    assert empty_store.graphs() == [ONTOLOGY, SOURCE]
+    assert (empty_store.count(ONTOLOGY), empty_store.count(SOURCE)) == (1, 1)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(f'<{PORTER}> <{CKG}label> "fine" .\n<{GORDON}> <{CKG}label> "no end .\n')
+    with pytest.raises(UserError) as caught:
+        empty_store.load_file(broken, CKGRAPH["file/broken"])
+    assert (caught.value.path, caught.value.line) == (broken, 2)
+    assert caught.value.cause.startswith("bad turtle syntax: ")
+    assert empty_store.graphs() == [ONTOLOGY, SOURCE]
+    assert empty_store.count() == 2

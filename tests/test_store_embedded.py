@@ -12,6 +12,7 @@ import pytest
 from rdflib import Dataset, Literal
 
 from kg.config import Settings
+from kg.errors import UserError
 from kg.namespaces import CKGRAPH, CKR
 from kg.store import open_store
 from kg.store.base import StoreError
@@ -21,6 +22,7 @@ TITLE = "<http://purl.org/dc/terms/title>"
 GOOD_NQUADS = "".join(
     f'<{CKR}study/s{i}> {TITLE} "Study {i}" <{CKGRAPH}source/file> .\n' for i in range(3)
 )
+FILE = CKGRAPH["file/test"]  # where a file's default-graph triples go
 BROKEN_NQUADS = (
     f'<{CKR}study/t1> {TITLE} "fine" <{CKGRAPH}source/broken> .\n'
     f'<{CKR}study/t2> {TITLE} "fine too" <{CKGRAPH}source/broken> .\n'
@@ -103,18 +105,18 @@ def test_load_file_is_all_or_nothing(tmp_path: Path, sample_dataset: Dataset, fi
         if first == "loaded":
             store.load(sample_dataset)
         before = store.count()
-        with pytest.raises(
-            StoreError, match=r"broken.nq: invalid RDF, nothing was written: .*line 3"
-        ):
-            store.load_file(broken)
+        with pytest.raises(UserError) as caught:
+            store.load_file(broken, FILE)
+        assert (caught.value.path, caught.value.line) == (broken, 3)
+        assert caught.value.cause.startswith("bad nquads syntax: ")
+        assert caught.value.cause.endswith("; nothing was loaded")
         assert store.count() == before
         assert CKGRAPH["source/broken"] not in store.graphs()
-        store.load_file(good)
+        store.load_file(good, FILE)
         assert store.count(CKGRAPH["source/file"]) == 3
+        assert FILE not in store.graphs()
         turtle = tmp_path / "one.ttl"
         turtle.write_text(f'<{CKR}study/x> {TITLE} "From Turtle" .\n')
-        with pytest.raises(StoreError, match="holds triples only; name the graph"):
-            store.load_file(turtle)
         store.load_file(turtle, CKGRAPH["source/turtle"])
         assert store.count(CKGRAPH["source/turtle"]) == 1
     finally:

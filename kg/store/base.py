@@ -48,6 +48,11 @@ class Store(Protocol):
     def load(self, dataset: Dataset) -> None:
         """Add every quad of `dataset` (named graphs kept), all or nothing."""
 
+    def load_file(self, path: Path, graph: URIRef) -> None:
+        """Add the quads of an RDF file, all or nothing: TriG and N-Quads keep their named graphs, the
+        file's default graph (or every triple of a triple format) goes into `graph`. A syntax error
+        is a UserError naming file, line and cause."""
+
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         """Replace the content of named graph `graph` by `data` atomically."""
 

@@ -8,6 +8,7 @@ pyoxigraph cannot be interrupted from Python, and a killed process frees its cor
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -23,10 +24,13 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 import kg
+from kg.errors import UserError
+from kg.rdfio import rdf_format
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.results import dataset_from_nquads, query_form, rdf_bytes, result_from_ox
 
+_LINE = re.compile(r"line (\d+), column \d+: (.*)", re.DOTALL)  # syntax_message's form
 READS = frozenset({"query", "describe", "dump", "graphs", "count", "from_memory"})
 
 
@@ -124,30 +128,21 @@ class EmbeddedStore:
     def load(self, dataset: Dataset) -> None:
         self._write_rdf("load", rdf_bytes(dataset, "nquads"), None, "application/n-quads", None)
 
-    def load_file(self, path: Path, graph: URIRef | None = None) -> None:
-        """Load an RDF file straight into the store (pyoxigraph parses it: no rdflib), all or nothing.
-
-        N-Quads and TriG keep their graphs; the triples of a Turtle, N-Triples or RDF/XML file go into `graph`.
-        The format is told by the file extension.
-        """
-        path = Path(path).resolve()
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+    def load_file(self, path: Path, graph: URIRef) -> None:
+        """pyoxigraph parses the file (no rdflib): a bulk load into an empty store, else one transaction."""
+        fmt_name = rdf_format(path)
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
         if fmt is None or fmt.media_type not in GRAPH_FORMATS:
-            raise StoreError(
-                f"{path}: unknown RDF file extension; use .nq, .trig, .nt, .ttl or .rdf"
-            )
-        if not fmt.supports_datasets and graph is None:
-            raise StoreError(
-                f"{path}: a {fmt.name} file holds triples only; name the graph to load them into"
-            )
-        self._write_rdf(
-            "load",
-            None,
-            str(path),
-            fmt.media_type,
-            str(graph) if graph else None,
-            label=f"{path}: ",
-        )
+            raise UserError(f"the embedded store cannot load {fmt_name} files", path)
+        try:
+            self._write("load", None, str(path.resolve()), fmt.media_type, str(graph))
+        except QuerySyntaxError as error:
+            where = _LINE.match(str(error))
+            raise UserError(
+                f"bad {fmt_name} syntax: {where.group(2) if where else error}; nothing was loaded",
+                path,
+                int(where.group(1)) if where else None,
+            ) from None
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_rdf("replace_graph", str(graph), rdf_bytes(data, "nt"))
@@ -201,11 +196,11 @@ class EmbeddedStore:
                 f"the store worker for {self.path} keeps stopping; see its error output"
             )
 
-    def _write_rdf(self, op: str, *args: object, label: str = "") -> None:
+    def _write_rdf(self, op: str, *args: object) -> None:
         try:
             self._write(op, *args)
         except QuerySyntaxError as error:
-            raise StoreError(f"{label}invalid RDF, nothing was written: {error}") from None
+            raise StoreError(f"invalid RDF, nothing was written: {error}") from None
 
     def _read(self, op: str, args: tuple, timeout: float | None = None):
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -11,6 +11,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.term import Node
 
+from kg.rdfio import read_dataset
 from kg.store.base import QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
@@ -39,6 +40,9 @@ class MemoryStore:
         quads = _checked_quads(dataset)
         with self._lock:
             self._add(quads)
+
+    def load_file(self, path: Path, graph: URIRef) -> None:
+        self.load(read_dataset(path, graph))  # rdflib parses: this backend has no parser of its own
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         quads = _checked_quads_of_graph(graph, data)

@@ -81,7 +81,13 @@ def dump_format(fmt: str) -> ox.RdfFormat:
 
 
 def syntax_message(error: SyntaxError | str, limit: int = 300) -> str:
-    """Oxigraph's `error at 4:17: expected ...` as one line `line 4, column 17: expected ...`, cut at `limit`."""
+    """Oxigraph's `error at 4:17: expected ...` (queries) or `Parser error at|between line 4 column 17 [and
+    line 5 column 1]: ...` (RDF) as one line `line 4, column 17: ...`, cut at `limit`."""
     text = " ".join(str(error).split())
     text = re.sub(r"^(.*?)error at (\d+):(\d+):", r"\1line \2, column \3:", text)
+    text = re.sub(
+        r"^Parser error (?:at|between) line (\d+) column (\d+)(?: and line \d+ column \d+)?:",
+        r"line \1, column \2:",
+        text,
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -26,6 +26,7 @@ from rdflib.term import Identifier
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from kg.rdfio import read_dataset
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import (
     GRAPH_FORMATS,
@@ -116,6 +117,9 @@ class RemoteStore:
     # -- writes ------------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:
         self._write_graphs(graphs_of(dataset), replace=False)
+
+    def load_file(self, path: Path, graph: URIRef) -> None:
+        self.load(read_dataset(path, graph))  # rdflib parses: this backend has no parser of its own
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_graphs([(graph, data)], replace=True)
