@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Dataset, Graph
 
 from kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
+from web.paging import Paging, count
 from web.responses import error_response, serialize_rdf
 from web.services import services
 from web.sparql.results import serialize
@@ -73,7 +74,8 @@ def bibliography_export(fmt: str) -> Response:
             "evidence_links",
         ]
     )
-    for s in sorted(bibliography(svc), key=lambda s: (s.year, s.cited_as.lower())):
+    everything = Paging(1, max(1, count(svc, "web/studies-count", {})))
+    for s in bibliography(svc, everything):
         complete = "" if s.complete_authors is None else str(s.complete_authors).lower()
         writer.writerow(
             [

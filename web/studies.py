@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, request, url_for
-from rdflib import URIRef
+from flask import Blueprint, Response, render_template, request, url_for
+from rdflib import RDFS, URIRef
 
 from kg.namespaces import CKR
+from web.paging import (
+    Paging,
+    count,
+    page_errors,
+    page_of,
+    paged_response,
+    requested_paging,
+    run_paged,
+    with_values,
+)
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
 from web.services import Services, services
@@ -16,11 +26,8 @@ from web.terms import TermView, compact, link, text, unique
 bp = Blueprint("studies", __name__, url_prefix="/studies")
 
 RECORD_FIELDS = ("year", "title", "venue", "volume", "issue", "issn", "doi", "pages")
-SORTS = {
-    "year": lambda s: (s.year, s.cited_as.lower()),
-    "cited": lambda s: s.cited_as.lower(),
-    "claims": lambda s: (-s.claims, s.cited_as.lower()),
-}
+SORTS = ("year", "cited", "claims")  # see queries/web/studies.rq
+ANY_CONCEPT = RDFS.Resource  # the concept filter's "any concept"
 
 
 @dataclass
@@ -35,7 +42,6 @@ class StudyRow:
     claims: int
     evidence_links: int
     authors: list[str] = field(default_factory=list)
-    concepts: set[str] = field(default_factory=set)
 
     @property
     def et_al(self) -> bool:
@@ -55,36 +61,46 @@ def study_href(iri: str) -> str:
 
 
 @bp.route("/")
-def index() -> str:
+@page_errors
+def index() -> Response:
     svc = services()
-    rows = bibliography(svc)
-    concepts = _concept_options(svc, rows)
-    years = sorted({r.year for r in rows if r.year})
     year = request.args.get("year", "")
-    chosen = [c for c in request.args.getlist("concept") if c]
-    shown = [
-        r for r in rows if (not year or r.year == year) and all(c in r.concepts for c in chosen)
-    ]
+    concept = request.args.get("concept", "")
     sort = request.args.get("sort", "year")
-    shown.sort(key=SORTS.get(sort, SORTS["year"]))
-    return render_template(
+    filters = {"year": year, "concept": concept or ANY_CONCEPT}
+    paging = requested_paging()
+    matching = count(svc, "web/studies-count", filters)
+    page = page_of(paging, matching, lambda p: bibliography(svc, p, sort=sort, **filters))
+    unfiltered = count(svc, "web/studies-count", {}) if year or concept else matching
+    concepts = _concept_options(svc)
+    body = render_template(
         "studies/index.html",
-        studies=shown,
-        total=len(rows),
-        years=years,
+        page=page,
+        studies=page.items,
+        matching=matching,
+        total=unfiltered,
+        years=[text(r.get("year")) for r in svc.run("web/study-years").rows],
         year=year,
         concepts=concepts,
-        chosen=chosen,
-        chosen_labels=[concepts.get(c, compact(c)) for c in chosen],
+        concept=concept,
+        concept_label=concepts.get(concept, compact(concept)) if concept else "",
         sort=sort,
-        sparql=svc.queries["web/studies"].bind(),
+        sparql=svc.queries["web/studies"].bind(filters | {"sort": sort}),
     )
+    return paged_response(body, page)
 
 
-def bibliography(svc: Services) -> list[StudyRow]:
-    """Every study with its authors (in order) and the concepts its claims are about."""
+def bibliography(
+    svc: Services,
+    paging: Paging,
+    sort: str = "year",
+    year: str = "",
+    concept: object = ANY_CONCEPT,
+) -> list[StudyRow]:
+    """One page of studies (filtered and sorted) with their authors in order."""
+    params = {"year": year, "concept": concept, "sort": sort if sort in SORTS else "year"}
     rows: dict[str, StudyRow] = {}
-    for row in svc.run("web/studies").rows:
+    for row in run_paged(svc, "web/studies", paging, params).rows:
         key = str(row["study"])
         complete = row.get("completeAuthors")
         study = link(row["study"], row.get("label") or row.get("citedAs"))
@@ -99,23 +115,22 @@ def bibliography(svc: Services) -> list[StudyRow]:
             claims=int(row["claims"]),
             evidence_links=int(row["evidenceLinks"]),
         )
-    for row in svc.run("web/study-authors").rows:
-        if str(row["study"]) in rows:
+    if rows:
+        authors = with_values(
+            svc.queries["web/studies-authors"].text, "study", (URIRef(k) for k in rows)
+        )
+        for row in svc.query(authors).rows:
             rows[str(row["study"])].authors.append(text(row.get("name")))
-    for row in svc.run("web/study-concepts").rows:
-        if str(row["study"]) in rows:
-            rows[str(row["study"])].concepts.add(str(row["concept"]))
     return list(rows.values())
 
 
-def _concept_options(svc: Services, rows: list[StudyRow]) -> dict[str, str]:
+def _concept_options(svc: Services) -> dict[str, str]:
     """Concept IRI -> label, for every concept some study is about (the filter's choices)."""
     labels = {
         str(row["concept"]): text(row.get("conceptLabel"), compact(str(row["concept"])))
-        for row in svc.run("web/study-concepts").rows
+        for row in svc.run("web/study-concept-options").rows
     }
-    used = set().union(*(r.concepts for r in rows)) if rows else set()
-    return dict(sorted(((c, labels[c]) for c in used if c in labels), key=lambda kv: kv[1].lower()))
+    return dict(sorted(labels.items(), key=lambda kv: kv[1].lower()))
 
 
 @bp.route("/<path:path>")
@@ -126,7 +141,7 @@ def show(path: str):
     if not record:
         return error_response(404, f"no study <{iri}> in this dataset")
     first = record[0]
-    authors = [text(r.get("name")) for r in svc.run("web/study-authors").rows if r["study"] == iri]
+    authors = [text(r.get("name")) for r in svc.run("web/study-authors", study=iri).rows]
     return render_template(
         "studies/show.html",
         iri=str(iri),

@@ -1,0 +1,178 @@
+"""Server-side paging for the list pages: `?page=` and `?size=` checked, LIMIT/OFFSET and VALUES bound, prev/next links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Generic, TypeVar
+
+from flask import Response, make_response, request, url_for
+from rdflib.term import Identifier
+
+from kg.errors import UserError
+from kg.store.base import QueryResult
+from web.responses import error_response
+from web.services import Services
+
+PAGE_SIZE = 50  # rows per page unless ?size= says otherwise
+MAX_PAGE_SIZE = 200
+_LIMIT = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b", re.IGNORECASE)
+
+T = TypeVar("T")
+
+
+class PageError(Exception):
+    """A request for a page that cannot be given: 400 (bad page or size) or 404 (past the end)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a list: its number (1-based) and size."""
+
+    number: int = 1
+    size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def limit(self, sparql: str) -> str:
+        """`sparql` with its one `LIMIT n OFFSET m` clause (the page's subquery) set to this page."""
+        if len(_LIMIT.findall(sparql)) != 1:
+            raise ValueError("a paged query needs exactly one 'LIMIT n OFFSET m' clause")
+        return _LIMIT.sub(f"LIMIT {self.size} OFFSET {self.offset}", sparql)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, where it is, how many rows there are in all, links to its neighbours."""
+
+    items: list[T]
+    paging: Paging
+    total: int
+    prev_href: str = ""
+    next_href: str = ""
+
+    @property
+    def number(self) -> int:
+        return self.paging.number
+
+    @property
+    def last(self) -> int:
+        """The number of the last page (1 for an empty list)."""
+        return max(1, -(-self.total // self.paging.size))
+
+    @property
+    def first_row(self) -> int:
+        return self.paging.offset + 1 if self.items else 0
+
+    @property
+    def last_row(self) -> int:
+        return self.paging.offset + len(self.items)
+
+    @property
+    def links(self) -> str:
+        """The `Link` header: rel="prev" and rel="next" where there are such pages."""
+        return ", ".join(
+            f'<{href}>; rel="{rel}"'
+            for href, rel in ((self.prev_href, "prev"), (self.next_href, "next"))
+            if href
+        )
+
+
+def requested_paging(default_size: int = PAGE_SIZE, prefix: str = "") -> Paging:
+    """The page the request asks for (`?page=`, `?size=`; `prefix` names a second list on the same page)."""
+    number = _int_arg(f"{prefix}page", 1)
+    size = _int_arg(f"{prefix}size", default_size)
+    if number < 1:
+        raise PageError(400, f"{prefix}page must be 1 or more, not {number}")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise PageError(400, f"{prefix}size must be between 1 and {MAX_PAGE_SIZE}, not {size}")
+    return Paging(number, size)
+
+
+def page_of(
+    paging: Paging, total: int, rows: Callable[[Paging], list[T]], prefix: str = ""
+) -> Page[T]:
+    """The page `paging` of a list of `total` rows; `rows` fetches them (not called past the end: 404)."""
+    page: Page[T] = Page([], paging, total)
+    if paging.number > page.last:
+        raise PageError(404, f"no page {paging.number}: the list has {page.last} page(s)")
+    return Page(
+        rows(paging),
+        paging,
+        total,
+        prev_href=_page_href(prefix, paging.number - 1) if paging.number > 1 else "",
+        next_href=_page_href(prefix, paging.number + 1) if paging.number < page.last else "",
+    )
+
+
+def run_paged(
+    svc: Services, name: str, paging: Paging, params: Mapping[str, object]
+) -> QueryResult:
+    """Run the named query, its page subquery limited to `paging`."""
+    return svc.query(paging.limit(svc.queries[name].bind(params)))
+
+
+def count(svc: Services, name: str, params: Mapping[str, object]) -> int:
+    """The `?total` of a counting query."""
+    rows = svc.run(name, **params).rows
+    return int(rows[0]["total"]) if rows else 0
+
+
+def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
+    """`sparql` with the data of its one `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
+    block = re.compile(rf"\bVALUES\s+\?{re.escape(variable)}\s*\{{[^{{}}]*\}}")
+    if len(block.findall(sparql)) != 1:
+        raise ValueError(f"the query needs exactly one 'VALUES ?{variable} {{ ... }}' block")
+    data = " ".join(term.n3() for term in terms)
+    return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)
+
+
+def paged_response(body: str, *pages: Page) -> Response:
+    """An HTML response with the `Link` headers of `pages`."""
+    response = make_response(body)
+    links = ", ".join(page.links for page in pages if page.links)
+    if links:
+        response.headers["Link"] = links
+    return response
+
+
+def page_errors(view: Callable[..., Response | str]) -> Callable[..., Response | str]:
+    """Turn a PageError (or a bad parameter) in `view` into the app's one-line error."""
+
+    @wraps(view)
+    def wrapper(*args: object, **kwargs: object) -> Response | str:
+        try:
+            return view(*args, **kwargs)
+        except PageError as exc:
+            return error_response(exc.status, exc.message)
+        except UserError as exc:
+            return error_response(400, exc.cause)
+
+    return wrapper
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise PageError(400, f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _page_href(prefix: str, number: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args.pop(f"{prefix}page", None)
+    if number > 1:
+        args[f"{prefix}page"] = [str(number)]
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args)
