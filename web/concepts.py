@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
 from kg.namespaces import CKR
+from web.paging import (
+    PageError,
+    count,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+)
 from web.services import Services, services
 from web.studies import study_href
-from web.terms import TermView, link, text, unique
+from web.terms import TermView, compact, link, text, unique
 
 bp = Blueprint("concepts", __name__, url_prefix="/concepts")
 
@@ -25,11 +34,19 @@ class StudyCoverage:
     claims: int
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How many studies speak to a concept, and where they are listed."""
+
+    studies: int
+    href: str
+
+
 @dataclass
 class Factor:
     factor: TermView
     elements: list[TermView] = field(default_factory=list)
-    studies: list[StudyCoverage] = field(default_factory=list)
+    studies: Coverage | None = None
 
 
 @dataclass
@@ -40,7 +57,7 @@ class ClusterType:
     sources: list[TermView] = field(default_factory=list)
     organised_around: list[str] = field(default_factory=list)
     held_together_by: list[str] = field(default_factory=list)
-    studies: list[StudyCoverage] = field(default_factory=list)
+    studies: Coverage | None = None
 
 
 @dataclass
@@ -48,23 +65,22 @@ class ActorKind:
     kind: TermView
     parent: TermView | None
     definition: str
+    recommendations: int
     actors: list[TermView] = field(default_factory=list)
-    recommendations: list[TermView] = field(default_factory=list)
-    studies: list[StudyCoverage] = field(default_factory=list)
+    studies: Coverage | None = None
 
 
 @bp.route("/")
 def index() -> str:
     svc = services()
-    coverage = concept_coverage(svc)
     scheme = svc.run("web/scheme", scheme=PORTER_SCHEME).rows
     return render_template(
         "concepts/index.html",
         scheme=scheme[0] if scheme else {},
         scheme_sources=unique(link(r.get("source"), r.get("sourceLabel")) for r in scheme),
-        factors=_factors(svc, coverage),
-        cluster_types=_cluster_types(svc, coverage),
-        actor_kinds=_actor_kinds(svc, coverage),
+        factors=_factors(svc),
+        cluster_types=_cluster_types(svc),
+        actor_kinds=_actor_kinds(svc),
         queries={
             "diamond": svc.queries["web/porter-diamond"].bind(),
             "types": svc.queries["web/cluster-types"].bind(),
@@ -74,34 +90,67 @@ def index() -> str:
     )
 
 
-def concept_coverage(svc: Services) -> dict[URIRef, list[StudyCoverage]]:
-    """Concept (or class) -> the studies with claims about it or something narrower."""
-    coverage: dict[URIRef, list[StudyCoverage]] = defaultdict(list)
-    for row in svc.run("web/concept-studies").rows:
-        study = link(row["study"], row.get("studyLabel"))
-        study = TermView("iri", study.text, study_href(str(row["study"])), iri=study.iri)
-        coverage[row["concept"]].append(
-            StudyCoverage(study, text(row.get("year")), int(row["claims"]))
-        )
-    return coverage
+@bp.route("/studies")
+@page_errors
+def studies() -> Response:
+    """The studies with claims about one concept, class or kind of actor (or something narrower), paged."""
+    svc = services()
+    concept = request.args.get("concept", "")
+    if not concept:
+        raise PageError(400, "which concept? give ?concept=<IRI>")
+    params = {"concept": concept}
+    found = svc.run("web/concept-studies-count", **params).rows
+    total = int(found[0]["total"]) if found else 0
+    if total == 0 and not (found and found[0].get("label")):
+        raise PageError(404, f"no concept <{concept}> in this dataset")
+    page = page_of(
+        requested_paging(),
+        total,
+        lambda p: [_coverage_row(r) for r in run_paged(svc, "web/concept-studies", p, params).rows],
+    )
+    label = text(found[0].get("label"), compact(concept))
+    body = render_template(
+        "concepts/studies.html",
+        concept=link(URIRef(concept), label),
+        page=page,
+        sparql=paged_sparql(svc, "web/concept-studies", page.paging, params),
+    )
+    return paged_response(body, page)
 
 
-def _factors(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -> list[Factor]:
+def coverage(svc: Services, concept: URIRef) -> Coverage:
+    """The number of studies about `concept` (or something narrower) and the link to their list."""
+    return Coverage(
+        count(svc, "web/concept-studies-count", {"concept": concept}),
+        url_for("concepts.studies", concept=str(concept)),
+    )
+
+
+def _coverage_row(row) -> StudyCoverage:
+    study = link(row["study"], row.get("studyLabel"))
+    return StudyCoverage(
+        TermView("iri", study.text, study_href(str(row["study"])), iri=study.iri),
+        text(row.get("year")),
+        int(row["claims"]),
+    )
+
+
+def _factors(svc: Services) -> list[Factor]:
     factors: dict[URIRef, Factor] = {}
     for row in svc.run("web/porter-diamond", scheme=PORTER_SCHEME).rows:
         factor = factors.setdefault(
             row["factor"],
-            Factor(
-                link(row["factor"], row["factorLabel"]), studies=coverage.get(row["factor"], [])
-            ),
+            Factor(link(row["factor"], row["factorLabel"])),
         )
         element = link(row.get("element"), row.get("elementLabel"))
         if element is not None:
             factor.elements.append(element)
+    for iri, factor in factors.items():
+        factor.studies = coverage(svc, iri)
     return sorted(factors.values(), key=lambda f: f.factor.text)
 
 
-def _cluster_types(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -> list[ClusterType]:
+def _cluster_types(svc: Services) -> list[ClusterType]:
     types: dict[URIRef, ClusterType] = {}
     for row in svc.run("web/cluster-types").rows:
         item = types.setdefault(
@@ -109,7 +158,6 @@ def _cluster_types(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -
             ClusterType(
                 link(row["type"], row["label"]),
                 definition=text(row.get("definition")),
-                studies=coverage.get(row["type"], []),
             ),
         )
         for values, key in (
@@ -122,10 +170,12 @@ def _cluster_types(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -
         source = link(row.get("source"), row.get("sourceLabel"))
         if source is not None and source not in item.sources:
             item.sources.append(source)
+    for iri, item in types.items():
+        item.studies = coverage(svc, iri)
     return list(types.values())
 
 
-def _actor_kinds(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -> list[ActorKind]:
+def _actor_kinds(svc: Services) -> list[ActorKind]:
     kinds: dict[URIRef, ActorKind] = {}
     for row in svc.run("web/actor-kinds").rows:
         kind = kinds.setdefault(
@@ -134,13 +184,12 @@ def _actor_kinds(svc: Services, coverage: dict[URIRef, list[StudyCoverage]]) -> 
                 link(row["kind"], row["label"]),
                 link(row.get("parent"), row.get("parentLabel")),
                 text(row.get("definition")),
-                studies=coverage.get(row["kind"], []),
+                int(row.get("recommendations") or 0),
             ),
         )
-        for values, value in (
-            (kind.actors, link(row.get("actor"), row.get("actorLabel"))),
-            (kind.recommendations, link(row.get("rec"), row.get("recLabel"))),
-        ):
-            if value is not None and value not in values:
-                values.append(value)
+        actor = link(row.get("actor"), row.get("actorLabel"))
+        if actor is not None and actor not in kind.actors:
+            kind.actors.append(actor)
+    for iri, kind in kinds.items():
+        kind.studies = coverage(svc, iri)
     return sorted(kinds.values(), key=lambda k: k.kind.text.lower())

@@ -114,11 +114,16 @@ def page_of(
     )
 
 
+def paged_sparql(svc: Services, name: str, paging: Paging, params: Mapping[str, object]) -> str:
+    """The named query with `params` bound, its page subquery limited to `paging` (shown on the page)."""
+    return paging.limit(svc.queries[name].bind(params))
+
+
 def run_paged(
     svc: Services, name: str, paging: Paging, params: Mapping[str, object]
 ) -> QueryResult:
     """Run the named query, its page subquery limited to `paging`."""
-    return svc.query(paging.limit(svc.queries[name].bind(params)))
+    return svc.query(paged_sparql(svc, name, paging, params))
 
 
 def count(svc: Services, name: str, params: Mapping[str, object]) -> int:

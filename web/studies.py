@@ -14,6 +14,7 @@ from web.paging import (
     page_errors,
     page_of,
     paged_response,
+    paged_sparql,
     requested_paging,
     run_paged,
     with_values,
@@ -85,7 +86,7 @@ def index() -> Response:
         concept=concept,
         concept_label=concepts.get(concept, compact(concept)) if concept else "",
         sort=sort,
-        sparql=svc.queries["web/studies"].bind(filters | {"sort": sort}),
+        sparql=paged_sparql(svc, "web/studies", paging, filters | {"sort": sort}),
     )
     return paged_response(body, page)
 
