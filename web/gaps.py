@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKR
+from web.paging import (
+    Page,
+    Paging,
+    count,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+    with_values,
+)
 from web.recommendations import rec_href
-from web.services import services
+from web.services import Services, services
 from web.studies import study_href
-from web.tables import result_table
 from web.terms import TermView, link, text
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
@@ -37,6 +48,7 @@ class Matrix:
     rows: list[TermView] = field(default_factory=list)
     columns: list[TermView] = field(default_factory=list)
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    sparql: str = ""  # the query that computes the map
 
     def add(self, row: TermView, column: TermView, cell: Cell) -> None:
         if row not in self.rows:
@@ -55,7 +67,8 @@ class Matrix:
 
 
 @bp.route("/")
-def index() -> str:
+@page_errors
+def index() -> Response:
     svc = services()
     with_sources = request.args.get("cited_only") != "1"
     flag = Literal(with_sources)
@@ -64,13 +77,13 @@ def index() -> str:
         "web/gap-porter-cluster-types", scheme=PORTER_SCHEME, with_sources=flag
     ).rows:
         params = {"factor": row["factor"], "type": row["type"], "with_sources": flag}
-        count = int(row["studies"])
+        studies = int(row["studies"])
         porter.add(
             link(row["factor"], row["factorLabel"]),
             link(row["type"], row["typeLabel"]),
             Cell(
-                count,
-                f"stud{'y' if count == 1 else 'ies'}",
+                studies,
+                f"stud{'y' if studies == 1 else 'ies'}",
                 url_for(
                     "gaps.porter_cell",
                     factor=str(row["factor"]),
@@ -83,14 +96,46 @@ def index() -> str:
                 ),
             ),
         )
-    actors = Matrix()
-    for row in svc.run("web/gap-recommendations-actors").rows:
+    paging = requested_paging()
+    total = count(svc, "web/recommendations-count", {})
+    page = page_of(paging, total, lambda p: _actor_matrix(svc, p))
+    body = render_template(
+        "gaps/index.html",
+        porter=porter,
+        actors=page.items[0],
+        page=page,
+        cited_only=not with_sources,
+        queries={
+            "porter": svc.queries["web/gap-porter-cluster-types"].bind(
+                {"scheme": PORTER_SCHEME, "with_sources": flag}
+            ),
+            "actors": page.items[0].sparql,
+        },
+    )
+    return paged_response(body, page)
+
+
+def _actor_matrix(svc: Services, paging: Paging) -> list[Matrix]:
+    """The recommendations x actor kinds map for one page of recommendations (a one-item list)."""
+    recs = {
+        str(row["rec"]): rec_href(str(row["rec"]))
+        for row in run_paged(svc, "web/recommendations", paging, {}).rows
+    }
+    matrix = Matrix()
+    if not recs:
+        return [matrix]
+    matrix.sparql = with_values(
+        svc.queries["web/gap-recommendations-actors"].text, "rec", map(URIRef, recs)
+    )
+    rows = svc.query(matrix.sparql).rows
+    order = {iri: index for index, iri in enumerate(recs)}
+    for row in sorted(rows, key=lambda r: (order[str(r["rec"])], str(r["kindLabel"]).lower())):
         params = {"rec": row["rec"], "kind": row["kind"]}
         claims, studies = int(row["claims"]), int(row["studies"])
         rec = link(row["rec"], row["recLabel"])
-        actors.add(
+        matrix.add(
+            TermView("iri", rec.text, recs[rec.iri], iri=rec.iri),
             link(row["kind"], row["kindLabel"]),
-            TermView("iri", rec.text, rec_href(rec.iri), iri=rec.iri),
             Cell(
                 claims,
                 f"claim{'' if claims == 1 else 's'}, {studies} stud{'y' if studies == 1 else 'ies'}",
@@ -102,45 +147,38 @@ def index() -> str:
                 marked=int(row["addressed"]) > 0,
             ),
         )
-    return render_template(
-        "gaps/index.html",
-        porter=porter,
-        actors=actors,
-        cited_only=not with_sources,
-        queries={
-            "porter": svc.queries["web/gap-porter-cluster-types"].bind(
-                {"scheme": PORTER_SCHEME, "with_sources": flag}
-            ),
-            "actors": svc.queries["web/gap-recommendations-actors"].bind(),
-        },
-    )
+    return [matrix]
 
 
 @bp.route("/porter-cluster-types")
-def porter_cell() -> str:
+@page_errors
+def porter_cell() -> Response:
+    svc = services()
     params = {
-        "factor": URIRef(request.args.get("factor", "")),
-        "type": URIRef(request.args.get("type", "")),
+        "factor": request.args.get("factor", ""),
+        "type": request.args.get("type", ""),
         "with_sources": Literal(request.args.get("cited_only") != "1"),
     }
-    return _cell_page("web/gap-porter-cluster-types-cell", params, "Porter factor x cluster type")
+    paging = requested_paging()
+    sparql = paged_sparql(svc, "web/gap-porter-cluster-types-cell", paging, params)
+    total = count(svc, "web/gap-porter-cluster-types-cell-count", params)
+    page = page_of(paging, total, lambda p: svc.query(sparql).rows)
+    body = _cell_page(page.items, sparql, params, "Porter factor x cluster type", page)
+    return paged_response(body, page)
 
 
 @bp.route("/recommendations-actors")
+@page_errors
 def actor_cell() -> str:
-    params = {
-        "rec": URIRef(request.args.get("rec", "")),
-        "kind": URIRef(request.args.get("kind", "")),
-    }
-    return _cell_page("web/gap-recommendations-actors-cell", params, "Recommendation x actor")
+    params = {"rec": request.args.get("rec", ""), "kind": request.args.get("kind", "")}
+    sparql = services().queries["web/gap-recommendations-actors-cell"].bind(params)
+    return _cell_page(services().query(sparql).rows, sparql, params, "Recommendation x actor")
 
 
-def _cell_page(query: str, params: dict, title: str) -> str:
-    svc = services()
-    sparql = svc.queries[query].bind(params)
-    result = svc.query(sparql)
+def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | None = None) -> str:
+    """A cell's studies and their claims (`rows` of its query), grouped by study."""
     studies: dict[str, dict] = {}
-    for row in result.rows:
+    for row in rows:
         key = text(row.get("study"), "(no study)")
         entry = studies.setdefault(
             key,
@@ -152,12 +190,15 @@ def _cell_page(query: str, params: dict, title: str) -> str:
             },
         )
         entry["claims"].append((text(row.get("about")), link(row["claim"], row.get("claimLabel"))))
-    labels = {k: link(v) for k, v in params.items() if isinstance(v, URIRef)}
+    labels = {
+        k: link(URIRef(v)) for k, v in params.items() if k in ("factor", "type", "rec", "kind")
+    }
     return render_template(
         "gaps/cell.html",
         title=title,
         axes=labels,
         studies=list(studies.values()),
-        table=result_table(result),
+        total=page.total if page is not None else len(studies),
+        page=page,
         sparql_href=url_for("sparql.endpoint", query=sparql),
     )

@@ -133,10 +133,10 @@ def count(svc: Services, name: str, params: Mapping[str, object]) -> int:
 
 
 def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
-    """`sparql` with the data of its one `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
+    """`sparql` with the data of every `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
     block = re.compile(rf"\bVALUES\s+\?{re.escape(variable)}\s*\{{[^{{}}]*\}}")
-    if len(block.findall(sparql)) != 1:
-        raise ValueError(f"the query needs exactly one 'VALUES ?{variable} {{ ... }}' block")
+    if not block.search(sparql):
+        raise ValueError(f"the query has no 'VALUES ?{variable} {{ ... }}' block")
     data = " ".join(term.n3() for term in terms)
     return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)
 

@@ -10,6 +10,17 @@ from rdflib import URIRef
 from kg.namespaces import CKG, CKR
 from web.describe import resource_quotes
 from web.evidence import EvidenceItem, evidence_chain
+from web.paging import (
+    Paging,
+    count,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+    with_values,
+)
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
@@ -65,32 +76,47 @@ def rec_href(iri: str) -> str:
 
 
 @bp.route("/")
-def index() -> str:
+@page_errors
+def index() -> Response:
     svc = services()
-    summaries: dict[str, RecommendationSummary] = {}
-    for row in svc.run("web/recommendations").rows:
-        key = str(row["rec"])
-        if key not in summaries:
-            rec = link(row["rec"], row["label"])
-            rec = TermView("iri", rec.text, rec_href(key), iri=key)
-            own = row.get("ownAnalysis")
-            summaries[key] = RecommendationSummary(
-                rec=rec,
-                order=text(row.get("order")),
-                question=link(row.get("question"), row.get("questionLabel")),
-                items=int(row["items"]),
-                links=int(row["links"]),
-                cited_support=int(row["citedSupport"]),
-                own_analysis=bool(own and own.toPython()),
-            )
-        summaries[key].addressees = unique(
-            [*summaries[key].addressees, link(row.get("addressee"), row.get("addresseeLabel"))]
-        )
-    return render_template(
+    paging = requested_paging()
+    total = count(svc, "web/recommendations-count", {})
+    page = page_of(paging, total, lambda p: recommendation_summaries(svc, p))
+    body = render_template(
         "recommendations/index.html",
-        recommendations=list(summaries.values()),
-        sparql=svc.queries["web/recommendations"].bind(),
+        page=page,
+        recommendations=page.items,
+        sparql=paged_sparql(svc, "web/recommendations", paging, {}),
     )
+    return paged_response(body, page)
+
+
+def recommendation_summaries(svc: Services, paging: Paging) -> list[RecommendationSummary]:
+    """One page of recommendations in their stated order, each with its addressees, question and evidence."""
+    summaries: dict[str, RecommendationSummary] = {}
+    for row in run_paged(svc, "web/recommendations", paging, {}).rows:
+        key = str(row["rec"])
+        rec = link(row["rec"], row["label"])
+        summaries[key] = RecommendationSummary(
+            rec=TermView("iri", rec.text, rec_href(key), iri=key), order=text(row.get("order"))
+        )
+    if not summaries:
+        return []
+    sparql = with_values(
+        svc.queries["web/recommendation-summaries"].text, "rec", map(URIRef, summaries)
+    )
+    for row in svc.query(sparql).rows:
+        summary = summaries[str(row["rec"])]
+        own = row.get("ownAnalysis")
+        summary.question = link(row.get("question"), row.get("questionLabel"))
+        summary.items = int(row.get("items") or 0)
+        summary.links = int(row.get("links") or 0)
+        summary.cited_support = int(row.get("citedSupport") or 0)
+        summary.own_analysis = bool(own and own.toPython())
+        summary.addressees = unique(
+            [*summary.addressees, link(row.get("addressee"), row.get("addresseeLabel"))]
+        )
+    return list(summaries.values())
 
 
 @bp.route("/<path:slug>")
