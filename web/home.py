@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
+from web.paging import (
+    Paging,
+    count,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+)
 from web.recommendations import rec_href
-from web.services import services
+from web.services import Services, services
 from web.terms import TermView, link, text
 
 bp = Blueprint("home", __name__)
+
+HOME_QUESTIONS = 10  # research questions on the start page; /questions/ lists them all
 
 
 @dataclass
@@ -34,8 +46,37 @@ def index() -> str:
         }
         for row in svc.run("web/home-sources").rows
     ]
+    total = count(svc, "web/research-questions-count", {})
+    first = Paging(1, HOME_QUESTIONS)
+    return render_template(
+        "home/index.html",
+        counts={k: int(v) for k, v in counts[0].items()} if counts else {},
+        triples=svc.store.count(),
+        sources=sources,
+        questions=page_of(first, total, lambda p: research_questions(svc, p)),
+    )
+
+
+@bp.route("/questions/")
+@page_errors
+def questions() -> Response:
+    """Every research question with what answers it, paged."""
+    svc = services()
+    paging = requested_paging()
+    total = count(svc, "web/research-questions-count", {})
+    page = page_of(paging, total, lambda p: research_questions(svc, p))
+    body = render_template(
+        "home/questions.html",
+        questions=page,
+        sparql=paged_sparql(svc, "web/research-questions", paging, {}),
+    )
+    return paged_response(body, page)
+
+
+def research_questions(svc: Services, paging: Paging) -> list[Question]:
+    """One page of research questions (by source and number), each with its answers."""
     questions: dict[str, Question] = {}
-    for row in svc.run("web/research-questions").rows:
+    for row in run_paged(svc, "web/research-questions", paging, {}).rows:
         key = str(row["question"])
         question = questions.setdefault(
             key, Question(link(row["question"], row["questionLabel"]), text(row.get("number")))
@@ -46,9 +87,4 @@ def index() -> str:
             if kind == "recommendation":
                 answer = TermView("iri", answer.text, rec_href(answer.iri), iri=answer.iri)
             question.answers.append((kind, answer))
-    return render_template(
-        "home/index.html",
-        counts={k: int(v) for k, v in counts[0].items()} if counts else {},
-        sources=sources,
-        questions=list(questions.values()),
-    )
+    return list(questions.values())
