@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, request, url_for
-from rdflib import Literal
+from flask import Blueprint, Response, render_template, request, url_for
+from rdflib import RDFS, Literal, URIRef
 
 from kg.namespaces import CKG
+from web.paging import (
+    Paging,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+    with_values,
+)
 from web.recommendations import rec_href
 from web.services import Services, services
 from web.studies import study_href
@@ -17,6 +27,7 @@ from web.terms import compact, local_path, text
 bp = Blueprint("search", __name__, url_prefix="/search")
 
 SNIPPET_CHARS = 90
+ANY = RDFS.Resource  # the type and concept filters' "any"
 PAGES = {
     str(CKG.Recommendation): rec_href,
     str(CKG.Study): study_href,
@@ -53,22 +64,30 @@ class Facet:
 
 
 @bp.route("/")
-def index() -> str:
+@page_errors
+def index() -> Response | str:
     svc = services()
     q = request.args.get("q", "").strip()
     chosen = {name: request.args.get(name, "") for name in ("type", "year", "concept")}
-    hits = _search(svc, q) if q else []
+    sparql = svc.queries["web/search"].bind(_params(q or "cluster", chosen))
+    if not q:
+        return render_template(
+            "search/index.html", q=q, chosen=chosen, facets=[], sparql=sparql, page=None
+        )
+    hits = _hits(svc, q)
     shown = [
         h
-        for h in hits
+        for h in hits.values()
         if (not chosen["type"] or chosen["type"] in h.types)
         and (not chosen["year"] or chosen["year"] in h.years)
         and (not chosen["concept"] or chosen["concept"] in h.concepts)
     ]
-    return render_template(
+    paging = requested_paging()
+    page = page_of(paging, len(shown), lambda p: _page_hits(svc, q, chosen, p, hits))
+    body = render_template(
         "search/index.html",
         q=q,
-        hits=shown,
+        page=page,
         total=len(hits),
         chosen=chosen,
         facets=[
@@ -76,32 +95,67 @@ def index() -> str:
             ("Year", _facets(hits, "year", lambda h: {y: y for y in sorted(h.years)}, q, chosen)),
             ("Concept", _facets(hits, "concept", lambda h: h.concepts, q, chosen)),
         ],
-        sparql=svc.queries["web/search"].bind({"text": Literal(q or "cluster")}),
+        sparql=paged_sparql(svc, "web/search", paging, _params(q, chosen)),
     )
+    return paged_response(body, page)
 
 
-def _search(svc: Services, q: str) -> list[Hit]:
+def _params(q: str, chosen: dict[str, str]) -> dict[str, object]:
+    return {
+        "text": Literal(q),
+        "type": chosen["type"] or ANY,
+        "year": chosen["year"],
+        "concept": chosen["concept"] or ANY,
+    }
+
+
+def _hits(svc: Services, q: str) -> dict[str, Hit]:
+    """Every hit with its types, years and concepts (what the facets and totals count)."""
     hits: dict[str, Hit] = {}
-    seen: set[tuple[str, str, str]] = set()
-    for row in svc.run("web/search", text=Literal(q)).rows:
+    for row in svc.run("web/search-facets", text=Literal(q)).rows:
         iri = str(row["resource"])
-        hit = hits.setdefault(iri, Hit(iri, text(row.get("label"), compact(iri))))
-        if row.get("type") is not None:
-            hit.types[str(row["type"])] = text(row.get("typeLabel"), compact(str(row["type"])))
+        hit = hits.setdefault(iri, Hit(iri, compact(iri)))
+        if isinstance(row.get("type"), URIRef):
+            hit.types[str(row["type"])] = ""
         if row.get("year") is not None:
             hit.years.add(str(row["year"]))
         if row.get("concept") is not None:
-            hit.concepts[str(row["concept"])] = text(
-                row.get("conceptLabel"), compact(str(row["concept"]))
-            )
-        key = (iri, str(row["field"]), str(row["text"]))
-        if key not in seen:
-            seen.add(key)
-            hit.snippets.append(_snippet(str(row["field"]), str(row["text"]), q))
+            hit.concepts[str(row["concept"])] = ""
+    values = {URIRef(k) for h in hits.values() for k in (*h.types, *h.concepts)}
+    labels = {}
+    if values:
+        sparql = with_values(svc.queries["web/labels"].text, "resource", sorted(values))
+        labels = {str(r["resource"]): text(r.get("label")) for r in svc.query(sparql).rows}
     for hit in hits.values():
-        page = next((PAGES[t] for t in hit.types if t in PAGES), None)
-        hit.href = page(hit.iri) if page else local_path(hit.iri) or hit.iri
-    return sorted(hits.values(), key=lambda h: (-len(h.snippets), h.label.lower()))
+        for named in (hit.types, hit.concepts):
+            for key in named:
+                named[key] = labels.get(key) or compact(key)
+    return hits
+
+
+def _page_hits(
+    svc: Services, q: str, chosen: dict[str, str], paging: Paging, hits: dict[str, Hit]
+) -> list[Hit]:
+    """One page of hits (most matching fields first), each with its snippets and a link to its page."""
+    page: dict[str, Hit] = {}
+    for row in run_paged(svc, "web/search", paging, _params(q, chosen)).rows:
+        iri = str(row["resource"])
+        hit = hits[iri]
+        hit.label = text(row.get("label"), compact(iri))
+        page_of_type = next((PAGES[t] for t in hit.types if t in PAGES), None)
+        hit.href = page_of_type(iri) if page_of_type else local_path(iri) or iri
+        page[iri] = hit
+    if page:
+        details = with_values(
+            svc.queries["web/search-details"].bind({"text": Literal(q)}),
+            "resource",
+            map(URIRef, page),
+        )
+        for row in svc.query(details).rows:
+            page[str(row["resource"])].snippets.append(
+                _snippet(str(row["field"]), str(row["text"]), q)
+            )
+    return list(page.values())
 
 
 def _snippet(field_name: str, value: str, q: str) -> Snippet:
@@ -118,10 +172,10 @@ def _snippet(field_name: str, value: str, q: str) -> Snippet:
     )
 
 
-def _facets(hits: list[Hit], name: str, values, q: str, chosen: dict[str, str]) -> list[Facet]:
+def _facets(hits: dict[str, Hit], name: str, values, q: str, chosen: dict[str, str]) -> list[Facet]:
     counts: Counter[str] = Counter()
     labels: dict[str, str] = {}
-    for hit in hits:
+    for hit in hits.values():
         for key, label in values(hit).items():
             counts[key] += 1
             labels[key] = label
