@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Generic, TypeVar
 
 from flask import Response, make_response, request, url_for
+from rdflib import RDFS
 from rdflib.term import Identifier
 
 from kg.errors import UserError
@@ -18,6 +19,7 @@ from web.services import Services
 
 PAGE_SIZE = 50  # rows per page unless ?size= says otherwise
 MAX_PAGE_SIZE = 200
+ANY = RDFS.Resource  # what a list query's IRI filter (type, concept) takes for "any"
 _LIMIT = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b", re.IGNORECASE)
 
 T = TypeVar("T")

@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request, url_for
-from rdflib import RDFS, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.namespaces import CKG
 from web.paging import (
+    ANY,
     Paging,
     page_errors,
     page_of,
@@ -27,7 +28,6 @@ from web.terms import compact, local_path, text
 bp = Blueprint("search", __name__, url_prefix="/search")
 
 SNIPPET_CHARS = 90
-ANY = RDFS.Resource  # the type and concept filters' "any"
 PAGES = {
     str(CKG.Recommendation): rec_href,
     str(CKG.Study): study_href,

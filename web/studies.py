@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request, url_for
-from rdflib import RDFS, URIRef
+from rdflib import URIRef
 
 from kg.namespaces import CKR
 from web.paging import (
+    ANY,
     Paging,
     count,
     page_errors,
@@ -28,7 +29,6 @@ bp = Blueprint("studies", __name__, url_prefix="/studies")
 
 RECORD_FIELDS = ("year", "title", "venue", "volume", "issue", "issn", "doi", "pages")
 SORTS = ("year", "cited", "claims")  # see queries/web/studies.rq
-ANY_CONCEPT = RDFS.Resource  # the concept filter's "any concept"
 
 
 @dataclass
@@ -68,7 +68,8 @@ def index() -> Response:
     year = request.args.get("year", "")
     concept = request.args.get("concept", "")
     sort = request.args.get("sort", "year")
-    filters = {"year": year, "concept": concept or ANY_CONCEPT}
+    sort = sort if sort in SORTS else "year"
+    filters = {"year": year, "concept": concept or ANY}
     paging = requested_paging()
     matching = count(svc, "web/studies-count", filters)
     page = page_of(paging, matching, lambda p: bibliography(svc, p, sort=sort, **filters))
@@ -96,10 +97,10 @@ def bibliography(
     paging: Paging,
     sort: str = "year",
     year: str = "",
-    concept: object = ANY_CONCEPT,
+    concept: object = ANY,
 ) -> list[StudyRow]:
     """One page of studies (filtered and sorted) with their authors in order."""
-    params = {"year": year, "concept": concept, "sort": sort if sort in SORTS else "year"}
+    params = {"year": year, "concept": concept, "sort": sort}
     rows: dict[str, StudyRow] = {}
     for row in run_paged(svc, "web/studies", paging, params).rows:
         key = str(row["study"])
