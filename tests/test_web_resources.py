@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from rdflib import Dataset, Graph, Literal
@@ -197,3 +198,24 @@ def test_script_in_a_literal_is_shown_as_text(make_app):
     for text in pages:
         assert "<script>alert(" not in text
         assert escaped in text
+
+
+def test_html_page_shows_20_incoming_links_of_each_property(client):
+    """The seed paper is reportedIn by 114 statements: the page lists 20 (the store's choice) and says
+    how many more there are; the Turtle of the same URL has all 114."""
+    document = "/resource/document/hanoi-industrial-clusters-2021"
+    page = client.get(document, headers={"Accept": "text/html"}).text
+    incoming = page[page.index('id="incoming"') : page.index("<h2>Provenance</h2>")]
+    reported = re.findall(
+        r'<tr><td><a class="iri" href="/resource/([^"]+)"[^>]*>[^<]*</a></td>'
+        r'<td><a class="iri" href="/ontology/reportedIn"',
+        incoming,
+    )
+    everything = parse(client.get(document, query_string={"_format": "ttl"}).data, "turtle")
+    reporting = sorted(str(s) for s in everything.subjects(CKG.reportedIn, CKR[document[10:]]))
+    assert len(reporting) == 114
+    shown = {"https://w3id.org/clusterkg/resource/" + r for r in reported}
+    assert len(reported) == len(shown) == 20 and shown <= set(reporting)
+    assert re.search(r"94 more of\s+114 via <a[^>]*>reported in</a>", incoming)
+    porter = client.get(PORTER, headers={"Accept": "text/html"}).text
+    assert 'class="more"' not in porter  # every incoming link of a study cited once is shown

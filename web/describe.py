@@ -9,6 +9,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from web.paging import with_values
 from web.quotes import QuoteView, quote_from_row
 from web.services import Services
 from web.terms import TermView, compact, term_view
@@ -30,6 +31,7 @@ class Link:
 class LinkGroup:
     predicate: TermView
     links: tuple[Link, ...]
+    total: int = 0  # how many there are in all, when `links` shows only some (incoming links)
 
 
 @dataclass
@@ -45,17 +47,26 @@ class ResourceView:
     sparql: str = ""
 
 
-def resource_dataset(svc: Services, iri: URIRef) -> Dataset:
-    """Every statement with `iri` as subject or object, plus what its blank nodes say (two levels deep).
+def resource_dataset(svc: Services, iri: URIRef, for_page: bool = False) -> Dataset:
+    """Every statement with `iri` as subject or object, plus what its blank nodes say (two levels deep);
+    `for_page`: of the incoming statements only the first of each property (web/resource-incoming.rq),
+    which is what an HTML page shows: a class may have tens of thousands.
 
     Empty when the store does not know `iri`. The blank-node statements come from one query, so each
     blank node keeps one identity (store.describe and a second query may label them differently).
     """
     data = Dataset(default_union=True)
-    described = svc.store.describe(iri)
-    for s, p, o, g in described.quads((None, None, None, None)):
-        if not (s == iri and isinstance(o, BNode)):
-            data.graph(_name(g)).add((s, p, o))
+    if for_page:
+        for row in svc.run("web/resource-outgoing", resource=iri).rows:
+            data.graph(row["graph"]).add((iri, row["predicate"], row["object"]))
+        for predicate in incoming_totals(svc, iri):
+            for row in svc.run("web/resource-incoming", resource=iri, predicate=predicate).rows:
+                data.graph(row["graph"]).add((row["subject"], predicate, iri))
+    else:
+        described = svc.store.describe(iri)
+        for s, p, o, g in described.quads((None, None, None, None)):
+            if not (s == iri and isinstance(o, BNode)):
+                data.graph(_name(g)).add((s, p, o))
     if is_empty(data):
         return data
     for row in svc.run("web/resource-blank-nodes", resource=iri).rows:
@@ -69,8 +80,8 @@ def is_empty(data: Dataset) -> bool:
 
 def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
     """The view of `iri` from its statements (`data`, from resource_dataset) and a few page queries."""
-    labels = _labels(svc, iri)
     quads = [(s, p, o, _name(g)) for s, p, o, g in data.quads((None, None, None, None))]
+    labels = _labels(svc, {iri} | {n for quad in quads for n in quad if isinstance(n, URIRef)})
     out_by_pred: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     in_by_pred: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     blank: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
@@ -89,11 +100,20 @@ def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
     view.outgoing = sorted(
         _groups(out_by_pred, labels, blank), key=lambda group: group.predicate.text.lower()
     )
-    view.incoming = _groups(in_by_pred, labels, {})
+    view.incoming = sorted(
+        _groups(in_by_pred, labels, {}, incoming_totals(svc, iri)),
+        key=lambda group: group.predicate.text.lower(),
+    )
     view.graphs = [term_view(g, labels) for g in sorted({q[3] for q in quads if q[3] is not None})]
     view.quotes = resource_quotes(svc, iri)
     view.sparql = svc.queries["web/resource-statements"].bind({"resource": iri})
     return view
+
+
+def incoming_totals(svc: Services, iri: URIRef) -> dict[Node, int]:
+    """Property -> how many resources (not blank nodes) point to `iri` by it."""
+    rows = svc.run("web/resource-incoming-counts", resource=iri).rows
+    return {row["predicate"]: int(row["subjects"]) for row in rows}
 
 
 def _name(graph: object) -> Node:
@@ -101,8 +121,9 @@ def _name(graph: object) -> Node:
     return graph.identifier if hasattr(graph, "identifier") else graph  # type: ignore[return-value]
 
 
-def _labels(svc: Services, iri: URIRef) -> dict[Node, str]:
-    rows = svc.run("web/resource-labels", resource=iri).rows
+def _labels(svc: Services, nodes: set[URIRef]) -> dict[Node, str]:
+    sparql = with_values(svc.queries["web/resource-labels"].bind(), "node", sorted(nodes))
+    rows = svc.query(sparql).rows
     return {row["node"]: str(row["label"]) for row in rows if "label" in row}
 
 
@@ -118,8 +139,10 @@ def _groups(
     by_pred: dict[Node, dict[Node, set[Node]]],
     labels: dict[Node, str],
     blank: dict[Node, list[tuple[Node, Node]]],
+    totals: dict[Node, int] | None = None,
 ) -> list[LinkGroup]:
-    """One group per predicate; a blank-node value carries what it says, one level deep."""
+    """One group per predicate; a blank-node value carries what it says, one level deep; `totals`: how
+    many values each predicate has in all (default: those in `by_pred`)."""
     return [
         LinkGroup(
             term_view(p, labels),
@@ -134,8 +157,9 @@ def _groups(
                 )
                 for o, graphs in sorted(objects.items())
             ),
+            (totals or {}).get(p, len(objects)),
         )
-        for p, objects in by_pred.items()
+        for p, objects in {**{key: {} for key in totals or {}}, **by_pred}.items()
     ]
 
 

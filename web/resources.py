@@ -50,7 +50,7 @@ def _show(candidates: list[URIRef]) -> Response:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
     for iri in candidates:
-        data = resource_dataset(svc, iri)
+        data = resource_dataset(svc, iri, for_page=fmt == HTML)
         if not is_empty(data):
             break
     else:
