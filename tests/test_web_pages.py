@@ -179,6 +179,21 @@ def test_validation_page_groups_results_by_severity(client):
         assert f'<span class="pill sev-{severity.lower()}">{severity}</span>' in text
 
 
+def test_validation_page_leaves_a_large_store_to_the_cli(make_app, web_store):
+    """Above CLUSTERKG_VALIDATION_PAGE_MAX_QUADS the page does not copy the store into pyshacl: it says
+    how large the store is and which command validates it."""
+    quads = web_store.count()
+    small = make_app(validation_page_max_quads=quads).test_client().get("/validation/")
+    assert small.status_code == 200 and "The SHACL report for the" in small.text
+    large = make_app(validation_page_max_quads=quads - 1).test_client().get("/validation/")
+    assert large.status_code == 200
+    assert (
+        f"The store holds {quads:,} quads, more than the\n  {quads - 1:,} this page" in large.text
+    )
+    assert "clusterkg validate --from-store --format text" in large.text
+    assert "The SHACL report for the" not in large.text
+
+
 def test_exports(client, web_store):
     trig = client.get("/export/dataset.trig")
     assert trig.status_code == 200

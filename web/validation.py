@@ -34,7 +34,15 @@ class SeverityGroup:
 
 @bp.route("/")
 def index() -> str:
-    report, triples = validation_report(services(), refresh=request.args.get("refresh") == "1")
+    svc = services()
+    triples = svc.store.count()
+    if triples > svc.settings.validation_page_max_quads:
+        return render_template(
+            "validation/too-large.html",
+            triples=triples,
+            limit=svc.settings.validation_page_max_quads,
+        )
+    report, triples = validation_report(svc, refresh=request.args.get("refresh") == "1")
     groups = [
         SeverityGroup(
             str(severity).rsplit("#", 1)[-1],
