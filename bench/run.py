@@ -13,6 +13,7 @@ Results: bench/out/results.json and bench/out/results.md (the tables of bench/RE
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import random
@@ -103,13 +104,21 @@ def prepare(scale: str, out: Path, seed: int) -> dict:
     return meta
 
 
-def query_files() -> list[Path]:
+def query_files(patterns: list[str] | None = None) -> list[Path]:
+    """Every query in queries/ (recursively), or those whose path under it matches one of `patterns`."""
     from kg.config import Settings
 
-    return sorted(Settings().queries_dir.rglob("*.rq"))
+    root = Settings().queries_dir
+    return sorted(
+        path
+        for path in root.rglob("*.rq")
+        if not patterns or any(fnmatch.fnmatch(str(path.relative_to(root)), p) for p in patterns)
+    )
 
 
-def variants(store, samples: int, rng: random.Random) -> dict[str, list[str]]:
+def variants(
+    store, samples: int, rng: random.Random, patterns: list[str] | None = None
+) -> dict[str, list[str]]:
     """Each query bound with its defaults, plus (for IRI parameters) `samples` other values drawn from the
     data: resources that share a type with the default."""
     import pyoxigraph as ox
@@ -119,7 +128,7 @@ def variants(store, samples: int, rng: random.Random) -> dict[str, list[str]]:
     from kg.queries import load_query
 
     result: dict[str, list[str]] = {}
-    for path in query_files():
+    for path in query_files(patterns):
         query = load_query(path)
         texts = [query.bind()]
         for param in query.params:
@@ -241,7 +250,7 @@ def job_pyoxigraph(spec: dict) -> dict:
         "quads": len(store),
         "in_memory": in_memory,
     }
-    drawn = variants(store, spec["samples"], random.Random(spec["seed"]))
+    drawn = variants(store, spec["samples"], random.Random(spec["seed"]), spec["queries"])
     result["skipped"] = {name: reason for name, reason in spec["skip"].items() if name in drawn}
     result["variants"] = {name: texts for name, texts in drawn.items() if name not in spec["skip"]}
     result["queries"] = {
@@ -289,7 +298,8 @@ def job_embedded(spec: dict) -> dict:
         for name, timings in in_memory["queries"].items():
             result["queries"][name] |= timings
     store = EmbeddedStore(path)
-    result["validation"] = _batch_validation(spec, store)
+    if not spec["queries"]:  # a run of some queries only keeps the earlier validation figures
+        result["validation"] = _batch_validation(spec, store)
     store.close()  # the store stays on disk for the serve measurement
     result["rss"] = peak_rss_mb()
     return result
@@ -829,6 +839,24 @@ def _page_rows(pages: dict) -> list[str]:
     return rows
 
 
+def _merge_queries(earlier: dict, new: dict) -> dict:
+    """The earlier jobs with the query figures of `new` put in (a run of some queries only); the load,
+    memory and validation figures stay the earlier run's. An engine not run again loses its figures for
+    the queries run again: they were for the earlier text of the query."""
+    merged = {engine: dict(job) for engine, job in earlier.items()}
+    rerun = set(new.get("pyoxigraph-memory", {}).get("queries", {}))
+    for engine, job in merged.items():
+        if engine not in new and "queries" in job:
+            job["queries"] = {k: v for k, v in job["queries"].items() if k not in rerun}
+    for engine, job in new.items():
+        if "queries" not in job or "queries" not in merged.get(engine, {}):
+            continue
+        merged[engine]["queries"] = {**merged[engine]["queries"], **job["queries"]}
+        skipped = {**merged[engine].get("skipped", {}), **job.get("skipped", {})}
+        merged[engine]["skipped"] = {k: v for k, v in skipped.items() if k not in job["queries"]}
+    return merged
+
+
 def _too_slow(results: dict, scale: int) -> dict[str, str]:
     """Queries that took more than SLOW seconds at a smaller scale (raw pyoxigraph, in memory or on
     disk), with why: raw pyoxigraph has no time limit, so a query that grows past it would stall the run."""
@@ -882,6 +910,13 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="do not time the web pages (kept from an earlier run)",
     )
+    parser.add_argument(
+        "--queries",
+        nargs="+",
+        metavar="GLOB",
+        help="time only these queries (paths under queries/, e.g. 'web/resource-*'), merged into the "
+        "earlier run's figures for the scale",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args(argv)
@@ -914,6 +949,7 @@ def main(argv: list[str] | None = None) -> None:
             "seed": args.seed,
             "skip": skip,
             "scale": scale,
+            "queries": args.queries,
         }
         jobs = {}
         first = run_job("pyoxigraph-memory", spec, folder)
@@ -938,21 +974,31 @@ def main(argv: list[str] | None = None) -> None:
             jobs[engine] = run_job(engine, job_spec, folder)
         command = " ".join(["bench/run.py", *argv])
         earlier = results.get(scale, {})
-        if earlier.get("meta") == meta:  # engines not run this time keep their earlier figures
+        if earlier.get("meta") == meta and args.queries:  # only these queries' figures are new
+            jobs = _merge_queries(earlier["jobs"], jobs)
+            command = f"{earlier['command']}; then {command}"
+        elif earlier.get("meta") == meta:  # engines not run this time keep their earlier figures
             jobs = {**earlier["jobs"], **jobs}
             command = f"{earlier['command']}; then {command}"
         run = {"meta": meta, "jobs": jobs, "command": command}
-        if (
-            size(scale) >= args.serve_from
-            and "embedded" in jobs
-            and "error" not in jobs["embedded"]
-        ):
-            run["serve"] = serve_startup(folder / "clusterkg")
-        if "embedded" in jobs and "error" not in jobs["embedded"] and not args.no_pages:
-            print("  pages ...", flush=True)
-            run["pages"] = page_latency(folder / "clusterkg" / "store", args.repeat, QUERY_TIMEOUT)
-        elif "pages" in earlier and earlier.get("meta") == meta:
-            run["pages"] = earlier["pages"]
+        kept = (
+            {k: earlier[k] for k in ("serve", "pages") if k in earlier}
+            if earlier.get("meta") == meta
+            else {}
+        )
+        built = "embedded" in jobs and "error" not in jobs["embedded"]
+        if args.queries:  # a run of some queries only: serve and pages stay as measured before
+            run |= kept
+        else:
+            if size(scale) >= args.serve_from and built:
+                run["serve"] = serve_startup(folder / "clusterkg")
+            if built and not args.no_pages:
+                print("  pages ...", flush=True)
+                run["pages"] = page_latency(
+                    folder / "clusterkg" / "store", args.repeat, QUERY_TIMEOUT
+                )
+            elif "pages" in kept:
+                run["pages"] = kept["pages"]
         results[scale] = run
         args.out.mkdir(parents=True, exist_ok=True)
         results_path.write_text(json.dumps(results, indent=1))
