@@ -840,20 +840,27 @@ def _page_rows(pages: dict) -> list[str]:
 
 
 def _merge_queries(earlier: dict, new: dict) -> dict:
-    """The earlier jobs with the query figures of `new` put in (a run of some queries only); the load,
-    memory and validation figures stay the earlier run's. An engine not run again loses its figures for
-    the queries run again: they were for the earlier text of the query."""
+    """The earlier jobs with the figures of `new` (a run of some queries only) put in: an engine run again
+    takes its new load and memory figures and the new figures of the queries run; its other queries
+    and its validation keep the earlier figures. An engine not run again loses its figures for the
+    queries run again: they were for the earlier text of the query."""
     merged = {engine: dict(job) for engine, job in earlier.items()}
     rerun = set(new.get("pyoxigraph-memory", {}).get("queries", {}))
     for engine, job in merged.items():
         if engine not in new and "queries" in job:
             job["queries"] = {k: v for k, v in job["queries"].items() if k not in rerun}
     for engine, job in new.items():
-        if "queries" not in job or "queries" not in merged.get(engine, {}):
+        before = merged.get(engine, {})
+        if "queries" not in job or "queries" not in before:
+            merged[engine] = job
             continue
-        merged[engine]["queries"] = {**merged[engine]["queries"], **job["queries"]}
-        skipped = {**merged[engine].get("skipped", {}), **job.get("skipped", {})}
-        merged[engine]["skipped"] = {k: v for k, v in skipped.items() if k not in job["queries"]}
+        skipped = {**before.get("skipped", {}), **job.get("skipped", {})}
+        merged[engine] = {
+            **before,
+            **job,
+            "queries": {**before["queries"], **job["queries"]},
+            "skipped": {k: v for k, v in skipped.items() if k not in job["queries"]},
+        }
     return merged
 
 
