@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pyparsing import ParseException
@@ -136,16 +137,25 @@ class NamedQuery:
 
     def bind(self, values: Mapping[str, object] | None = None) -> str:
         """The query text with every parameter replaced by its value (or default), escaped as N3."""
-        namespaces = _namespaces(self.text)
         given = {
-            self.param(k).name: self.param(k).value(v, namespaces)
+            self.param(k).name: self.param(k).value(v, self._namespaces)
             for k, v in (values or {}).items()
         }
         terms = {p.name: given.get(p.name, p.default).n3() for p in self.params}
         if not terms:
             return self.text
-        return "".join(
-            terms.get(tok.group("var")[1:], tok.group(0)) if tok.group("var") else tok.group(0)
+        return "".join(terms.get(var, piece) if var else piece for var, piece in self._pieces)
+
+    @cached_property
+    def _namespaces(self) -> NamespaceManager:
+        return _namespaces(self.text)
+
+    @cached_property
+    def _pieces(self) -> tuple[tuple[str | None, str], ...]:
+        """The text cut into (variable name without ?/$, or None; the piece's text), once: a page
+        binds the same query for every cell of a table."""
+        return tuple(
+            (tok.group("var")[1:] if tok.group("var") else None, tok.group(0))
             for tok in _TOKENS.finditer(self.text)
         )
 
