@@ -47,19 +47,21 @@ class ResourceView:
     sparql: str = ""
 
 
-def resource_dataset(svc: Services, iri: URIRef, for_page: bool = False) -> Dataset:
+def resource_dataset(
+    svc: Services, iri: URIRef, incoming: dict[Node, int] | None = None
+) -> Dataset:
     """Every statement with `iri` as subject or object, plus what its blank nodes say (two levels deep);
-    `for_page`: of the incoming statements only the first of each property (web/resource-incoming.rq),
-    which is what an HTML page shows: a class may have tens of thousands.
+    given `incoming` (incoming_totals, for an HTML page), of the incoming statements only the first of
+    each of those properties (web/resource-incoming.rq): a class may have tens of thousands.
 
     Empty when the store does not know `iri`. The blank-node statements come from one query, so each
     blank node keeps one identity (store.describe and a second query may label them differently).
     """
     data = Dataset(default_union=True)
-    if for_page:
+    if incoming is not None:
         for row in svc.run("web/resource-outgoing", resource=iri).rows:
             data.graph(row["graph"]).add((iri, row["predicate"], row["object"]))
-        for predicate in incoming_totals(svc, iri):
+        for predicate in incoming:
             for row in svc.run("web/resource-incoming", resource=iri, predicate=predicate).rows:
                 data.graph(row["graph"]).add((row["subject"], predicate, iri))
     else:
@@ -78,8 +80,11 @@ def is_empty(data: Dataset) -> bool:
     return next(iter(data.quads((None, None, None, None))), None) is None
 
 
-def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
-    """The view of `iri` from its statements (`data`, from resource_dataset) and a few page queries."""
+def resource_view(
+    svc: Services, iri: URIRef, data: Dataset, incoming: dict[Node, int] | None = None
+) -> ResourceView:
+    """The view of `iri` from its statements (`data`, from resource_dataset with the same `incoming`
+    totals) and a few page queries."""
     quads = [(s, p, o, _name(g)) for s, p, o, g in data.quads((None, None, None, None))]
     labels = _labels(svc, {iri} | {n for quad in quads for n in quad if isinstance(n, URIRef)})
     out_by_pred: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
@@ -101,7 +106,7 @@ def resource_view(svc: Services, iri: URIRef, data: Dataset) -> ResourceView:
         _groups(out_by_pred, labels, blank), key=lambda group: group.predicate.text.lower()
     )
     view.incoming = sorted(
-        _groups(in_by_pred, labels, {}, incoming_totals(svc, iri)),
+        _groups(in_by_pred, labels, {}, incoming),
         key=lambda group: group.predicate.text.lower(),
     )
     view.graphs = [term_view(g, labels) for g in sorted({q[3] for q in quads if q[3] is not None})]
@@ -122,9 +127,9 @@ def _name(graph: object) -> Node:
 
 
 def _labels(svc: Services, nodes: set[URIRef]) -> dict[Node, str]:
-    sparql = with_values(svc.queries["web/resource-labels"].bind(), "node", sorted(nodes))
+    sparql = with_values(svc.queries["web/labels"].text, "resource", sorted(nodes))
     rows = svc.query(sparql).rows
-    return {row["node"]: str(row["label"]) for row in rows if "label" in row}
+    return {row["resource"]: str(row["label"]) for row in rows if "label" in row}
 
 
 def _literal_label(quads: list[tuple], iri: URIRef) -> str | None:

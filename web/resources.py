@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
 from kg.namespaces import CKG, ONTOLOGY_IRI
-from web.describe import is_empty, resource_dataset, resource_view
+from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
 from web.responses import error_response, rdf_response
 from web.services import services
 from web.terms import iri_for_path
@@ -50,7 +50,8 @@ def _show(candidates: list[URIRef]) -> Response:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
     for iri in candidates:
-        data = resource_dataset(svc, iri, for_page=fmt == HTML)
+        incoming = incoming_totals(svc, iri) if fmt == HTML else None  # a page shows some of each
+        data = resource_dataset(svc, iri, incoming)
         if not is_empty(data):
             break
     else:
@@ -63,7 +64,7 @@ def _show(candidates: list[URIRef]) -> Response:
         merged = Graph()
         merged += data.triples((None, None, None))
         return rdf_response(merged, fmt, links=links)
-    view = resource_view(svc, iri, data)
+    view = resource_view(svc, iri, data, incoming)
     formats = [(f, format_url(request.base_url, f)) for f in RESOURCE_FORMATS if f != HTML]
     body = render_template(
         "resources/resource.html",

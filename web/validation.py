@@ -42,7 +42,7 @@ def index() -> str:
             triples=triples,
             limit=svc.settings.validation_page_max_quads,
         )
-    report, triples = validation_report(svc, refresh=request.args.get("refresh") == "1")
+    report = validation_report(svc, triples, refresh=request.args.get("refresh") == "1")
     groups = [
         SeverityGroup(
             str(severity).rsplit("#", 1)[-1],
@@ -58,15 +58,15 @@ def index() -> str:
     return render_template("validation/index.html", report=report, groups=groups, triples=triples)
 
 
-def validation_report(svc: Services, refresh: bool = False) -> tuple[ValidationReport, int]:
-    """The report for the store's current data, computed once per data size (pyshacl takes seconds)."""
+def validation_report(svc: Services, triples: int, refresh: bool = False) -> ValidationReport:
+    """The report for the store's current data (`triples` quads), computed once per data size (pyshacl
+    takes seconds)."""
     cache = current_app.extensions.setdefault(CACHE, {"lock": threading.Lock()})
     with cache["lock"]:
-        triples = svc.store.count()
         if refresh or cache.get("triples") != triples:
             cache["report"] = validate_store(svc.store, svc.settings)
             cache["triples"] = triples
-        return cache["report"], triples
+        return cache["report"]
 
 
 def _view(result) -> ResultView:
