@@ -9,11 +9,9 @@ from flask import Blueprint, Response, render_template
 from web.paging import (
     Paging,
     count,
+    list_page,
     page_errors,
     page_of,
-    paged_response,
-    paged_sparql,
-    requested_paging,
     run_paged,
 )
 from web.recommendations import rec_href
@@ -62,15 +60,13 @@ def index() -> str:
 def questions() -> Response:
     """Every research question with what answers it, paged."""
     svc = services()
-    paging = requested_paging()
-    total = count(svc, "web/research-questions-count", {})
-    page = page_of(paging, total, lambda p: research_questions(svc, p))
-    body = render_template(
+    return list_page(
+        svc,
         "home/questions.html",
-        questions=page,
-        sparql=paged_sparql(svc, "web/research-questions", paging, {}),
+        "web/research-questions-count",
+        "web/research-questions",
+        lambda p: research_questions(svc, p),
     )
-    return paged_response(body, page)
 
 
 def research_questions(svc: Services, paging: Paging) -> list[Question]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Generic, TypeVar
 
-from flask import Response, make_response, request, url_for
+from flask import Response, make_response, render_template, request, url_for
 from rdflib import RDFS
 from rdflib.term import Identifier
 
@@ -141,6 +141,22 @@ def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
         raise ValueError(f"the query has no 'VALUES ?{variable} {{ ... }}' block")
     data = " ".join(term.n3() for term in terms)
     return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)
+
+
+def list_page(
+    svc: Services,
+    template: str,
+    count_query: str,
+    list_query: str,
+    rows: Callable[[Paging], list[T]],
+    **context: object,
+) -> Response:
+    """A page that is one list: the requested page of it (`rows` fetches its items), the total from
+    `count_query`, rendered with `page` and `sparql` (`list_query` limited to the page)."""
+    paging = requested_paging()
+    page = page_of(paging, count(svc, count_query, {}), rows)
+    sparql = paged_sparql(svc, list_query, paging, {})
+    return paged_response(render_template(template, page=page, sparql=sparql, **context), page)
 
 
 def paged_response(body: str, *pages: Page) -> Response:

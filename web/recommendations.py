@@ -12,12 +12,8 @@ from web.describe import resource_quotes
 from web.evidence import EvidenceItem, evidence_chain
 from web.paging import (
     Paging,
-    count,
+    list_page,
     page_errors,
-    page_of,
-    paged_response,
-    paged_sparql,
-    requested_paging,
     run_paged,
     with_values,
 )
@@ -79,16 +75,13 @@ def rec_href(iri: str) -> str:
 @page_errors
 def index() -> Response:
     svc = services()
-    paging = requested_paging()
-    total = count(svc, "web/recommendations-count", {})
-    page = page_of(paging, total, lambda p: recommendation_summaries(svc, p))
-    body = render_template(
+    return list_page(
+        svc,
         "recommendations/index.html",
-        page=page,
-        recommendations=page.items,
-        sparql=paged_sparql(svc, "web/recommendations", paging, {}),
+        "web/recommendations-count",
+        "web/recommendations",
+        lambda p: recommendation_summaries(svc, p),
     )
-    return paged_response(body, page)
 
 
 def recommendation_summaries(svc: Services, paging: Paging) -> list[RecommendationSummary]:
