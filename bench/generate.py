@@ -173,7 +173,7 @@ def _document(w: Writer, rng: random.Random, vocab: Vocabulary, n: int, people: 
             authorship,
             (a, _p("ckg:Authorship")),
             ("rdfs:label", _lit(f"author {position} of synthetic study {n}", "en")),
-            ("ckg:authorPosition", _lit(str(position), datatype=NS["xsd"] + "positiveInteger")),
+            ("ckg:authorPosition", _lit(str(position), datatype=NS["xsd"] + "integer")),
             ("ckg:author", _iri(f"{base}person/{person}")),
         )
         if (
@@ -194,7 +194,7 @@ def _document(w: Writer, rng: random.Random, vocab: Vocabulary, n: int, people: 
         rq,
         (a, _p("ckg:ResearchQuestion")),
         ("rdfs:label", _lit(f"Research question 1 of synthetic study {n}", "en")),
-        ("ckg:questionNumber", _lit("1", datatype=NS["xsd"] + "positiveInteger")),
+        ("ckg:questionNumber", _lit("1", datatype=NS["xsd"] + "integer")),
         ("ckg:askedIn", doc),
         ("ckg:reportedIn", doc),
     )
@@ -235,7 +235,7 @@ def _document(w: Writer, rng: random.Random, vocab: Vocabulary, n: int, people: 
             rec,
             (a, _p("ckg:Recommendation")),
             ("rdfs:label", _lit(f"Synthetic recommendation {n}.{k} to {addressee.label}", "en")),
-            ("ckg:itemOrder", _lit(str(k), datatype=NS["xsd"] + "positiveInteger")),
+            ("ckg:itemOrder", _lit(str(k), datatype=NS["xsd"] + "integer")),
             ("ckg:answers", rq),
             ("ckg:section", _lit("5. RECOMMENDATIONS")),
             ("ckg:addressedTo", _iri(addressee.iri)),
@@ -256,7 +256,7 @@ def _document(w: Writer, rng: random.Random, vocab: Vocabulary, n: int, people: 
                 (a, _p("ckg:RecommendationItem")),
                 ("rdfs:label", _lit(f"Item {j} of synthetic recommendation {n}.{k}", "en")),
                 ("ckg:itemLabel", _lit("abc"[j - 1])),
-                ("ckg:itemOrder", _lit(str(j), datatype=NS["xsd"] + "positiveInteger")),
+                ("ckg:itemOrder", _lit(str(j), datatype=NS["xsd"] + "integer")),
                 ("ckg:reportedIn", doc),
             )
         if gap:

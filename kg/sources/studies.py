@@ -157,7 +157,7 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             add(
                 (authorship, RDFS.label, Literal(f"author {position} of {record.label}", lang="en"))
             )
-            add((authorship, CKG.authorPosition, Literal(position, datatype=XSD.positiveInteger)))
+            add((authorship, CKG.authorPosition, Literal(position, datatype=XSD.integer)))
             add((authorship, CKG.author, person))
         if record.journal:
             journal = resource_iri("journal", slugify(record.journal))
