@@ -13,7 +13,6 @@ from web.evidence import EvidenceItem, evidence_chain
 from web.paging import (
     Paging,
     list_page,
-    page_errors,
     run_paged,
     with_values,
 )
@@ -72,7 +71,6 @@ def rec_href(iri: str) -> str:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response:
     svc = services()
     return list_page(

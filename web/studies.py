@@ -12,7 +12,6 @@ from web.paging import (
     ANY,
     Paging,
     count,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -62,7 +61,6 @@ def study_href(iri: str) -> str:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response:
     svc = services()
     year = request.args.get("year", "")

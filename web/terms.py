@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal as Kind
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -20,9 +21,15 @@ _LOCAL = (
 )
 
 
+LINK_SCHEMES = frozenset(
+    {"http", "https", "mailto"}
+)  # the only IRIs (besides our own) that become links
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')  # RFC 3987: never in an IRI
+
+
 @dataclass(frozen=True)
 class TermView:
-    """A term ready for a template: what to show, where it links, and a note (language or datatype)."""
+    """A term ready for a template: what to show, where it links (None: shown as text), and a note."""
 
     kind: Kind["iri", "literal", "bnode"]
     text: str
@@ -41,10 +48,33 @@ def local_path(iri: str) -> str | None:
     return None
 
 
-def iri_for_path(prefix: str, path: str) -> URIRef:
-    """The IRI that `/resource/<path>`, `/ontology/<path>` or `/graph/<path>` serves."""
-    namespace = {"resource": CKR, "ontology": CKG, "graph": CKGRAPH}[prefix]
-    return URIRef(str(namespace) + path)
+def link_href(iri: str) -> str | None:
+    """Where a link to `iri` may point: our own page for our IRIs, the IRI itself for http(s) and
+    mailto, None for anything else (`javascript:`, `data:`, `file:`, ...), which is shown as text.
+    The one place that decides what becomes a link."""
+    own = local_path(iri)
+    if own is not None:
+        return own
+    if _NOT_IN_IRI.search(iri):
+        return None
+    try:
+        scheme = urlsplit(iri).scheme
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return None
+    return iri if scheme.lower() in LINK_SCHEMES else None
+
+
+def iri_for_path(prefix: str, path: str) -> URIRef | None:
+    """The IRI that `/resource/<path>`, `/ontology/<path>` (a term or a `module`) or `/graph/<path>`
+    serves; None when
+    `path` cannot be part of an IRI (a space, `<`, `"`, a control character: no such resource)."""
+    namespace = {
+        "resource": str(CKR),
+        "ontology": str(CKG),
+        "module": ONTOLOGY_IRI + "/",
+        "graph": str(CKGRAPH),
+    }[prefix]
+    return None if _NOT_IN_IRI.search(path) else URIRef(namespace + path)
 
 
 def compact(iri: str) -> str:
@@ -64,7 +94,7 @@ def term_view(term: Node, labels: Mapping[Node, str] | None = None) -> TermView:
     if isinstance(term, URIRef):
         iri = str(term)
         text = (labels or {}).get(term) or compact(iri)
-        return TermView("iri", text, local_path(iri) or iri, "", iri)
+        return TermView("iri", text, link_href(iri), "", iri)
     if isinstance(term, Literal):
         note = f"@{term.language}" if term.language else ""
         if term.datatype and not term.language:
@@ -80,7 +110,7 @@ def link(iri: Node | None, label: Node | str | None = None) -> TermView | None:
     if iri is None:
         return None
     text = str(label) if label is not None and str(label) else compact(str(iri))
-    return TermView("iri", text, local_path(str(iri)) or str(iri), "", str(iri))
+    return TermView("iri", text, link_href(str(iri)), "", str(iri))
 
 
 def text(term: Node | None, default: str = "") -> str:
