@@ -16,6 +16,7 @@ from kg.store import open_store
 from kg.store.base import Store
 from web import (
     concepts,
+    editor,
     errors,
     exports,
     gaps,
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         recommendations,
         studies,
         concepts,
+        editor,
         gaps,
         search,
         validation,

@@ -17,7 +17,6 @@ from web.paging import PageError
 from web.responses import error_response
 from web.services import services
 
-
 STORE_DOWN = "the store did not answer; try again later (the server log has the cause)"
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-# Every script and style is a file the app serves; no inline script, no inline event handler, no eval.
-# YASGUI (web/static/vendor/yasgui) sets `style="..."` attributes in the HTML it generates, so styles
-# may be inline on the SPARQL page only (style-src-attr); see the README.
+# Every script and style is a file the app serves: no inline script, no inline event handler, no eval.
+# Three inline styles of the vendored YASGUI are allowed by their hashes, nothing else inline: the
+# <style> elements its column resizer adds (its rules, and the cursor while a column is dragged), and
+# the style attribute of the editor's syntax-error tooltip.
+YASGUI_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",  # column-resizer's rules
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",  # *{cursor:col-resize!important}
+)
+YASGUI_STYLE_ATTRIBUTE = (
+    "'sha256-EntWS0hFrz2vH7susM+dPUxvHlL6sBswmM8K80E5oUk='"  # text-decoration:underline
+)
 CSP_DIRECTIVES = {
     "default-src": "'self'",
     "script-src": "'self'",
-    "style-src": "'self'",
+    "style-src": " ".join(("'self'", *YASGUI_STYLE_HASHES)),
+    "style-src-attr": f"'unsafe-hashes' {YASGUI_STYLE_ATTRIBUTE}",
     "img-src": "'self' data:",
     "font-src": "'self' data:",
     "connect-src": "'self'",

@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, PREFIXES
 
-_LOCAL = (
+LOCAL_PAGES = (  # our namespaces and the paths that serve them
     (str(CKR), "/resource/"),
     (str(CKG), "/ontology/"),
     (str(CKGRAPH), "/graph/"),
@@ -42,7 +42,7 @@ def local_path(iri: str) -> str | None:
     """The path on this site that serves `iri`, or None when it is not one of ours."""
     if iri == ONTOLOGY_IRI:
         return "/ontology"
-    for namespace, path in _LOCAL:
+    for namespace, path in LOCAL_PAGES:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return path + quote(iri[len(namespace) :], safe="/:@!$&'()*+,;=-._~")
     return None
