@@ -60,16 +60,12 @@
     const examples = {};
     settings.examples.forEach(function (example) { examples[example.name] = example; });
 
-    function openTab(name, query, run) {
-      const tab = yasgui.addTab(true, {
+    function openTab(name, query) {
+      yasgui.addTab(true, {
         name: name,
         yasqe: { value: query },
         requestConfig: { endpoint: endpoint, method: "POST" },
       }, { avoidDuplicateTabs: true });
-      if (run) {
-        tab.query().catch(function () {}); // YASR shows the error
-      }
-      return tab;
     }
 
     // The named queries open in a tab of their own.
@@ -78,19 +74,15 @@
         const example = examples[link.dataset.example];
         if (example) {
           event.preventDefault();
-          openTab(example.name, example.query, false);
+          openTab(example.name, example.query);
         }
       });
     });
 
-    // A link that brought a query (?query=, "Open in SPARQL") or an example (?example=) opens it.
-    const params = new URLSearchParams(window.location.search);
-    const given = document.getElementById("query");
-    if (params.has("query") && given) {
-      openTab("Linked query", given.value, true);
-    } else if (params.has("example") && examples[params.get("example")]) {
-      const example = examples[params.get("example")];
-      openTab(example.name, example.query, false);
+    // A link with ?query= (every "Open in SPARQL" link) YASGUI opens and runs itself; ?example= is ours.
+    const example = examples[new URLSearchParams(window.location.search).get("example")];
+    if (example) {
+      openTab(example.name, example.query);
     }
   }
 
