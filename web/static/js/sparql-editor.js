@@ -48,6 +48,7 @@
         copyEndpointOnNewTab: false,
         endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
         persistenceId: "clusterkg-yasgui",
+        populateFromUrl: false, // its URL parser cuts a query at ";": ?query= is read below instead
         yasr: { prefixes: settings.prefixes },
       });
     } catch (error) {
@@ -61,7 +62,7 @@
     settings.examples.forEach(function (example) { examples[example.name] = example; });
 
     function openTab(name, query) {
-      yasgui.addTab(true, {
+      return yasgui.addTab(true, {
         name: name,
         yasqe: { value: query },
         requestConfig: { endpoint: endpoint, method: "POST" },
@@ -79,9 +80,13 @@
       });
     });
 
-    // A link with ?query= (every "Open in SPARQL" link) YASGUI opens and runs itself; ?example= is ours.
-    const example = examples[new URLSearchParams(window.location.search).get("example")];
-    if (example) {
+    // A link that brings a query (?query=: every "Open in SPARQL" link, YASGUI's share links) opens it
+    // in a tab and runs it; ?example= opens a named query.
+    const params = new URLSearchParams(window.location.search);
+    const example = examples[params.get("example")];
+    if (params.get("query")) {
+      openTab("Linked query", params.get("query")).query().catch(function () {}); // YASR shows errors
+    } else if (example) {
       openTab(example.name, example.query);
     }
   }
