@@ -56,7 +56,6 @@
       plain.hidden = false;
       throw error;
     }
-    document.getElementById("sparql-layout").classList.add("with-yasgui");
     linkLocally(root, settings.pages);
     const examples = {};
     settings.examples.forEach(function (example) { examples[example.name] = example; });
