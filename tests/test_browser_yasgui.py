@@ -137,3 +137,24 @@ def test_without_javascript_the_plain_form_stays(browser, live_server):
         page.click("a[data-example='cq01-cluster-types']")
         page.wait_for_url(re.compile(r".*/sparql\?example=cq01-cluster-types$"))
         assert page.locator("#query").input_value().startswith("#+ summary: Which cluster types")
+
+
+def test_a_shared_link_opens_and_runs_its_query(browser, live_server):
+    """YASGUI's share button gives a #query= link; opened, it runs the query (";" and all)."""
+    query = CITED_AS.replace("?citedAs }", "?citedAs ; a ckg:Study }")
+    with watched_page(browser) as watched:
+        page = watched.page
+        page.goto(live_server.url + "/sparql")
+        page.wait_for_selector(f"{ACTIVE} .yasqe .CodeMirror")
+        set_editor_text(page, query)
+        page.click(f"{ACTIVE} .yasqe_share")
+        link = page.locator(".yasqe_sharePopup input, .yasqe_sharePopup textarea").first
+        shared = link.input_value()
+        assert shared.startswith(live_server.url + "/sparql#query=")
+    with watched_page(browser) as watched:
+        page = watched.page
+        page.goto(shared)
+        rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+        rows.first.wait_for()
+        assert editor_text(page) == query
+        assert rows.count() == endpoint_rows(live_server, query) == 14

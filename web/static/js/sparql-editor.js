@@ -48,7 +48,7 @@
         copyEndpointOnNewTab: false,
         endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
         persistenceId: "clusterkg-yasgui",
-        populateFromUrl: false, // its URL parser cuts a query at ";": ?query= is read below instead
+        populateFromUrl: false, // its URL parser cuts a query at ";": links are read below instead
         yasr: { prefixes: settings.prefixes },
       });
     } catch (error) {
@@ -79,12 +79,14 @@
       });
     });
 
-    // A link that brings a query (?query=: every "Open in SPARQL" link, YASGUI's share links) opens it
-    // in a tab and runs it; ?example= opens a named query.
+    // A link that brings a query opens it in a tab and runs it: ?query= (every "Open in SPARQL" link)
+    // or #query= (YASGUI's share links). ?example= opens a named query.
     const params = new URLSearchParams(window.location.search);
+    const shared = new URLSearchParams(window.location.hash.slice(1));
+    const linked = params.get("query") || shared.get("query");
     const example = examples[params.get("example")];
-    if (params.get("query")) {
-      openTab("Linked query", params.get("query")).query().catch(function () {}); // YASR shows errors
+    if (linked) {
+      openTab("Linked query", linked).query().catch(function () {}); // YASR shows errors
     } else if (example) {
       openTab(example.name, example.query);
     }
