@@ -8,6 +8,8 @@ tests/test_browser_security.py.
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -134,8 +136,14 @@ def test_no_page_has_inline_script_or_event_handlers(client):
         assert re.findall(r"\sstyle\s*=", text) == []
 
 
+NOT_IN_ANY_IRI = [
+    *("%00", "%20", "%3E", "%22", "a%20b", "x%3Cy", "%7B%7D", "%0A", "%5C", "%60", "%7C", "%5E"),
+    *("a%25", "%25zz", "%5B%5D", "%7F", "%80", "%C3%28", "%EF%BF%BF", "%EF%BF%BD"),
+]
+
+
 @pytest.mark.parametrize("prefix", ["/resource/", "/ontology/", "/graph/"])
-@pytest.mark.parametrize("bad", ["%00", "%20", "%3E", "%22", "a%20b", "x%3Cy", "%7B%7D", "%0A"])
+@pytest.mark.parametrize("bad", NOT_IN_ANY_IRI)
 def test_a_path_that_cannot_be_an_iri_is_404_not_500(client, prefix, bad):
     for accept in ("text/html", "application/n-triples", "application/ld+json"):
         response = client.get(prefix + bad, headers={"Accept": accept})
@@ -143,3 +151,18 @@ def test_a_path_that_cannot_be_an_iri_is_404_not_500(client, prefix, bad):
     response = client.get(prefix + bad, headers={"Accept": "text/turtle"})
     assert response.status_code == 404
     assert response.text == "no such resource: the path holds a character that no IRI may contain\n"
+
+
+@pytest.mark.server
+def test_odd_paths_over_http_are_404(live_server):
+    """Through the real server (its headers must be Latin-1: a path's other characters are %-encoded
+    in the Link header), on the embedded store (pyoxigraph, which refuses what is not an IRI)."""
+    for prefix in ("/resource/", "/ontology/", "/graph/"):
+        for path in (*NOT_IN_ANY_IRI, "%C3%A9t%C3%A9", "%F0%9F%98%80"):
+            for accept in ("text/html", "text/turtle"):
+                request = urllib.request.Request(
+                    live_server.url + prefix + path, headers={"Accept": accept}
+                )
+                with pytest.raises(urllib.error.HTTPError) as answer:
+                    urllib.request.urlopen(request, timeout=30)
+                assert answer.value.code == 404, (prefix, path, accept)

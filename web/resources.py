@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph, URIRef
+from werkzeug.urls import iri_to_uri
 
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
 from kg.namespaces import ONTOLOGY_IRI
@@ -46,7 +47,8 @@ def _show(candidates: list[URIRef | None]) -> Response:
     (and when the path cannot be an IRI at all: None)."""
     svc = services()
     fmt = negotiate(RESOURCE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
-    links = alternate_links(request.base_url, RESOURCE_FORMATS, fmt)
+    base = iri_to_uri(request.base_url)  # headers are Latin-1: the path's other characters %-encoded
+    links = alternate_links(base, RESOURCE_FORMATS, fmt)
     if fmt is None:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
@@ -69,7 +71,7 @@ def _show(candidates: list[URIRef | None]) -> Response:
         merged += data.triples((None, None, None))
         return rdf_response(merged, fmt, links=links)
     view = resource_view(svc, iri, data, incoming)
-    formats = [(f, format_url(request.base_url, f)) for f in RESOURCE_FORMATS if f != HTML]
+    formats = [(f, format_url(base, f)) for f in RESOURCE_FORMATS if f != HTML]
     body = render_template(
         "resources/resource.html",
         view=view,

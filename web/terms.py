@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal as Kind
 from urllib.parse import quote, urlsplit
 
+from pyoxigraph import NamedNode
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -19,12 +19,8 @@ LOCAL_PAGES = (  # our namespaces and the paths that serve them
     (str(CKGRAPH), "/graph/"),
     (ONTOLOGY_IRI + "/", "/ontology/"),
 )
-
-
-LINK_SCHEMES = frozenset(
-    {"http", "https", "mailto"}
-)  # the only IRIs (besides our own) that become links
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')  # RFC 3987: never in an IRI
+# The only IRIs (besides our own) that become links.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 @dataclass(frozen=True)
@@ -48,33 +44,38 @@ def local_path(iri: str) -> str | None:
     return None
 
 
+def is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI (RFC 3987), parsed as the stores parse IRIs (pyoxigraph)."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def link_href(iri: str) -> str | None:
     """Where a link to `iri` may point: our own page for our IRIs, the IRI itself for http(s) and
-    mailto, None for anything else (`javascript:`, `data:`, `file:`, ...), which is shown as text.
+    mailto, None for anything else (`javascript:`, `data:`, `file:`, not an IRI), shown as text.
     The one place that decides what becomes a link."""
+    if not is_iri(iri):
+        return None
     own = local_path(iri)
     if own is not None:
         return own
-    if _NOT_IN_IRI.search(iri):
-        return None
-    try:
-        scheme = urlsplit(iri).scheme
-    except ValueError:  # e.g. an unbalanced "[" in the host part
-        return None
-    return iri if scheme.lower() in LINK_SCHEMES else None
+    return iri if urlsplit(iri).scheme.lower() in LINK_SCHEMES else None
 
 
 def iri_for_path(prefix: str, path: str) -> URIRef | None:
     """The IRI that `/resource/<path>`, `/ontology/<path>` (a term or a `module`) or `/graph/<path>`
-    serves; None when
-    `path` cannot be part of an IRI (a space, `<`, `"`, a control character: no such resource)."""
+    serves; None when no IRI ends with `path` (a space, `<`, `"`, a lone `%`, a control character...):
+    there is no such resource."""
     namespace = {
         "resource": str(CKR),
         "ontology": str(CKG),
         "module": ONTOLOGY_IRI + "/",
         "graph": str(CKGRAPH),
     }[prefix]
-    return None if _NOT_IN_IRI.search(path) else URIRef(namespace + path)
+    return URIRef(namespace + path) if is_iri(namespace + path) else None
 
 
 def compact(iri: str) -> str:
