@@ -142,6 +142,18 @@ NOT_IN_ANY_IRI = [
 ]
 
 
+HTML_ONLY = ("/studies/study/", "/recommendations/")  # pages that take a resource path
+
+
+@pytest.mark.parametrize("prefix", HTML_ONLY)
+@pytest.mark.parametrize("bad", NOT_IN_ANY_IRI)
+def test_a_study_or_recommendation_path_that_cannot_be_an_iri_is_404(client, prefix, bad):
+    response = client.get(prefix + bad, headers={"Accept": "text/plain"})
+    assert response.status_code == 404
+    if bad != "%0A":  # a newline: no route matches (the routing's own 404)
+        assert response.text == "no such resource: this path cannot be part of an IRI\n"
+
+
 @pytest.mark.parametrize("prefix", ["/resource/", "/ontology/", "/graph/"])
 @pytest.mark.parametrize("bad", NOT_IN_ANY_IRI)
 def test_a_path_that_cannot_be_an_iri_is_404_not_500(client, prefix, bad):
@@ -150,14 +162,14 @@ def test_a_path_that_cannot_be_an_iri_is_404_not_500(client, prefix, bad):
         assert response.status_code == 404, (accept, response.text)
     response = client.get(prefix + bad, headers={"Accept": "text/turtle"})
     assert response.status_code == 404
-    assert response.text == "no such resource: the path holds a character that no IRI may contain\n"
+    assert response.text == "no such resource: this path cannot be part of an IRI\n"
 
 
 @pytest.mark.server
 def test_odd_paths_over_http_are_404(live_server):
     """Through the real server (its headers must be Latin-1: a path's other characters are %-encoded
     in the Link header), on the embedded store (pyoxigraph, which refuses what is not an IRI)."""
-    for prefix in ("/resource/", "/ontology/", "/graph/"):
+    for prefix in ("/resource/", "/ontology/", "/graph/", *HTML_ONLY):
         for path in (*NOT_IN_ANY_IRI, "%C3%A9t%C3%A9", "%F0%9F%98%80"):
             for accept in ("text/html", "text/turtle"):
                 request = urllib.request.Request(

@@ -17,7 +17,7 @@ from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
 from web.responses import error_response, rdf_response
 from web.services import services
-from web.terms import iri_for_path
+from web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)
 
@@ -47,7 +47,9 @@ def _show(candidates: list[URIRef | None]) -> Response:
     (and when the path cannot be an IRI at all: None)."""
     svc = services()
     fmt = negotiate(RESOURCE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
-    base = iri_to_uri(request.base_url)  # headers are Latin-1: the path's other characters %-encoded
+    base = iri_to_uri(
+        request.base_url
+    )  # headers are Latin-1: the path's other characters %-encoded
     links = alternate_links(base, RESOURCE_FORMATS, fmt)
     if fmt is None:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
@@ -61,7 +63,7 @@ def _show(candidates: list[URIRef | None]) -> Response:
         message = (
             f"no resource <{candidates[0]}> in this dataset"
             if candidates[0] is not None
-            else "no such resource: the path holds a character that no IRI may contain"
+            else NOT_AN_IRI
         )
         return _with_links(error_response(404, message), links)
     if fmt == TRIG:

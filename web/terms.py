@@ -19,6 +19,7 @@ LOCAL_PAGES = (  # our namespaces and the paths that serve them
     (str(CKGRAPH), "/graph/"),
     (ONTOLOGY_IRI + "/", "/ontology/"),
 )
+NOT_AN_IRI = "no such resource: this path cannot be part of an IRI"  # the 404 for such paths
 # The only IRIs (besides our own) that become links.
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
