@@ -31,9 +31,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PageError, _page_error)
     app.register_error_handler(UserError, _user_error)
     app.register_error_handler(QueryTimeout, _timeout)
-    app.register_error_handler(
-        QuerySyntaxError, _bug
-    )  # the pages' own queries: never the user's text
+    # A page's own query (the user's text never reaches a page's query unescaped): a bug.
+    app.register_error_handler(QuerySyntaxError, _bug)
     app.register_error_handler(StoreError, _store_error)
     app.register_error_handler(Exception, _bug)
 
