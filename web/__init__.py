@@ -16,12 +16,15 @@ from kg.store import open_store
 from kg.store.base import Store
 from web import (
     concepts,
+    editor,
+    errors,
     exports,
     gaps,
     home,
     recommendations,
     resources,
     search,
+    security,
     studies,
     validation,
 )
@@ -49,6 +52,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         text_files=read_manifest(settings.sources_manifest).text_files,
     )
     init_app(app, svc)
+    errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(make_sparql_blueprint(svc))
     for module in (
         home,
@@ -56,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         recommendations,
         studies,
         concepts,
+        editor,
         gaps,
         search,
         validation,

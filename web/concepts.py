@@ -11,7 +11,6 @@ from kg.namespaces import CKR
 from web.paging import (
     PageError,
     count,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -91,7 +90,6 @@ def index() -> str:
 
 
 @bp.route("/studies")
-@page_errors
 def studies() -> Response:
     """The studies with claims about one concept, class or kind of actor (or something narrower), paged."""
     svc = services()

@@ -12,7 +12,6 @@ from web.paging import (
     Page,
     Paging,
     count,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -67,7 +66,6 @@ class Matrix:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response:
     svc = services()
     with_sources = request.args.get("cited_only") != "1"
@@ -151,7 +149,6 @@ def _actor_matrix(svc: Services, paging: Paging) -> list[Matrix]:
 
 
 @bp.route("/porter-cluster-types")
-@page_errors
 def porter_cell() -> Response:
     svc = services()
     params = {
@@ -168,7 +165,6 @@ def porter_cell() -> Response:
 
 
 @bp.route("/recommendations-actors")
-@page_errors
 def actor_cell() -> str:
     params = {"rec": request.args.get("rec", ""), "kind": request.args.get("kind", "")}
     sparql = services().queries["web/gap-recommendations-actors-cell"].bind(params)

@@ -10,7 +10,6 @@ from web.paging import (
     Paging,
     count,
     list_page,
-    page_errors,
     page_of,
     run_paged,
 )
@@ -56,7 +55,6 @@ def index() -> str:
 
 
 @bp.route("/questions/")
-@page_errors
 def questions() -> Response:
     """Every research question with what answers it, paged."""
     svc = services()

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import wraps
 from typing import Generic, TypeVar
 
 from flask import Response, make_response, render_template, request, url_for
 from rdflib import RDFS
 from rdflib.term import Identifier
 
-from kg.errors import UserError
 from kg.store.base import QueryResult
-from web.responses import error_response
 from web.services import Services
 
 PAGE_SIZE = 50  # rows per page unless ?size= says otherwise
@@ -26,7 +23,8 @@ T = TypeVar("T")
 
 
 class PageError(Exception):
-    """A request for a page that cannot be given: 400 (bad page or size) or 404 (past the end)."""
+    """A request for a page that cannot be given: 400 (bad page or size) or 404 (past the end).
+    Views let it rise: web.errors answers it."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -166,21 +164,6 @@ def paged_response(body: str, *pages: Page) -> Response:
     if links:
         response.headers["Link"] = links
     return response
-
-
-def page_errors(view: Callable[..., Response | str]) -> Callable[..., Response | str]:
-    """Turn a PageError (or a bad parameter) in `view` into the app's one-line error."""
-
-    @wraps(view)
-    def wrapper(*args: object, **kwargs: object) -> Response | str:
-        try:
-            return view(*args, **kwargs)
-        except PageError as exc:
-            return error_response(exc.status, exc.message)
-        except UserError as exc:
-            return error_response(400, exc.cause)
-
-    return wrapper
 
 
 def _int_arg(name: str, default: int) -> int:

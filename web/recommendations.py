@@ -13,14 +13,13 @@ from web.evidence import EvidenceItem, evidence_chain
 from web.paging import (
     Paging,
     list_page,
-    page_errors,
     run_paged,
     with_values,
 )
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
-from web.terms import TermView, link, text, unique
+from web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -72,7 +71,6 @@ def rec_href(iri: str) -> str:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response:
     svc = services()
     return list_page(
@@ -115,7 +113,9 @@ def recommendation_summaries(svc: Services, paging: Paging) -> list[Recommendati
 @bp.route("/<path:slug>")
 def show(slug: str) -> Response | str:
     svc = services()
-    iri = CKR[f"recommendation/{slug}"]
+    iri = iri_for_path("resource", f"recommendation/{slug}")
+    if iri is None:
+        return error_response(404, NOT_AN_IRI)
     page = recommendation_page(svc, iri)
     if page is None:
         return error_response(404, f"no recommendation <{iri}> in this dataset")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph, URIRef
+from werkzeug.urls import iri_to_uri
 
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
-from kg.namespaces import CKG, ONTOLOGY_IRI
+from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
 from web.responses import error_response, rdf_response
 from web.services import services
-from web.terms import iri_for_path
+from web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)
 
@@ -28,7 +29,7 @@ def resource(path: str) -> Response:
 
 @bp.route("/ontology/<path:name>")
 def ontology_term(name: str) -> Response:
-    return _show([URIRef(str(CKG) + name), URIRef(f"{ONTOLOGY_IRI}/{name}")])
+    return _show([iri_for_path("ontology", name), iri_for_path("module", name)])
 
 
 @bp.route("/ontology")
@@ -41,23 +42,30 @@ def named_graph(path: str) -> Response:
     return _show([iri_for_path("graph", path)])
 
 
-def _show(candidates: list[URIRef]) -> Response:
-    """The first candidate IRI the store knows, in the negotiated format; 404 when it knows none."""
+def _show(candidates: list[URIRef | None]) -> Response:
+    """The first candidate IRI the store knows, in the negotiated format; 404 when it knows none
+    (and when the path cannot be an IRI at all: None)."""
     svc = services()
     fmt = negotiate(RESOURCE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
-    links = alternate_links(request.base_url, RESOURCE_FORMATS, fmt)
+    base = iri_to_uri(
+        request.base_url
+    )  # headers are Latin-1: the path's other characters %-encoded
+    links = alternate_links(base, RESOURCE_FORMATS, fmt)
     if fmt is None:
         offered = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         return _with_links(error_response(406, f"this resource is available as: {offered}"), links)
-    for iri in candidates:
+    for iri in filter(None, candidates):
         incoming = incoming_totals(svc, iri) if fmt == HTML else None  # a page shows some of each
         data = resource_dataset(svc, iri, incoming)
         if not is_empty(data):
             break
     else:
-        return _with_links(
-            error_response(404, f"no resource <{candidates[0]}> in this dataset"), links
+        message = (
+            f"no resource <{candidates[0]}> in this dataset"
+            if candidates[0] is not None
+            else NOT_AN_IRI
         )
+        return _with_links(error_response(404, message), links)
     if fmt == TRIG:
         return rdf_response(data, fmt, links=links)
     if fmt != HTML:
@@ -65,7 +73,7 @@ def _show(candidates: list[URIRef]) -> Response:
         merged += data.triples((None, None, None))
         return rdf_response(merged, fmt, links=links)
     view = resource_view(svc, iri, data, incoming)
-    formats = [(f, format_url(request.base_url, f)) for f in RESOURCE_FORMATS if f != HTML]
+    formats = [(f, format_url(base, f)) for f in RESOURCE_FORMATS if f != HTML]
     body = render_template(
         "resources/resource.html",
         view=view,

@@ -12,7 +12,6 @@ from kg.namespaces import CKG
 from web.paging import (
     ANY,
     Paging,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -23,7 +22,7 @@ from web.paging import (
 from web.recommendations import rec_href
 from web.services import Services, services
 from web.studies import study_href
-from web.terms import compact, local_path, text
+from web.terms import compact, link_href, text
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -47,7 +46,7 @@ class Snippet:
 class Hit:
     iri: str
     label: str
-    href: str = ""
+    href: str | None = None  # None: no page and no safe link (shown as text)
     types: dict[str, str] = field(default_factory=dict)
     years: set[str] = field(default_factory=set)
     concepts: dict[str, str] = field(default_factory=dict)
@@ -64,7 +63,6 @@ class Facet:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response | str:
     svc = services()
     q = request.args.get("q", "").strip()
@@ -143,7 +141,7 @@ def _page_hits(
         hit = hits[iri]
         hit.label = text(row.get("label"), compact(iri))
         page_of_type = next((PAGES[t] for t in hit.types if t in PAGES), None)
-        hit.href = page_of_type(iri) if page_of_type else local_path(iri) or iri
+        hit.href = page_of_type(iri) if page_of_type else link_href(iri)
         page[iri] = hit
     if page:
         details = with_values(

@@ -12,7 +12,6 @@ from web.paging import (
     ANY,
     Paging,
     count,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -23,7 +22,7 @@ from web.paging import (
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
 from web.services import Services, services
-from web.terms import TermView, compact, link, text, unique
+from web.terms import NOT_AN_IRI, TermView, compact, iri_for_path, link, text, unique
 
 bp = Blueprint("studies", __name__, url_prefix="/studies")
 
@@ -62,7 +61,6 @@ def study_href(iri: str) -> str:
 
 
 @bp.route("/")
-@page_errors
 def index() -> Response:
     svc = services()
     year = request.args.get("year", "")
@@ -138,7 +136,9 @@ def _concept_options(svc: Services) -> dict[str, str]:
 @bp.route("/<path:path>")
 def show(path: str):
     svc = services()
-    iri = CKR[path]
+    iri = iri_for_path("resource", path)
+    if iri is None:
+        return error_response(404, NOT_AN_IRI)
     record = svc.run("web/study", study=iri).rows
     if not record:
         return error_response(404, f"no study <{iri}> in this dataset")
