@@ -29,7 +29,9 @@ def read_catalog(ontology_dir: Path) -> dict[URIRef, Path]:
     except ParseError as exc:
         raise UserError(f"bad XML catalog: {exc.msg}", path, exc.position[0]) from None
     except DefusedXmlException as exc:
-        raise UserError(f"XML catalog refused: {exc}", path) from None
+        raise UserError(
+            f"XML catalog refused: DTD entities and external references are not read ({exc})", path
+        ) from None
     return {
         URIRef(el.attrib["name"]): (ontology_dir / el.attrib["uri"]).resolve()
         for el in root.iter(f"{_CATALOG_NS}uri")

@@ -142,7 +142,7 @@ def _refuse_entities(path: Path, text: str) -> None:
             parser.getLineNumber(),
         ) from None
     except DefusedXmlException as exc:
-        raise UserError(f"RDF/XML refused: {exc}", path, parser.getLineNumber()) from None
+        raise _error(f"RDF/XML refused: {exc}", path, parser.getLineNumber()) from None
     except SAXParseException as exc:
         raise syntax_error(path, text, "xml", exc) from None
 
@@ -212,7 +212,7 @@ def _check_terms(path: Path, text: str, fmt: str, parsed: Graph) -> None:
                     if isinstance(term, URIRef)
                     else f"language tag {term.language!r}"
                 )
-                raise UserError(f"invalid {what}: {exc}", path, _line_of(text, str(term))) from None
+                raise _error(f"invalid {what}: {exc}", path, _line_of(text, str(term))) from None
 
 
 def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> UserError:
@@ -223,11 +223,11 @@ def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> UserError:
         line = where.count("\n") + 1
         rest = text.splitlines()[line - 1][len(where) - where.rfind("\n") - 1 :] if text else ""
         near = f' near "{rest.strip()[:40].rstrip()}"' if rest.strip() else ""
-        return UserError(f"bad {fmt} syntax: {exc._why}{near}", path, line)
+        return _error(f"bad {fmt} syntax: {exc._why}{near}", path, line)
     if isinstance(exc, SAXParseException):
-        return UserError(f"bad RDF/XML: {exc.getMessage()}", path, exc.getLineNumber())
+        return _error(f"bad RDF/XML: {exc.getMessage()}", path, exc.getLineNumber())
     if isinstance(exc, json.JSONDecodeError):
-        return UserError(f"bad JSON-LD: {exc.msg}", path, exc.lineno)
+        return _error(f"bad JSON-LD: {exc.msg}", path, exc.lineno)
     if isinstance(exc, ParserError) and fmt in {"nt", "nquads"}:
         return _line_error(path, text, fmt)
     located = _ox_error(path, text, fmt)
@@ -236,7 +236,7 @@ def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> UserError:
     if isinstance(exc, RecursionError):
         return UserError(f"bad {fmt}: nested too deeply", path, 1)
     cause = " ".join(f"{exc}".split())[:200] or type(exc).__name__
-    return UserError(f"bad {fmt}: {cause}", path, _last_line(text))
+    return _error(f"bad {fmt}: {cause}", path, _last_line(text))
 
 
 def _ox_error(path: Path, text: str, fmt: str) -> UserError | None:
@@ -248,7 +248,7 @@ def _ox_error(path: Path, text: str, fmt: str) -> UserError | None:
             pass
     except SyntaxError as exc:
         cause = _OX_WHERE.sub("", " ".join(str(exc.msg).split()))
-        return UserError(f"bad {fmt} syntax: {cause}", path, exc.lineno or _last_line(text))
+        return _error(f"bad {fmt} syntax: {cause}", path, exc.lineno or _last_line(text))
     return None
 
 
@@ -262,5 +262,10 @@ def _line_error(path: Path, text: str, fmt: str) -> UserError:
         try:
             (Dataset() if fmt == "nquads" else Graph()).parse(data=line, format=fmt)
         except ParserError:
-            return UserError(f'bad {fmt} statement: "{line.strip()[:60]}"', path, number)
+            return _error(f'bad {fmt} statement: "{line.strip()[:60]}"', path, number)
     return _ox_error(path, text, fmt) or UserError(f"bad {fmt} file", path, _last_line(text))
+
+
+def _error(cause: str, path: Path, line: int) -> UserError:
+    """A UserError whose cause, which may quote the file, stays on one line whatever the file holds."""
+    return UserError(" ".join(cause.split()), path, line)

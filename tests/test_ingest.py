@@ -55,9 +55,7 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ingested(
-    built: Dataset, work_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Dataset:
+def ingested(built: Dataset, work_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """What a store holds after the example study and evidence table were ingested from `work_dir`
     (done once, then loaded into each test's store)."""
     settings = Settings(sources_manifest=MANIFEST, store="memory")
