@@ -157,3 +157,63 @@ def test_ingested_graphs_survive_a_rebuild(cli: Cli, ready: Settings) -> None:
     rebuilt = cli(ready, "build")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert counts(ready)[str(CKGRAPH["source/example-study-ttl"])] == ingested == 7
+
+
+def test_files_of_the_same_stem_get_graphs_of_their_own(cli: Cli, ready: Settings) -> None:
+    shutil.copy("studies.bib", "review.bib")
+    shutil.copy("example-study.ttl", "review.ttl")
+    bib = cli(ready, "ingest", "review.bib")
+    ttl = cli(ready, "ingest", "review.ttl")
+    assert (bib.exit_code, ttl.exit_code) == (0, 0), bib.output + ttl.output
+    assert "written to <https://w3id.org/clusterkg/graph/source/review-bib>" in bib.stdout
+    assert "written to <https://w3id.org/clusterkg/graph/source/review-ttl>" in ttl.stdout
+    held = counts(ready)
+    assert held[str(CKGRAPH["source/review-ttl"])] == 7
+    assert held[str(CKGRAPH["source/review-bib"])] > 7  # both kept: the second replaced nothing
+
+
+def test_another_file_of_the_same_name_is_refused_unless_replace(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    for folder, label in (("a", "Example handwritten study 2018"), ("b", "Study B")):
+        (tmp_path / folder).mkdir()
+        text = (DATA / "example-study.ttl").read_text(encoding="utf-8")
+        (tmp_path / folder / "review.ttl").write_text(
+            text.replace("Example handwritten study 2018", label), encoding="utf-8"
+        )
+    assert cli(ready, "ingest", "a/review.ttl").exit_code == 0
+    again = cli(ready, "ingest", "a/review.ttl")  # the same file again replaces its own graph
+    assert (again.exit_code, again.stderr) == (0, ""), again.output
+    assert "(held 7 triples before)" in again.stdout
+    before = counts(ready)
+    other = cli(ready, "ingest", "b/review.ttl")
+    assert (other.exit_code, other.stdout) == (2, "")
+    assert other.stderr == (
+        "b/review.ttl: graph <https://w3id.org/clusterkg/graph/source/review-ttl> already holds "
+        "7 triples from a/review.ttl; nothing was written: give --graph IRI for a graph of its own, "
+        "or --replace to replace that graph\n"
+    )
+    assert counts(ready) == before
+    replaced = cli(ready, "ingest", "b/review.ttl", "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    with closing(open_store(ready)) as store:
+        label = store.query(
+            "SELECT ?l WHERE { GRAPH <https://w3id.org/clusterkg/graph/source/review-ttl> "
+            "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+        ).rows
+    assert [str(row["l"]) for row in label] == ["Study B"]
+
+
+def test_a_graph_no_ingest_wrote_is_refused_unless_replace(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    loaded = cli(ready, "load", "example-study.ttl", "--graph", "ckgraph:source/example-study-ttl")
+    assert loaded.exit_code == 0, loaded.output
+    refused = cli(ready, "ingest", "example-study.ttl")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "example-study.ttl: graph <https://w3id.org/clusterkg/graph/source/example-study-ttl> "
+        "already holds 6 triples that no ingested file recorded; nothing was written: give --graph "
+        "IRI for a graph of its own, or --replace to replace that graph\n"
+    )
+    assert cli(ready, "ingest", "example-study.ttl", "--replace").exit_code == 0
