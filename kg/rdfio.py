@@ -32,6 +32,7 @@ FORMATS = {
     ".jsonld": "json-ld",
 }
 QUAD_FORMATS = {"trig", "nquads"}
+GUARDED_FORMATS = {"xml", "json-ld"}  # what `refuse_unsafe` checks before a parser reads the file
 # Oxigraph's parser for the line-based and Turtle-like formats: it locates every syntax error exactly
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -113,7 +114,9 @@ def parse_graph(path: Path, fmt: str | None = None) -> Graph:
 
 def check_file(path: Path) -> None:
     """`refuse_unsafe` for a file another parser (the embedded store's) is about to read."""
-    refuse_unsafe(path, read_text(path), rdf_format(path))
+    fmt = rdf_format(path)
+    if fmt in GUARDED_FORMATS:
+        refuse_unsafe(path, read_text(path), fmt)
 
 
 def refuse_unsafe(path: Path, text: str, fmt: str) -> None:
@@ -188,31 +191,30 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def _check_terms(path: Path, text: str, fmt: str, parsed: Graph) -> None:
-    """Every IRI and language tag parsed is one Oxigraph (every store) accepts: rdflib takes `<a b>` with
-    a warning, and the store then refuses the whole write."""
+    """Every IRI (datatypes included) and language tag parsed is one Oxigraph, and so every store,
+    accepts: rdflib takes `<a b>` with a warning, and the store would then refuse the whole write."""
     seen: set[object] = set()
     quads = parsed.quads() if isinstance(parsed, Dataset) else ((*t, None) for t in parsed)
     for *triple, graph in quads:
         for term in (*triple, graph.identifier if isinstance(graph, Graph) else graph):
-            if term in seen or not isinstance(term, URIRef | Literal):
+            if term in seen:
                 continue
             seen.add(term)
             try:
                 if isinstance(term, URIRef):
-                    if term != DATASET_DEFAULT_GRAPH_ID:
-                        ox.NamedNode(str(term))
-                elif term.language:
-                    ox.Literal(str(term), language=term.language)
+                    ox.NamedNode(term)
+                elif isinstance(term, Literal) and term.language:
+                    ox.Literal(term, language=term.language)
+                elif isinstance(term, Literal) and term.datatype:
+                    ox.NamedNode(term.datatype)
             except ValueError as exc:
-                located = _ox_error(path, text, fmt)
-                if located is not None:
-                    raise located from None
-                what = (
-                    f"IRI <{term}>"
+                raise _ox_error(path, text, fmt) or _error(
+                    f"invalid IRI <{term}>: {exc}"
                     if isinstance(term, URIRef)
-                    else f"language tag {term.language!r}"
-                )
-                raise _error(f"invalid {what}: {exc}", path, _line_of(text, str(term))) from None
+                    else f"invalid literal {str(term)[:40]!r}: {exc}",
+                    path,
+                    _line_of(text, str(term)),
+                ) from None
 
 
 def syntax_error(path: Path, text: str, fmt: str, exc: Exception) -> UserError:

@@ -42,7 +42,7 @@ def dataset(ext: str) -> Response:
         path = Path(folder) / f"clusterkg.{dump_as}"
         services().store.dump(path, dump_as)
         if fmt == TURTLE:
-            quads = parse_into(Dataset(default_union=True), path)
+            quads = parse_into(Dataset(default_union=True), path, "nquads")
             merged = Graph()
             merged += quads.triples((None, None, None))
             body = serialize_rdf(merged, TURTLE)
