@@ -23,6 +23,7 @@ from kg.ontology import load_ontology
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
+from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
@@ -289,14 +290,17 @@ def dump(fmt: str, output: Path | None) -> None:
 @click.option(
     "--graph",
     "graph_iri",
-    help="Named graph for triples outside any graph. Default: ckgraph:file/STEM",
+    help="Named graph (IRI or CURIE) for triples outside any graph. Default: ckgraph:file/<file-name>",
 )
 @click.option(
     "--replace", is_flag=True, help="Replace the graphs the file holds instead of adding to them."
 )
 def load(file: Path, graph_iri: str | None, replace: bool) -> None:
     """Load a TriG, N-Quads or Turtle file into the store (all or nothing)."""
-    target = URIRef(graph_iri) if graph_iri else CKGRAPH[f"file/{file.stem}"]
+    try:
+        target = expand_term(graph_iri) if graph_iri else CKGRAPH[f"file/{slugify(file.name)}"]
+    except ValueError as exc:
+        raise UserError(f"bad --graph: {exc}") from None
     settings = _settings()
     with _open_store(settings) as store:
         before = store.count()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import parse as parse_xml
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -23,9 +25,13 @@ def read_catalog(ontology_dir: Path) -> dict[URIRef, Path]:
     if not path.exists():
         return {}
     try:
-        root = ElementTree.parse(path).getroot()
-    except ElementTree.ParseError as exc:
+        root = parse_xml(path).getroot()  # defused: a DTD entity or external reference is refused
+    except ParseError as exc:
         raise UserError(f"bad XML catalog: {exc.msg}", path, exc.position[0]) from None
+    except DefusedXmlException as exc:
+        raise UserError(
+            f"XML catalog refused: DTD entities and external references are not read ({exc})", path
+        ) from None
     return {
         URIRef(el.attrib["name"]): (ontology_dir / el.attrib["uri"]).resolve()
         for el in root.iter(f"{_CATALOG_NS}uri")

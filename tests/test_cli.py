@@ -283,7 +283,7 @@ def test_dump_and_load(cli: Cli, built_core: Settings, tmp_path: Path) -> None:
         f"loaded 1 new quads from {display_path(extra)}; store: 95 quads\n",
     )
     stats = cli(built_core, "stats").stdout
-    assert "       1  https://w3id.org/clusterkg/graph/file/extra\n" in stats
+    assert "       1  https://w3id.org/clusterkg/graph/file/extra-ttl\n" in stats
     broken = tmp_path / "broken.trig"
     broken.write_text(
         "<https://example.org/g> {\n  <https://example.org/a> <https://example.org/b> .\n}\n"

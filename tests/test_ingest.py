@@ -29,8 +29,9 @@ CLAIMS = {
     CKR["claim/example-hub-firm-training"],
     CKR["claim/example-one-district"],
 }
-STUDY_GRAPH = CKGRAPH["source/example-study"]
-EVIDENCE_GRAPH = CKGRAPH["source/evidence"]
+STUDY_GRAPH = CKGRAPH["source/example-study-ttl"]
+EVIDENCE_GRAPH = CKGRAPH["source/evidence-csv"]
+EXAMPLES = ("example-study.ttl", "evidence.csv", "studies.bib")
 CKS = "https://w3id.org/clusterkg/shapes#"
 
 
@@ -48,14 +49,21 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def ingested(built: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """What a store holds after the example study and evidence table were ingested (done once, then
-    loaded into each test's store)."""
+def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the example files are ingested from: an ingested graph records its file's path."""
+    return tmp_path_factory.mktemp("work")
+
+
+@pytest.fixture(scope="module")
+def ingested(built: Dataset, work_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """What a store holds after the example study and evidence table were ingested from `work_dir`
+    (done once, then loaded into each test's store)."""
     settings = Settings(sources_manifest=MANIFEST, store="memory")
     store = open_store(settings)
     load_into(store, built)
     for name in ("example-study.ttl", "evidence.csv"):
-        result = ingest(DATA / name, None, None, store, settings)
+        shutil.copy(DATA / name, work_dir / name)
+        result = ingest(work_dir / name, None, None, store, settings)
         assert result.written, result.validation.text()
     dump = tmp_path_factory.mktemp("ingested") / "store.nq"
     store.dump(dump, "nquads")
@@ -83,14 +91,15 @@ def full_store(settings: Settings, ingested: Dataset) -> Iterator[Store]:
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder holding copies of the example files; errors name files relative to it."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    for name in ("example-study.ttl", "evidence.csv", "studies.bib"):
-        shutil.copy(DATA / name, folder / name)
-    monkeypatch.chdir(folder)
-    return folder
+def work(work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`work_dir` holding fresh copies of the example files and nothing else; errors name files
+    relative to it."""
+    for old in work_dir.iterdir():
+        old.unlink()
+    for name in EXAMPLES:
+        shutil.copy(DATA / name, work_dir / name)
+    monkeypatch.chdir(work_dir)
+    return work_dir
 
 
 def snapshot(store: Store) -> dict[URIRef, Graph]:
@@ -141,7 +150,7 @@ def test_each_file_goes_into_its_own_named_graph(
     )
     assert evidence.validation.results == []
     assert [c.status for c in evidence.quotes.checks] == ["ok"] * 4
-    assert store.count(EVIDENCE_GRAPH) == evidence.triples == len(evidence.graph) == 57
+    assert store.count(EVIDENCE_GRAPH) == evidence.triples == len(evidence.graph) == 58
     assert set(store.graphs()) == {
         CKGRAPH["ontology"],
         CKGRAPH["source/example-report"],
@@ -172,7 +181,7 @@ def test_ingesting_a_changed_file_again_replaces_its_graph(
     )
     result = ingest(path, None, None, store, settings)
     assert result.written, [c.line() for c in result.quotes.failures]
-    assert result.previous_triples == 57
+    assert result.previous_triples == 58
     assert claims_in(store, EVIDENCE_GRAPH) == CLAIMS - {CKR["claim/example-one-district"]}
     labels = store.query(
         f"SELECT ?l WHERE {{ {CKR['claim/example-trust-over-distance'].n3()} {RDFS.label.n3()} ?l }}"
@@ -337,7 +346,7 @@ def test_dry_run_checks_everything_and_writes_nothing(
 ) -> None:
     before = snapshot(store)
     result = ingest(work / "example-study.ttl", None, None, store, settings, dry_run=True)
-    assert (result.ok, result.written, result.triples) == (True, False, 6)
+    assert (result.ok, result.written, result.triples) == (True, False, 7)
     assert_same(before, snapshot(store))
 
 

@@ -52,8 +52,8 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     study = cli(ready, "ingest", "example-study.ttl")
     assert (study.exit_code, study.stderr) == (0, "")
     assert study.stdout == (
-        "example-study.ttl: 1 turtle records, 6 triples, written to "
-        "<https://w3id.org/clusterkg/graph/source/example-study> (held 0 triples before); "
+        "example-study.ttl: 1 turtle records, 7 triples, written to "
+        "<https://w3id.org/clusterkg/graph/source/example-study-ttl> (held 0 triples before); "
         "quotes: 0 selectors, 0 ok, 0 failed, 0 not checked; "
         "validation: 0 violations, 0 warnings, 0 infos\n"
     )
@@ -62,14 +62,14 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     )
     assert (evidence.exit_code, evidence.stderr) == (0, "")
     assert "quotes: 4 selectors, 4 ok, 0 failed, 0 not checked" in evidence.stdout
-    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 57
+    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 58
 
 
 def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
     before = counts(ready)
     result = cli(ready, "ingest", "example-study.ttl", "--dry-run")
     assert result.exit_code == 0
-    assert "6 triples, valid, not written to" in result.stdout
+    assert "7 triples, valid, not written to" in result.stdout
     assert counts(ready) == before
 
 
@@ -124,7 +124,7 @@ def test_an_invalid_batch_exits_1_with_the_violations(
     before = counts(ready)
     result = cli(ready, "ingest", "evidence.csv")  # its study has not been ingested
     assert result.exit_code == 1
-    assert result.stdout.startswith("evidence.csv: 4 csv records, 57 triples, NOT written to")
+    assert result.stdout.startswith("evidence.csv: 4 csv records, 58 triples, NOT written to")
     assert result.stderr.startswith("validation: 8 violations, 0 warnings, 0 infos\n")
     assert result.stderr.count("ckg:attributedTo: A claim needs ckg:attributedTo a ckg:Study") == 4
     unknown = "<https://w3id.org/clusterkg/resource/study/example-handwritten-2018>, which the graph does not"
@@ -153,7 +153,67 @@ def test_a_misquoted_passage_exits_1_naming_the_claim(
 
 def test_ingested_graphs_survive_a_rebuild(cli: Cli, ready: Settings) -> None:
     assert cli(ready, "ingest", "example-study.ttl").exit_code == 0
-    ingested = counts(ready)[str(CKGRAPH["source/example-study"])]
+    ingested = counts(ready)[str(CKGRAPH["source/example-study-ttl"])]
     rebuilt = cli(ready, "build")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert counts(ready)[str(CKGRAPH["source/example-study"])] == ingested == 6
+    assert counts(ready)[str(CKGRAPH["source/example-study-ttl"])] == ingested == 7
+
+
+def test_files_of_the_same_stem_get_graphs_of_their_own(cli: Cli, ready: Settings) -> None:
+    shutil.copy("studies.bib", "review.bib")
+    shutil.copy("example-study.ttl", "review.ttl")
+    bib = cli(ready, "ingest", "review.bib")
+    ttl = cli(ready, "ingest", "review.ttl")
+    assert (bib.exit_code, ttl.exit_code) == (0, 0), bib.output + ttl.output
+    assert "written to <https://w3id.org/clusterkg/graph/source/review-bib>" in bib.stdout
+    assert "written to <https://w3id.org/clusterkg/graph/source/review-ttl>" in ttl.stdout
+    held = counts(ready)
+    assert held[str(CKGRAPH["source/review-ttl"])] == 7
+    assert held[str(CKGRAPH["source/review-bib"])] > 7  # both kept: the second replaced nothing
+
+
+def test_another_file_of_the_same_name_is_refused_unless_replace(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    for folder, label in (("a", "Example handwritten study 2018"), ("b", "Study B")):
+        (tmp_path / folder).mkdir()
+        text = (DATA / "example-study.ttl").read_text(encoding="utf-8")
+        (tmp_path / folder / "review.ttl").write_text(
+            text.replace("Example handwritten study 2018", label), encoding="utf-8"
+        )
+    assert cli(ready, "ingest", "a/review.ttl").exit_code == 0
+    again = cli(ready, "ingest", "a/review.ttl")  # the same file again replaces its own graph
+    assert (again.exit_code, again.stderr) == (0, ""), again.output
+    assert "(held 7 triples before)" in again.stdout
+    before = counts(ready)
+    other = cli(ready, "ingest", "b/review.ttl")
+    assert (other.exit_code, other.stdout) == (2, "")
+    assert other.stderr == (
+        "b/review.ttl: graph <https://w3id.org/clusterkg/graph/source/review-ttl> already holds "
+        "7 triples from a/review.ttl; nothing was written: give --graph IRI for a graph of its own, "
+        "or --replace to replace that graph\n"
+    )
+    assert counts(ready) == before
+    replaced = cli(ready, "ingest", "b/review.ttl", "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    with closing(open_store(ready)) as store:
+        label = store.query(
+            "SELECT ?l WHERE { GRAPH <https://w3id.org/clusterkg/graph/source/review-ttl> "
+            "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+        ).rows
+    assert [str(row["l"]) for row in label] == ["Study B"]
+
+
+def test_a_graph_no_ingest_wrote_is_refused_unless_replace(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    loaded = cli(ready, "load", "example-study.ttl", "--graph", "ckgraph:source/example-study-ttl")
+    assert loaded.exit_code == 0, loaded.output
+    refused = cli(ready, "ingest", "example-study.ttl")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "example-study.ttl: graph <https://w3id.org/clusterkg/graph/source/example-study-ttl> "
+        "already holds 6 triples that no ingested file recorded; nothing was written: give --graph "
+        "IRI for a graph of its own, or --replace to replace that graph\n"
+    )
+    assert cli(ready, "ingest", "example-study.ttl", "--replace").exit_code == 0

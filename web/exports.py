@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Dataset, Graph
 
 from kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
+from kg.rdfio import parse_into
 from web.paging import Paging, count
 from web.responses import error_response, serialize_rdf
 from web.services import services
@@ -41,8 +42,7 @@ def dataset(ext: str) -> Response:
         path = Path(folder) / f"clusterkg.{dump_as}"
         services().store.dump(path, dump_as)
         if fmt == TURTLE:
-            quads = Dataset(default_union=True)
-            quads.parse(path, format="nquads")
+            quads = parse_into(Dataset(default_union=True), path, "nquads")
             merged = Graph()
             merged += quads.triples((None, None, None))
             body = serialize_rdf(merged, TURTLE)

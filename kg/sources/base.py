@@ -49,8 +49,9 @@ def resource_iri(kind: str, slug: str) -> URIRef:
 
 
 def default_graph_iri(path: Path) -> URIRef:
-    """The named graph an ingested file goes to unless told otherwise: ckgraph:source/<file-stem>."""
-    return CKGRAPH[f"source/{slugify(path.stem) or 'unnamed'}"]
+    """The named graph an ingested file goes to unless told otherwise: ckgraph:source/<file-name>, the
+    name with its extension slugified (`review.bib` -> `source/review-bib`, `review.ttl` -> `source/review-ttl`)."""
+    return CKGRAPH[f"source/{slugify(path.name) or 'unnamed'}"]
 
 
 def expand_term(text: str) -> URIRef:

@@ -26,26 +26,40 @@ EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations): 
     "--kind", type=click.Choice(KINDS), help="Input kind; default: from the file extension."
 )
 @click.option(
-    "--graph", metavar="IRI", help="Named graph (IRI or CURIE); default ckgraph:source/<file-stem>."
+    "--graph",
+    metavar="IRI",
+    help="Named graph (IRI or CURIE); default ckgraph:source/<file-name>, e.g. source/review-bib.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the graph even if another file (or another command) filled it.",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Parse, check quotes and validate, but write nothing."
 )
 @click.pass_obj
 def ingest_command(
-    settings: Settings, file: Path, kind: str | None, graph: str | None, dry_run: bool
+    settings: Settings,
+    file: Path,
+    kind: str | None,
+    graph: str | None,
+    replace: bool,
+    dry_run: bool,
 ) -> None:
     """Add a BibTeX, RIS, evidence-table CSV or Turtle FILE to the store as its own named graph.
 
     The batch is written only if its quotes are found in their source texts and it passes SHACL
     validation together with what the store already holds; otherwise the store is left as it was.
+    Ingesting the same file again replaces its graph; a graph another file filled is refused unless
+    --replace is given.
     """
     try:
         graph_iri = expand_term(graph) if graph else None
     except ValueError as exc:
         raise UserError(f"bad --graph: {exc}") from None
     with closing(open_store(settings)) as store:
-        result = ingest(file, kind, graph_iri, store, settings, dry_run)
+        result = ingest(file, kind, graph_iri, store, settings, dry_run, replace)
     for check in result.quotes.failures:
         click.echo(check.line(), err=True)
     if result.validation.fails("violation"):

@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
 
 from kg.config import Settings
-from kg.errors import UserError
+from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
 from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.queries import load_query
 from kg.quotes import QuoteReport, check_quotes
 from kg.sources.base import MintingSource, Source, default_graph_iri
 from kg.sources.batch_validation import validate_batch
@@ -34,6 +38,7 @@ SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ttl": "turtl
 # or publisher another graph already describes is linked to, not described again
 MINTED_KINDS = ("study", "person", "claim", "journal", "publisher")
 _BATCH = 400  # IRIs per VALUES block
+DERIVED_FROM_QUERY = Path(__file__).parent.parent / "sparql" / "graph-derived-from.rq"
 
 
 @dataclass(frozen=True)
@@ -95,18 +100,25 @@ def ingest(
     store: Store,
     settings: Settings,
     dry_run: bool = False,
+    replace: bool = False,
 ) -> IngestResult:
-    """Ingest `path` into named graph `graph_iri` (default ckgraph:source/<file-stem>) of `store`.
+    """Ingest `path` into named graph `graph_iri` (default ckgraph:source/<file-name>) of `store`.
 
-    Raises UserError (`file:line: cause`) for unreadable or broken input and for a graph the build owns.
-    Quote failures and SHACL violations come back in the result with `written` False; the store is
-    then untouched, as it is on `dry_run`.
+    The graph records the file it came from (`<graph> prov:wasDerivedFrom <file:...>`): ingesting the
+    same file again replaces the graph; another file is refused unless `replace` is given.
+    Raises UserError (`file:line: cause`) for unreadable or broken input, for a graph the build owns and
+    for a graph another file filled. Quote failures and SHACL violations come back in the result with
+    `written` False; the store is then untouched, as it is on `dry_run`.
     """
     source = open_source(path, kind)
     graph_iri = graph_iri or default_graph_iri(path)
+    origin = URIRef(path.resolve().as_uri())
     _check_target(graph_iri, settings, path)
     records = sum(1 for _ in source.iter_records())
+    if not replace:
+        _check_origin(store, graph_iri, origin, path)
     batch = _clash_free_graph(source, store, graph_iri)
+    batch.add((graph_iri, PROV.wasDerivedFrom, origin))
     manifest = read_manifest(settings.sources_manifest)
     quotes = check_quotes(batch, manifest.text_files)
     validation = validate_batch(batch, store, graph_iri, settings)
@@ -137,6 +149,27 @@ def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
         raise UserError(
             f"graph <{graph_iri}> is written by `clusterkg build`; choose another --graph", path
         )
+
+
+def _check_origin(store: Store, graph_iri: URIRef, origin: URIRef, path: Path) -> None:
+    """Refuse to replace a graph holding triples that did not come from the file at `origin`."""
+    held = store.count(graph_iri)
+    if not held:
+        return
+    query = load_query(DERIVED_FROM_QUERY).bind({"_graph_iri": graph_iri})
+    files = [row["file"] for row in store.query(query).rows]
+    if files == [origin]:
+        return
+    came = (
+        f"from {display_path(url2pathname(urlparse(str(files[0])).path))}"
+        if files
+        else "that no ingested file recorded"
+    )
+    raise UserError(
+        f"graph <{graph_iri}> already holds {held} triples {came}; nothing was written: "
+        "give --graph IRI for a graph of its own, or --replace to replace that graph",
+        path,
+    )
 
 
 def _clash_free_graph(source: Source, store: Store, graph_iri: URIRef) -> Graph:

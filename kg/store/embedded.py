@@ -25,7 +25,7 @@ from rdflib import Dataset, Graph, URIRef
 
 import kg
 from kg.errors import UserError
-from kg.rdfio import rdf_format
+from kg.rdfio import check_file, rdf_format
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.results import dataset_from_nquads, query_form, rdf_bytes, result_from_ox
@@ -129,7 +129,9 @@ class EmbeddedStore:
         self._write_rdf("load", rdf_bytes(dataset, "nquads"), None, "application/n-quads", None)
 
     def load_file(self, path: Path, graph: URIRef) -> None:
-        """pyoxigraph parses the file (no rdflib): a bulk load into an empty store, else one transaction."""
+        """pyoxigraph parses the file (no rdflib): a bulk load into an empty store, else one transaction.
+        What no parser may read (XML entities, remote JSON-LD contexts) is refused first."""
+        check_file(path)
         fmt_name = rdf_format(path)
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
         if fmt is None or fmt.media_type not in GRAPH_FORMATS:

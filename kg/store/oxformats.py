@@ -86,7 +86,8 @@ def syntax_message(error: SyntaxError | str, limit: int = 300) -> str:
     text = " ".join(str(error).split())
     text = re.sub(r"^(.*?)error at (\d+):(\d+):", r"\1line \2, column \3:", text)
     text = re.sub(
-        r"^Parser error (?:at|between) line (\d+) column (\d+)(?: and line \d+ column \d+)?:",
+        r"^Parser error (?:at|between) line (\d+) (?:between )?columns? (\d+)"
+        r"(?: and (?:line \d+ column )?\d+)?:",
         r"line \1, column \2:",
         text,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.namespaces import bind_all
+from kg.rdfio import parse_into
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -44,5 +45,4 @@ def dataset_iri(host_url: str) -> URIRef:
 def _template(name: str, base: str) -> Graph:
     graph = Graph()
     bind_all(graph)
-    graph.parse(DATA_DIR / name, format="turtle", publicID=base)
-    return graph
+    return parse_into(graph, DATA_DIR / name, base=base)
