@@ -79,7 +79,7 @@ def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
         (["absent.csv"], "absent.csv: CSV file not found"),
         (
             ["notes.txt"],
-            "notes.txt: cannot tell the kind of file '.txt'; use --kind (files: .bib, .bibtex, .csv, .ris, .ttl)",
+            "notes.txt: cannot tell the kind of file '.txt'; use --kind (files: .bib, .bibtex, .csv, .json, .ris, .ttl)",
         ),
         (["example-study.ttl", "--graph", "xyz:g"], "bad --graph: unknown prefix 'xyz' in 'xyz:g'"),
         (
