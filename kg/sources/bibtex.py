@@ -96,7 +96,13 @@ class BibTeXSource:
                     middlewares.LatexDecodingMiddleware(),
                 ],
             )
-        errors = [self._failure(block) for block in library.failed_blocks]
+        records, errors = [], []
+        for entry in library.entries:
+            try:
+                records.append(self._record(entry))
+            except UserError as exc:
+                errors.append(exc)
+        errors += [self._failure(block) for block in library.failed_blocks]
         errors += [
             UserError(
                 f"text after the end of an entry looks like more of its fields "
@@ -107,12 +113,6 @@ class BibTeXSource:
             for block in library.blocks
             if isinstance(block, ImplicitComment) and STRAY_FIELDS.search(block.comment)
         ]
-        records = []
-        for entry in library.entries:
-            try:
-                records.append(self._record(entry))
-            except UserError as exc:
-                errors.append(exc)
         if errors:
             raise UserErrors(errors)
         yield from records

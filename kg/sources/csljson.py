@@ -252,9 +252,10 @@ def _name(name: Any, position: int) -> Author:
             if not isinstance(name[part], str):
                 raise FieldError(f"name {position}: {part} is {_kind(name[part])}, not a string")
             parts[part] = " ".join(name[part].split())
-    family = " ".join(
-        parts[p] for p in ("dropping-particle", "non-dropping-particle", "family") if parts.get(p)
-    )
+    family = ""
+    for part in ("dropping-particle", "non-dropping-particle", "family"):
+        if parts.get(part):  # a particle ending in an apostrophe or hyphen is joined: "d’Amato"
+            family += ("" if not family or family[-1] in "’'-" else " ") + parts[part]
     if parts.get("literal") or not family:  # a name without a family name is printed as one unit
         return Author(literal=parts.get("literal") or parts.get("given", ""))
     return Author(family=family, given=parts.get("given", ""), suffix=parts.get("suffix", ""))

@@ -274,35 +274,51 @@ def venue_key(name: str) -> str:
     return re.sub(r"^the-", "", slugify(text)) or slugify(name)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Node:
     iri: URIRef
     label: str
     spellings: dict[str, None] = field(default_factory=dict)
     issns: dict[str, None] = field(default_factory=dict)
+    parent: _Node | None = None
+
+    def root(self) -> _Node:
+        return self if self.parent is None else self.parent.root()
 
 
 class NamedNodes:
     """One node per venue (or publisher) of a batch: records that share an ISSN, or whose names are the
-    same after `venue_key`, get the same node. The first spelling seen is its label; other spellings
-    become skos:altLabel."""
+    same after `venue_key`, get the same node, also through a chain (A and B share a name, B and C an
+    ISSN). The first spelling seen is its label; other spellings become skos:altLabel."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._by_key: dict[str, _Node] = {}
-        self.nodes: dict[URIRef, _Node] = {}
+        self._order: list[_Node] = []
 
-    def node(self, name: str, issns: tuple[str, ...] = ()) -> URIRef:
+    def node(self, name: str, issns: tuple[str, ...] = ()) -> _Node:
+        """The node for a venue named `name` with `issns` (resolve its IRI with `.root().iri` once the
+        whole batch is seen: a later record may join two nodes)."""
         keys = [f"issn:{i}" for i in issns] + [f"name:{venue_key(name)}"]
-        found = next((self._by_key[k] for k in keys if k in self._by_key), None)
-        if found is None:
-            found = _Node(resource_iri(self.kind, venue_key(name)), name)
-            self.nodes[found.iri] = found
+        roots = list(dict.fromkeys(self._by_key[k].root() for k in keys if k in self._by_key))
+        if not roots:
+            roots = [_Node(resource_iri(self.kind, venue_key(name)), name)]
+            self._order.append(roots[0])
+        roots.sort(key=self._order.index)
+        first = roots[0]
+        for other in roots[1:]:  # this record joins nodes seen apart: the first seen stays
+            other.parent = first
+            first.spellings.update(other.spellings)
+            first.issns.update(other.issns)
         for key in keys:
-            self._by_key.setdefault(key, found)
-        found.spellings[name] = None
-        found.issns.update(dict.fromkeys(issns))
-        return found.iri
+            self._by_key.setdefault(key, first)
+        first.spellings[name] = None
+        first.issns.update(dict.fromkeys(issns))
+        return first
+
+    @property
+    def nodes(self) -> list[_Node]:
+        return [n for n in self._order if n.parent is None]
 
 
 class IriMinter:
@@ -357,7 +373,8 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
     minter = IriMinter(taken)
     agents = _Agents(graph, minter)
     venues, publishers = NamedNodes("journal"), NamedNodes("publisher")
-    venue_classes: dict[URIRef, URIRef] = {}
+    venue_classes: dict[int, URIRef] = {}  # the class of the first record's container, per node
+    links: list[tuple[URIRef, URIRef, _Node]] = []  # made last: a later record may join two nodes
     add = graph.add
     for record in records:
         study = minter.fresh("study", record.base_slug)
@@ -391,10 +408,10 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             add((study, BIBO.editor, agents.node(editor, record.year)))
         if record.venue:
             venue = venues.node(record.venue, record.issns)
-            venue_classes.setdefault(venue, record.venue_class)
-            add((study, DCTERMS.isPartOf, venue))
+            venue_classes.setdefault(id(venue), record.venue_class)
+            links.append((study, DCTERMS.isPartOf, venue))
         if record.publisher:
-            add((study, DCTERMS.publisher, publishers.node(record.publisher)))
+            links.append((study, DCTERMS.publisher, publishers.node(record.publisher)))
         for prop, value in (
             (BIBO.volume, record.volume),
             (BIBO.issue, record.issue),
@@ -408,13 +425,15 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
             add((study, BIBO.isbn, Literal(isbn)))
         if record.url:
             add((study, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
-    for node in venues.nodes.values():
+    for study, prop, node in links:
+        add((study, prop, node.root().iri))
+    for node in venues.nodes:
         if node.iri not in taken:
-            _describe(graph, node, venue_classes[node.iri])
+            _describe(graph, node, venue_classes[id(node)])
             add((node.iri, DCTERMS.title, Literal(node.label)))
             for issn in node.issns:
                 add((node.iri, BIBO.issn, Literal(issn)))
-    for node in publishers.nodes.values():
+    for node in publishers.nodes:
         if node.iri not in taken:
             _describe(graph, node, ORG.Organization)
     return graph
