@@ -206,10 +206,14 @@ def test_malformed_field_fails_with_entry_and_line(
 ) -> None:
     path = write(tmp_path, "bad.bib", "@misc{b,\n  title = Unclosed}, year = 2020}}}\n")
     assert errors_of(path, monkeypatch) == [
-        "bad.bib:2: entry 'b', field title: 'Unclosed' is not in braces or quotes, and is neither "
-        "a number nor a defined @string",
-        "bad.bib:2: text after the end of an entry looks like more of its fields "
-        "(', year = 2020}}}'): a closing brace ends the entry too early",
+        (
+            "bad.bib:2: entry 'b', field title: 'Unclosed' is not in braces or quotes, and is neither "
+            "a number nor a defined @string"
+        ),
+        (
+            "bad.bib:2: text after the end of an entry looks like more of its fields "
+            "(', year = 2020}}}'): a closing brace ends the entry too early"
+        ),
     ]
 
 
@@ -227,14 +231,20 @@ def test_every_bad_entry_of_a_file_is_reported_at_once(
         "@article{badurl, title = {T}, year = 2004,\n  url = {javascript:alert(1)}}\n",
     )
     assert errors_of(path, monkeypatch) == [
-        "many.bib:4: entry 'badyear', field year: bad year '19x0': expected four digits, "
-        "e.g. 1990, or n.d.",
-        "many.bib:7: entry 'baddoi', field doi: bad DOI 'not a doi': expected "
-        "10.<registrant>/<suffix>",
+        (
+            "many.bib:4: entry 'badyear', field year: bad year '19x0': expected four digits, "
+            "e.g. 1990, or n.d."
+        ),
+        (
+            "many.bib:7: entry 'baddoi', field doi: bad DOI 'not a doi': expected "
+            "10.<registrant>/<suffix>"
+        ),
         "many.bib:8: duplicate key 'ok': the same key as the entry on line 1",
         "many.bib:9: entry 'andand', field author: an empty name next to 'and'",
-        "many.bib:11: entry 'badurl', field url: bad URL 'javascript:alert(1)': expected one "
-        "http:// or https:// address",
+        (
+            "many.bib:11: entry 'badurl', field url: bad URL 'javascript:alert(1)': expected one "
+            "http:// or https:// address"
+        ),
     ]
 
 
@@ -296,14 +306,18 @@ def test_csljson_object_with_items_is_read_like_a_list(tmp_path: Path) -> None:
     [
         (
             '{"id": "a", "type": "book", "title": "T"}',
-            'bad.json:1: a CSL-JSON file holds a list of items, or an object with an "items" '
-            "list; this one holds an object",
+            (
+                'bad.json:1: a CSL-JSON file holds a list of items, or an object with an "items" '
+                "list; this one holds an object"
+            ),
         ),
         ("[\n", "bad.json:2: bad JSON: Expecting value"),
         (
             '{"items": [{"itemType": "book", "title": "T"}]}',
-            "bad.json: this is Zotero or Better BibTeX JSON (Zotero items), not CSL-JSON: export "
-            "as 'CSL JSON' or 'Better CSL JSON'",
+            (
+                "bad.json: this is Zotero or Better BibTeX JSON (Zotero items), not CSL-JSON: export "
+                "as 'CSL JSON' or 'Better CSL JSON'"
+            ),
         ),
     ],
     ids=["not-a-list", "broken-json", "zotero-native-json"],
