@@ -85,20 +85,26 @@ def test_a_fifty_megabyte_file_is_refused_before_it_is_read(
         (
             "title.bib",
             "@article{long,\n  title = {" + "x" * 100_000 + "},\n  year = 2001}\n",
-            "title.bib:2: entry 'long', field title: the value is 100,000 characters long; "
-            f"the limit is {MAX_FIELD_CHARS:,}",
+            (
+                "title.bib:2: entry 'long', field title: the value is 100,000 characters long; "
+                f"the limit is {MAX_FIELD_CHARS:,}"
+            ),
         ),
         (
             "title.json",
             '[{"id": "long", "type": "book",\n "title": "' + "x" * 100_000 + '"}]',
-            "title.json:2: item 'long', field title: the value is 100,000 characters long; "
-            f"the limit is {MAX_FIELD_CHARS:,}",
+            (
+                "title.json:2: item 'long', field title: the value is 100,000 characters long; "
+                f"the limit is {MAX_FIELD_CHARS:,}"
+            ),
         ),
         (
             "title.ris",
             "TY  - JOUR\nTI  - " + "x" * 100_000 + "\nER  - \n",
-            f"title.ris:1: reference 'line-1': the title is 100,000 characters long; "
-            f"the limit is {MAX_FIELD_CHARS:,}",
+            (
+                f"title.ris:1: reference 'line-1': the title is 100,000 characters long; "
+                f"the limit is {MAX_FIELD_CHARS:,}"
+            ),
         ),
     ],
     ids=["bibtex", "csljson", "ris"],
