@@ -157,7 +157,7 @@ def test_latex_and_doi_resolver_prefix_are_normalised(tmp_path: Path) -> None:
                 "@article{broken,\n  title = {Unclosed,\n  year = 2020\n}\n\n@misc{next, title = {N}}\n"
             ),
             (
-                "refs.bib:3: bad BibTeX entry: Unexpected block start: `@misc`. "
+                "refs.bib:3: bad BibTeX entry: entry 'broken': Unexpected block start: `@misc`. "
                 "Was still looking for field-value closing `,` or `}`"
             ),
         ),

@@ -365,3 +365,56 @@ def test_one_registry_each_source_names_its_kind_and_suffixes() -> None:
         assert all(SUFFIXES[suffix] == kind for suffix in source.suffixes)
     assert isinstance(open_source(DATA / "zotero.json"), CSLJSONSource)
     assert isinstance(open_source(DATA / "zotero.bib", "bibtex"), BibTeXSource)
+
+
+def test_biblatex_extended_names_and_names_without_family_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "names.bib",
+        "@article{x, title = {T}, year = 2019, author = {family=Oord, given=Aaron, prefix=van den,"
+        " useprefix=true and family=Alembert, given=Jean le Rond, prefix=d’, useprefix=true"
+        " and Roland, Anna and David}}\n",
+    )
+    graph = BibTeXSource(path).to_graph()
+    assert printed_authors(graph, CKR["study/van-den-oord-2019"]) == [
+        "van den Oord, Aaron",
+        "d’Alembert, Jean le Rond",
+        "Roland, Anna",
+        "David",
+    ]
+    david = graph.value(CKR["authorship/van-den-oord-2019-4"], CKG.author)
+    assert graph.value(david, FOAF.familyName) == Literal(
+        "David"
+    )  # BibTeX: one word is a family name
+
+
+@pytest.mark.parametrize(
+    ("value", "year", "issued"),
+    [
+        ("2021-04-08T00:39:34Z", "2021", "2021-04-08"),
+        ("1999-uu", "1999", None),
+        ("199u", None, None),
+        ("1723?", "1723", None),
+        ("2001-21", "2001", None),
+        ("2011-05-25 /2012-06-26", "2011", "2011-05-25"),
+        ("nodate", None, None),
+    ],
+)
+def test_edtf_dates_as_better_biblatex_writes_them(
+    tmp_path: Path, value: str, year, issued
+) -> None:
+    path = write(tmp_path, "dates.bib", f"@misc{{x, title = {{T}}, date = {{{value}}}}}\n")
+    (record,) = BibTeXSource(path).iter_records()
+    assert record.year == year
+    assert (str(record.issued) if record.issued is not None else None) == issued
+
+
+def test_short_dois_and_escaped_urls_are_kept_verbatim(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ids.bib",
+        "@article{x, title = {T}, year = 2001, doi = {10/fqd6hj},"
+        " url = {https://example.org/a\\_b?x=1&y=2\\%20}}\n",
+    )
+    (record,) = BibTeXSource(path).iter_records()
+    assert (record.doi, record.url) == ("10/fqd6hj", "https://example.org/a_b?x=1&y=2%20")

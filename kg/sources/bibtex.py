@@ -21,6 +21,7 @@ from typing import ClassVar, TypeVar
 
 import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     Entry,
@@ -28,7 +29,7 @@ from bibtexparser.model import (
     ImplicitComment,
     ParsingFailedBlock,
 )
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from rdflib import Graph, URIRef
 
 from kg.errors import UserError, UserErrors
@@ -42,6 +43,7 @@ from kg.sources.studies import (
     check_length,
     check_month_day,
     check_names,
+    join_particle,
     normalise_pages,
     parse_date,
     parse_doi,
@@ -58,6 +60,12 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 MONTH = re.compile(r"([a-z]{3})[a-z]*\.?|(\d{1,2})", re.IGNORECASE)
 # text after an entry that looks like more of its fields: a brace closed the entry early
 STRAY_FIELDS = re.compile(r"^\s*,?\s*[A-Za-z][\w-]*\s*=|^[\s}]+$")
+ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
+# BibLaTeX's extended name format, as Better BibLaTeX writes names with particles:
+# `family=Oord, given=Aaron, prefix=van den, useprefix=true`
+EXTENDED_NAME = re.compile(r"^\s*(family|given|prefix|suffix)(-i)?\s*=", re.IGNORECASE)
+VERBATIM = ("url", "doi")  # not TeX: only the escapes \_ \% \& \# \$ \~ are undone
+TEX_ESCAPE = re.compile(r"\\([_%&#$~])")
 T = TypeVar("T")
 
 
@@ -82,7 +90,11 @@ class BibTeXSource:
     def __init__(self, path: Path, taken: Collection[URIRef] = ()) -> None:
         self.path = path
         self.taken = taken  # IRIs other graphs already use; new studies and persons avoid them
-        self._latex = LatexNodes2Text(math_mode="verbatim")
+        context = get_default_latex_context_db()
+        context.add_context_category(  # \url{x} is x, not <x>
+            "clusterkg", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+        )
+        self._latex = LatexNodes2Text(latex_context=context, math_mode="verbatim")
 
     def iter_records(self) -> Iterator[StudyRecord]:
         text = read_input(self.path, "BibTeX file")
@@ -92,8 +104,6 @@ class BibTeXSource:
                 append_middleware=[
                     middlewares.NormalizeFieldKeys(),
                     middlewares.SeparateCoAuthors(),
-                    middlewares.SplitNameParts(),
-                    middlewares.LatexDecodingMiddleware(),
                 ],
             )
         records, errors = [], []
@@ -131,7 +141,9 @@ class BibTeXSource:
             )
         error = block.error
         reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
-        return UserError(f"bad BibTeX entry: {' '.join(reason.split())}", self.path, line)
+        key = ENTRY_KEY.match(block.raw or "")
+        which = f"entry {key.group(1)!r}: " if key else ""
+        return UserError(f"bad BibTeX entry: {which}{' '.join(reason.split())}", self.path, line)
 
     def _record(self, entry: Entry) -> StudyRecord:
         fields = {f.key: f for f in entry.fields}
@@ -144,7 +156,11 @@ class BibTeXSource:
                 return None
             try:
                 _check_bare(f)
-                return parse(" ".join(f.value.split()) if isinstance(f.value, str) else f.value)
+                if not isinstance(f.value, str):
+                    return parse(f.value)
+                if name in VERBATIM:
+                    return parse(TEX_ESCAPE.sub(r"\1", " ".join(f.value.split())))
+                return parse(self._text(f.value))
             except FieldError as exc:
                 raise UserError(f"entry {key!r}, field {name}: {exc}", self.path, f.start_line + 1)
 
@@ -152,7 +168,7 @@ class BibTeXSource:
             return next((v for n in names if (v := read(n, parse)) is not None), None)
 
         for f in fields.values():  # a bare word in a field nobody reads is still a broken entry
-            read(f.key, lambda value: value)
+            _check_bare_in(f, key, self.path)
         names = read("author", self._names) or []
         authors = tuple(n for n in names if n.family.lower() != OTHERS)
         year, month, day = read("date", parse_date) or (read("year", parse_year), None, None)
@@ -191,25 +207,65 @@ class BibTeXSource:
         )
 
     def _names(self, names: object) -> list[Author]:
-        """The names of an author or editor field (bibtexparser's NameParts), TeX decoded."""
-        authors = [self._author(n) for n in names]  # type: ignore[attr-defined]
-        check_names(authors, "name")
-        if any(a.family.lower() == "and" or a.given.lower().endswith(" and") for a in authors):
+        """The names of an author or editor field (a list of strings, one per name), TeX decoded."""
+        authors = [self._author(str(name)) for name in names]  # type: ignore[attr-defined]
+        words = [w.lower() for a in authors for w in (a.family, a.literal, *a.given.split()[-1:])]
+        if "and" in words:  # 'Doe, J. and' or 'A and and B': a name is missing
             raise FieldError("an empty name next to 'and'")
+        check_names(authors, "name")
         return authors
 
-    def _author(self, name: object) -> Author:
-        first, von, last, jr = (name.first, name.von, name.last, name.jr)  # type: ignore[attr-defined]
-        if not (first or von or jr) and len(last) == 1 and last[0].startswith("{"):
-            return Author(literal=self._text(last[0]))  # `{World Bank}`: one name, never split
-        return Author(
-            family=self._text(" ".join(von + last)),
-            given=self._text(" ".join(first)),
-            suffix=self._text(" ".join(jr)),
-        )
+    def _author(self, name: str) -> Author:
+        if EXTENDED_NAME.match(name):
+            parts = _extended_name(name)
+            family = join_particle(
+                self._text(parts.get("prefix", "")), self._text(parts.get("family", ""))
+            )
+            given, suffix = self._text(parts.get("given", "")), self._text(parts.get("suffix", ""))
+        else:
+            try:
+                split = parse_single_name_into_parts(name)
+            except InvalidNameError as exc:
+                raise FieldError(f"cannot read the name {name[:60]!r}: {exc}") from None
+            bare = not (split.first or split.von or split.jr) and len(split.last) == 1
+            if bare and split.last[0].startswith("{"):  # `{World Bank}`: one name, never split
+                return Author(literal=self._text(split.last[0]))
+            family = self._text(" ".join(split.von + split.last))
+            given, suffix = self._text(" ".join(split.first)), self._text(" ".join(split.jr))
+        if not family:  # a name printed without a family name is one unit: 'David'
+            return Author(literal=given)
+        return Author(family=family, given=given, suffix=suffix)
 
     def _text(self, latex: str) -> str:
         return " ".join(self._latex.latex_to_text(latex).split())
+
+
+def _extended_name(name: str) -> dict[str, str]:
+    """The `key=value` parts of a name in BibLaTeX's extended format (commas inside braces kept)."""
+    parts, depth, current = [], 0, ""
+    for char in name:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    out = {}
+    for part in parts:
+        key, _, value = part.partition("=")
+        value = value.strip()
+        if value.startswith("{") and value.endswith("}"):
+            value = value[1:-1]
+        out[key.strip().lower()] = value
+    return out
+
+
+def _check_bare_in(f: Field, key: str, path: Path) -> None:
+    try:
+        _check_bare(f)
+    except FieldError as exc:
+        raise UserError(f"entry {key!r}, field {f.key}: {exc}", path, f.start_line + 1) from None
 
 
 def check_text(value: str) -> str:

@@ -30,6 +30,7 @@ from kg.sources.studies import (
     check_length,
     check_month_day,
     check_names,
+    join_particle,
     normalise_pages,
     parse_date,
     parse_doi,
@@ -146,6 +147,8 @@ class _Document:
     def __init__(self, text: str, path: Path) -> None:
         self.text, self.path = text, path
         self._newlines = [i for i, c in enumerate(text) if c == "\n"]
+        if not text.strip():
+            raise UserError("CSL-JSON file is empty", path)
         try:
             self.value = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -252,10 +255,9 @@ def _name(name: Any, position: int) -> Author:
             if not isinstance(name[part], str):
                 raise FieldError(f"name {position}: {part} is {_kind(name[part])}, not a string")
             parts[part] = " ".join(name[part].split())
-    family = ""
-    for part in ("dropping-particle", "non-dropping-particle", "family"):
-        if parts.get(part):  # a particle ending in an apostrophe or hyphen is joined: "d’Amato"
-            family += ("" if not family or family[-1] in "’'-" else " ") + parts[part]
+    family = join_particle(
+        *(parts.get(p) for p in ("dropping-particle", "non-dropping-particle", "family"))
+    )
     if parts.get("literal") or not family:  # a name without a family name is printed as one unit
         return Author(literal=parts.get("literal") or parts.get("given", ""))
     return Author(family=family, given=parts.get("given", ""), suffix=parts.get("suffix", ""))

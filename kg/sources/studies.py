@@ -25,15 +25,29 @@ from kg.sources.base import new_graph, resource_iri, slugify
 WORK_TYPES = Path(__file__).with_name("work-types.csv")
 DEFAULT_VENUE_CLASS = BIBO.Collection
 YEAR = re.compile(r"\d{4}")
+UNSPECIFIED_YEAR = re.compile(r"\d{0,3}[XxUu]+")  # EDTF: '199u', '19XX'
+UNSPECIFIED = re.compile(r"[XxUu]{1,2}")
+EDTF_QUALIFIERS = "?~%"
 # what reference managers write where a work has no date: the year is then not stated, never guessed
-NO_YEAR = {"n.d.", "nd", "n. d.", "no date", "undated", "s.d.", "s. d.", "in press", "forthcoming"}
+NO_YEAR = {
+    "n.d.",
+    "nd",
+    "n. d.",
+    "no date",
+    "nodate",
+    "undated",
+    "s.d.",
+    "s. d.",
+    "in press",
+    "forthcoming",
+}
 TITLE_WORDS_IN_SLUG = 3  # an authorless study is named by the first words of its title
 MAX_FIELD_CHARS = (
     2_000  # a title, venue, publisher or name longer than this is refused (see README)
 )
 ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
 ISBN = re.compile(r"(?<![\dXx-])(?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx](?![\dXx])")
-DOI = re.compile(r"10\.\d{4,9}/\S+")
+DOI = re.compile(r"10\.\d{4,9}/\S+|10/[a-z0-9]+", re.IGNORECASE)  # a DOI, or a shortDOI
 URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.IGNORECASE)
 PAGE_DASH = re.compile(r"(?<=\w)\s*(?:--|-|—|–)\s*(?=\w)")
 
@@ -153,30 +167,45 @@ def check_year(value: str, path: Path, line: int) -> str:
 
 
 def parse_year(value: str) -> str | None:
-    """The year of `value` ('1990', '1990-05-01', '1990/1991'); None for 'n.d.' and the like."""
-    text = " ".join(value.split())
-    if text.lower() in NO_YEAR:
+    """The year of `value` ('1990', '1990-05-01', '1990/1991', '1973–1974', EDTF '1723?' or '1985~');
+    None for 'n.d.' and the like, and for a year with unspecified digits (EDTF '199u', '19XX')."""
+    text = " ".join(value.split()).rstrip(EDTF_QUALIFIERS)
+    if text.lower() in NO_YEAR or UNSPECIFIED_YEAR.fullmatch(text[:4]):
         return None
-    if not YEAR.fullmatch(text[:4]) or (len(text) > 4 and text[4] not in "-/"):
+    if not YEAR.fullmatch(text[:4]) or (len(text) > 4 and text[4] not in "-/–—"):
         raise FieldError(f"bad year {value!r}: expected four digits, e.g. 1990, or n.d.")
     return text[:4]
 
 
 def parse_date(value: str) -> tuple[str | None, int | None, int | None]:
-    """(year, month, day) of an ISO 8601 date or date range as BibLaTeX writes it ('2020-06-24',
-    '2020-06', '2020', '2020-06/2020-07'), of 'n.d.' (None, None, None)."""
-    start = value.strip().split("/")[0]
+    """(year, month, day) of an ISO 8601 / EDTF date as BibLaTeX and Better BibTeX write it ('2020-06-24',
+    '2020-06', '2020', '2020-06/2020-07', '2021-04-08T00:39:34Z', '1999-uu', '2001-21' for spring);
+    (None, None, None) for 'n.d.'. Unspecified parts and seasons are left out, never guessed."""
+    start = re.split(r"[/T]", value.strip())[0].strip().rstrip(EDTF_QUALIFIERS)
     year = parse_year(start) if start else None
     if year is None:
         return None, None, None
-    parts = start.split("-")[1:]
-    try:
-        month = int(parts[0]) if parts else None
-        day = int(parts[1]) if len(parts) > 1 else None
-    except ValueError:
-        raise FieldError(f"bad date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+    numbers: list[int] = []
+    for part in start[5:].split("-") if len(start) > 5 else []:
+        if UNSPECIFIED.fullmatch(part):
+            break
+        if not part.isdigit():
+            raise FieldError(f"bad date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        numbers.append(int(part))
+    month, day = (numbers + [None, None])[:2]
+    if month is not None and month > 12:  # an EDTF season (21-24, ...): only the year is kept
+        return year, None, None
     check_month_day(month, day, value)
     return year, month, day
+
+
+def join_particle(*parts: str | None) -> str:
+    """A family name with its particles: ('van der', 'Berg') -> 'van der Berg'; a particle ending in an
+    apostrophe or hyphen is joined: ('d’', 'Amato') -> 'd’Amato'."""
+    out = ""
+    for part in (p for p in parts if p):
+        out += ("" if not out or out[-1] in "’'-" else " ") + part
+    return out
 
 
 def check_month_day(month: int | None, day: int | None, value: object) -> None:
@@ -194,7 +223,7 @@ def normalise_doi(value: str) -> str:
 def parse_doi(value: str) -> str:
     doi = normalise_doi(value)
     if not DOI.fullmatch(doi):
-        raise FieldError(f"bad DOI {value!r}: expected 10.<registrant>/<suffix>")
+        raise FieldError(f"bad DOI {value[:80]!r}: expected 10.<registrant>/<suffix>")
     return doi
 
 
