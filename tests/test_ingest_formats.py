@@ -418,3 +418,22 @@ def test_short_dois_and_escaped_urls_are_kept_verbatim(tmp_path: Path) -> None:
     )
     (record,) = BibTeXSource(path).iter_records()
     assert (record.doi, record.url) == ("10/fqd6hj", "https://example.org/a_b?x=1&y=2%20")
+
+
+@pytest.mark.parametrize(
+    ("issued", "year", "month"),
+    [
+        ({"date-parts": [["2024"]]}, "2024", None),  # Zotero writes the year as a string
+        ({"date-parts": [[2020, 6], [2021, 1]]}, "2020", 6),  # a range: its first date
+        ({"date-parts": [[]]}, None, None),
+        ({"date-parts": [[""]]}, None, None),
+        ({"raw": "2019-03"}, "2019", 3),
+        ({"raw": "June 2018"}, "2018", None),
+        ({"literal": "forthcoming"}, None, None),
+        ("2017-05-01", "2017", 5),  # a plain string, as some exporters write it
+    ],
+)
+def test_csl_dates(tmp_path: Path, issued: object, year: str | None, month: int | None) -> None:
+    item = {"id": "x", "type": "book", "title": "T", "issued": issued}
+    (record,) = CSLJSONSource(write(tmp_path, "d.json", json.dumps([item]))).iter_records()
+    assert (record.year, record.month) == (year, month)

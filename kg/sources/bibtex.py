@@ -155,14 +155,14 @@ class BibTeXSource:
             if f is None or (isinstance(f.value, str) and not f.value.strip()):
                 return None
             try:
-                _check_bare(f)
                 if not isinstance(f.value, str):
                     return parse(f.value)
                 if name in VERBATIM:
                     return parse(TEX_ESCAPE.sub(r"\1", " ".join(f.value.split())))
                 return parse(self._text(f.value))
             except FieldError as exc:
-                raise UserError(f"entry {key!r}, field {name}: {exc}", self.path, f.start_line + 1)
+                where = f.start_line + 1
+                raise UserError(f"entry {key!r}, field {name}: {exc}", self.path, where) from None
 
         def first(*names: str, parse: Callable[[str], T] = check_text) -> T | None:
             return next((v for n in names if (v := read(n, parse)) is not None), None)

@@ -131,9 +131,9 @@ class CSLJSONSource:
             venue_class=classes[1],
             issns=read("ISSN", lambda v: parse_issns(_joined(v))) or (),
             isbns=read("ISBN", lambda v: parse_isbns(_joined(v))) or (),
-            volume=read("volume", _string),
-            issue=read("issue", _string),
-            pages=read("page", lambda v: normalise_pages(_string(v))),
+            volume=read("volume", _text),
+            issue=read("issue", _text),
+            pages=read("page", lambda v: normalise_pages(_text(v) or "")) or None,
             doi=read("DOI", lambda v: parse_doi(_string(v))),
             url=read("URL", lambda v: parse_url(_string(v))),
             publisher=read("publisher", _text),
@@ -284,8 +284,10 @@ def _issued(value: Any) -> tuple[str | None, int | None, int | None]:
 
 
 def _date_parts(parts: Any) -> tuple[str | None, int | None, int | None]:
-    if not (isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]):
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list)):
         raise FieldError("date-parts must be a list of dates, each a list [year, month, day]")
+    if not parts[0] or parts[0][0] in (None, ""):  # [[]], [[""]]: no date given
+        return None, None, None
     numbers = []
     for part in parts[0][:3]:
         text = _string(part)
