@@ -437,3 +437,23 @@ def test_csl_dates(tmp_path: Path, issued: object, year: str | None, month: int 
     item = {"id": "x", "type": "book", "title": "T", "issued": issued}
     (record,) = CSLJSONSource(write(tmp_path, "d.json", json.dumps([item]))).iter_records()
     assert (record.year, record.month) == (year, month)
+
+
+def test_names_and_venues_without_latin_letters_keep_apart(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ja.bib",
+        "@article{a, author = {山田, 太郎 and 田中, 花子}, title = {日本語文献}, year = 2020,"
+        " journaltitle = {見本学会誌}}\n"
+        "@article{b, author = {佐藤, 一郎}, title = {別の文献}, year = 2020, journaltitle = {別の学会誌}}\n",
+    )
+    graph = BibTeXSource(path).to_graph()
+    assert len(set(graph.subjects(RDF.type, FOAF.Person))) == 3
+    assert len(set(graph.subjects(RDF.type, FABIO.Journal))) == 2
+    assert len(set(graph.subjects(RDF.type, CKG.Study))) == 2
+    assert printed_authors(
+        graph, graph.value(predicate=DCTERMS.title, object=Literal("日本語文献"))
+    ) == [
+        "山田, 太郎",
+        "田中, 花子",
+    ]

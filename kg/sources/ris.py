@@ -68,7 +68,6 @@ class RISSource:
         """(line of `TY  -`, the reference's lines) for each reference; UserError on broken structure."""
         start: int | None = None
         for number, line in enumerate(lines, start=1):
-            line = line.lstrip("\ufeff")
             tag = TAG_LINE.match(line)
             if start is None:
                 if tag and tag.group(1) == "TY":

@@ -8,6 +8,7 @@ Only what a record states becomes a triple; a missing title, author list or year
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -83,9 +84,9 @@ class Author:
     @property
     def slug(self) -> str:
         if self.literal:
-            return slugify(self.literal)
+            return name_slug(self.literal)
         initials = "-".join(word[0] for word in slugify(self.given).split("-") if word)
-        return "-".join(p for p in (slugify(self.family), initials) if p)
+        return "-".join(p for p in (name_slug(self.family), initials) if p)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class StudyRecord:
     def base_slug(self) -> str:
         """<firstauthor-family>-<year>; without authors the first title words stand in; 'nd' for no year."""
         if self.authors:
-            who = slugify(self.authors[0].short)
+            who = name_slug(self.authors[0].short)
         else:
             who = "-".join(slugify(self.title or "").split("-")[:TITLE_WORDS_IN_SLUG]) or slugify(
                 self.key
@@ -300,7 +301,16 @@ def venue_key(name: str) -> str:
     """The name a venue or publisher is known by, whatever its spelling: letter case, accents,
     punctuation, a leading 'The' and '&' for 'and' do not count. 'The Journal of X & Y' -> 'journal-of-x-and-y'."""
     text = unicodedata.normalize("NFKC", name).replace("&", " and ")
-    return re.sub(r"^the-", "", slugify(text)) or slugify(name)
+    return re.sub(r"^the-", "", slugify(text)) or name_slug(name)
+
+
+def name_slug(text: str) -> str:
+    """`slugify(text)`, or for a name with no Latin letters or digits ('山田') a short hash of it, so that
+    two such names never share an IRI."""
+    if slug := slugify(text):
+        return slug
+    digest = hashlib.sha1(unicodedata.normalize("NFKC", text).casefold().encode()).hexdigest()
+    return f"u{digest[:10]}" if text.strip() else ""
 
 
 @dataclass(eq=False)
