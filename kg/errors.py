@@ -35,3 +35,15 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+class UserErrors(UserError):
+    """Several user errors found in one pass (every bad record of a file): one `file:line: cause` line
+    each, in line order."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (str(e.path or ""), e.line or 0))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __str__(self) -> str:
+        return self.cause

@@ -157,17 +157,17 @@ def test_latex_and_doi_resolver_prefix_are_normalised(tmp_path: Path) -> None:
                 "@article{broken,\n  title = {Unclosed,\n  year = 2020\n}\n\n@misc{next, title = {N}}\n"
             ),
             (
-                "refs.bib:3: bad BibTeX entry: Unexpected block start: `@misc`. "
+                "refs.bib:3: bad BibTeX entry: entry 'broken': Unexpected block start: `@misc`. "
                 "Was still looking for field-value closing `,` or `}`"
             ),
         ),
         (
             "@article{a, title = {A}, year = 2000}\n@article{a, title = {B}, year = 2001}\n",
-            "refs.bib:2: bad BibTeX entry: Duplicate entry key 'a'",
+            "refs.bib:2: duplicate key 'a': the same key as the entry on line 1",
         ),
         (
             "@article{y,\n  author = {Doe, J.},\n  title = {T},\n  year = {19x0}\n}\n",
-            "refs.bib:4: bad year '19x0': expected four digits, e.g. 1990",
+            "refs.bib:4: entry 'y', field year: bad year '19x0': expected four digits, e.g. 1990, or n.d.",
         ),
     ],
     ids=["unclosed-brace", "duplicate-key", "bad-year"],

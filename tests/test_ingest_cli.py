@@ -79,7 +79,7 @@ def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
         (["absent.csv"], "absent.csv: CSV file not found"),
         (
             ["notes.txt"],
-            "notes.txt: cannot tell the kind of file '.txt'; use --kind (files: .bib, .bibtex, .csv, .ris, .ttl)",
+            "notes.txt: cannot tell the kind of file '.txt'; use --kind (files: .bib, .bibtex, .csv, .json, .ris, .ttl)",
         ),
         (["example-study.ttl", "--graph", "xyz:g"], "bad --graph: unknown prefix 'xyz' in 'xyz:g'"),
         (
@@ -217,3 +217,33 @@ def test_a_graph_no_ingest_wrote_is_refused_unless_replace(
         "IRI for a graph of its own, or --replace to replace that graph\n"
     )
     assert cli(ready, "ingest", "example-study.ttl", "--replace").exit_code == 0
+
+
+def test_csljson_and_zotero_bibtex_go_in_from_the_command_line(
+    cli: Cli, ready: Settings, tmp_path: Path
+) -> None:
+    shutil.copy(DATA / "zotero.json", tmp_path / "library")  # no extension: --kind says what it is
+    result = cli(ready, "ingest", "library", "--kind", "csljson")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("library: 5 csljson records, ")
+    assert "written to <https://w3id.org/clusterkg/graph/source/library>" in result.stdout
+    shutil.copy(DATA / "zotero.bib", tmp_path / "zotero.bib")
+    result = cli(ready, "ingest", "zotero.bib")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("zotero.bib: 7 bibtex records, ")
+
+
+def test_every_bad_record_is_one_line_and_exit_2(cli: Cli, ready: Settings, tmp_path: Path) -> None:
+    before = counts(ready)
+    (tmp_path / "refs.json").write_text(
+        '[\n{"id": "a", "type": "book", "title": "Fine"},\n{"type": "book"},\n'
+        '{"id": "a", "type": "book"}\n]\n',
+        encoding="utf-8",
+    )
+    result = cli(ready, "ingest", "refs.json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "refs.json:3: item 2 has no id (each item needs one)\n"
+        "refs.json:4: duplicate id 'a': the same id as the item on line 2\n"
+    )
+    assert counts(ready) == before

@@ -182,3 +182,13 @@ def test_bad_rows_are_one_line_with_file_line_and_cause(
     with pytest.raises(UserError) as caught:
         EvidenceCSVSource(write(tmp_path, text)).to_graph()
     assert str(caught.value) == message
+
+
+def test_a_utf8_byte_order_mark_as_excel_writes_it_is_accepted(tmp_path: Path) -> None:
+    with_bom = tmp_path / "excel.csv"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + EVIDENCE.read_bytes())
+    assert isomorphic(
+        EvidenceCSVSource(with_bom).to_graph(), EvidenceCSVSource(EVIDENCE).to_graph()
+    )
+    bom_header = write(tmp_path, "\ufeff" + HEADER + "\n" + GOOD_ROW + "\n")
+    assert [r.label for r in EvidenceCSVSource(bom_header).iter_records()] == ["A claim"]

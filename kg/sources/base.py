@@ -10,8 +10,10 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from rdflib import Graph, URIRef
 
+from kg.errors import UserError
 from kg.namespaces import CKGRAPH, CKR, PREFIXES, bind_all
 
+MAX_FILE_BYTES = 32 * 1024 * 1024  # an input file larger than this is refused before it is read
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -21,7 +23,8 @@ class Source(Protocol):
     """One input file of one kind. `iter_records()` yields its parsed records in file order (raising
     UserError `file:line: cause` on the first bad one); `to_graph()` turns all of them into triples."""
 
-    kind: ClassVar[str]
+    kind: ClassVar[str]  # the name `clusterkg ingest --kind` takes
+    suffixes: ClassVar[tuple[str, ...]]  # the file extensions that mean this kind, lower case
     path: Path
 
     def iter_records(self) -> Iterator[object]: ...
@@ -35,6 +38,31 @@ class MintingSource(Source, Protocol):
     already use: it must avoid them (a new suffix) or refuse them (a one-line error)."""
 
     taken: Collection[URIRef]
+
+
+def read_input(path: Path, what: str) -> str:
+    """The text of an input file: UTF-8, a leading byte-order mark dropped. Refused in one line: a file
+    over MAX_FILE_BYTES (before reading it), a missing file, text that is not UTF-8 (with the line)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UserError(f"{what} not found", path) from None
+    if path.is_dir():
+        raise UserError(f"{what} is a directory", path)
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"{what} is {size / 2**20:,.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB "
+            "(split the file)",
+            path,
+        )
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"{what} is UTF-16 text (byte-order mark): save it as UTF-8", path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"not UTF-8 text (byte {exc.start} of the file)", path, line) from None
 
 
 def slugify(text: str) -> str:

@@ -13,17 +13,16 @@ import click
 from kg.config import Settings
 from kg.errors import UserError
 from kg.sources.base import expand_term
-from kg.sources.ingest import ingest
+from kg.sources.ingest import SOURCES, ingest
 from kg.store import open_store
 
-KINDS = ("bibtex", "csv", "turtle", "ris")
 EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations): nothing was written
 
 
 @click.command("ingest")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--kind", type=click.Choice(KINDS), help="Input kind; default: from the file extension."
+    "--kind", type=click.Choice(list(SOURCES)), help="Input kind; default: from the file extension."
 )
 @click.option(
     "--graph",
@@ -47,7 +46,7 @@ def ingest_command(
     replace: bool,
     dry_run: bool,
 ) -> None:
-    """Add a BibTeX, RIS, evidence-table CSV or Turtle FILE to the store as its own named graph.
+    """Add a BibTeX, CSL-JSON, RIS, evidence-table CSV or Turtle FILE to the store as its own named graph.
 
     The batch is written only if its quotes are found in their source texts and it passes SHACL
     validation together with what the store already holds; otherwise the store is left as it was.

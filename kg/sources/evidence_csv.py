@@ -1,6 +1,6 @@
 """Evidence-table ingester: a CSV file with one claim per row, each with its verbatim quote.
 
-The file is UTF-8 CSV (comma-separated, RFC 4180 quoting). Lines starting with `#` before the header row
+The file is UTF-8 CSV (a byte-order mark, as Excel writes it, is allowed; comma-separated, RFC 4180 quoting). Lines starting with `#` before the header row
 are comments. The header names the columns; order is free, unknown column names are an error.
 
   column           required  meaning
@@ -37,8 +37,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg.errors import UserError
 from kg.namespaces import CKG, FABIO, OA
-from kg.rdfio import read_text
-from kg.sources.base import expand_term, new_graph, resource_iri
+from kg.sources.base import expand_term, new_graph, read_input, resource_iri
 from kg.sources.studies import check_year
 
 REQUIRED = ("claim_id", "claim_label", "study", "source_document", "quote_exact")
@@ -84,13 +83,14 @@ class EvidenceCSVSource:
     """An evidence table; its records are ClaimRecords in row order."""
 
     kind: ClassVar[str] = "csv"
+    suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def __init__(self, path: Path, taken: Collection[URIRef] = ()) -> None:
         self.path = path
         self.taken = taken  # claim IRIs other graphs already use: a row naming one is refused
 
     def iter_records(self) -> Iterator[ClaimRecord]:
-        lines = read_text(self.path, "CSV file").splitlines(keepends=True)
+        lines = read_input(self.path, "CSV file").splitlines(keepends=True)
         skipped = 0  # comment and blank lines before the header
         while skipped < len(lines) and (
             lines[skipped].startswith("#") or not lines[skipped].strip()

@@ -21,19 +21,19 @@ from kg.quotes import QuoteReport, check_quotes
 from kg.sources.base import MintingSource, Source, default_graph_iri
 from kg.sources.batch_validation import validate_batch
 from kg.sources.bibtex import BibTeXSource
+from kg.sources.csljson import CSLJSONSource
 from kg.sources.evidence_csv import EvidenceCSVSource
 from kg.sources.ris import RISSource
 from kg.sources.turtle import TurtleSource
 from kg.store.base import Store
 from kg.validate import ValidationReport
 
-SOURCES: dict[str, type] = {
-    BibTeXSource.kind: BibTeXSource,
-    EvidenceCSVSource.kind: EvidenceCSVSource,
-    TurtleSource.kind: TurtleSource,
-    RISSource.kind: RISSource,
+# the one registry of input kinds: each source class names its kind and the file extensions that mean it
+SOURCES: dict[str, type[Source]] = {
+    source.kind: source
+    for source in (BibTeXSource, CSLJSONSource, RISSource, EvidenceCSVSource, TurtleSource)
 }
-SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ttl": "turtle", ".ris": "ris"}
+SUFFIXES = {suffix: kind for kind, source in SOURCES.items() for suffix in source.suffixes}
 # IRIs an ingester mints, looked up in the other graphs: studies, persons and claims must be new; a journal
 # or publisher another graph already describes is linked to, not described again
 MINTED_KINDS = ("study", "person", "claim", "journal", "publisher")

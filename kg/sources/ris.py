@@ -3,7 +3,8 @@
 rispy is lenient (it drops a reference without `ER  -` and takes any line as a continuation), so the
 file's structure is checked first, line by line: every reference runs from `TY  -` to `ER  -`, and no
 text stands outside a reference. Tags read: AU/A1 (authors, 'Family, Given[, Suffix]'), TI/T1 (title),
-PY/Y1/DA (year), JF/JO/T2 (journal, T2 only for journal articles), SN (ISSN), VL, IS, SP/EP, DO, PB, ID.
+PY/Y1/DA (year), JF/JO/T2 (journal, T2 only for journal articles), SN (ISSN or ISBN), VL, IS, SP/EP,
+DO, PB, CY, ID; TY maps to a FaBiO/BIBO class (work-types.csv).
 """
 
 from __future__ import annotations
@@ -16,9 +17,23 @@ from typing import ClassVar
 import rispy
 from rdflib import Graph, URIRef
 
-from kg.errors import UserError
-from kg.rdfio import read_text
-from kg.sources.studies import Author, StudyRecord, check_year, normalise_doi, studies_graph
+from kg.errors import UserError, UserErrors
+from kg.sources.base import read_input
+from kg.sources.studies import (
+    DEFAULT_VENUE_CLASS,
+    ISSN,
+    Author,
+    FieldError,
+    StudyRecord,
+    check_length,
+    check_names,
+    check_year,
+    normalise_doi,
+    parse_isbns,
+    parse_issns,
+    studies_graph,
+    work_classes,
+)
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
 YEAR_TAGS = ("PY", "Y1", "DA")
@@ -28,15 +43,23 @@ class RISSource:
     """A .ris file; its records are StudyRecords in file order."""
 
     kind: ClassVar[str] = "ris"
+    suffixes: ClassVar[tuple[str, ...]] = (".ris",)
 
     def __init__(self, path: Path, taken: Collection[URIRef] = ()) -> None:
         self.path = path
         self.taken = taken  # IRIs other graphs already use; new studies and persons avoid them
 
     def iter_records(self) -> Iterator[StudyRecord]:
-        for start, lines in self._references(read_text(self.path, "RIS file").splitlines()):
+        records, errors = [], []
+        for start, lines in self._references(read_input(self.path, "RIS file").splitlines()):
             (reference,) = rispy.loads("\n".join(lines))
-            yield self._record(reference, start, lines)
+            try:
+                records.append(self._record(reference, start, lines))
+            except UserError as exc:
+                errors.append(exc)
+        if errors:
+            raise UserErrors(errors)
+        yield from records
 
     def to_graph(self) -> Graph:
         return studies_graph(list(self.iter_records()), self.taken)
@@ -45,7 +68,6 @@ class RISSource:
         """(line of `TY  -`, the reference's lines) for each reference; UserError on broken structure."""
         start: int | None = None
         for number, line in enumerate(lines, start=1):
-            line = line.lstrip("\ufeff")
             tag = TAG_LINE.match(line)
             if start is None:
                 if tag and tag.group(1) == "TY":
@@ -85,19 +107,38 @@ class RISSource:
             ("secondary_title",) if ref.get("type_of_reference") == "JOUR" else ()
         )
         pages = "–".join(p for p in (first("start_page"), first("end_page")) if p) or None
+        key = first("id") or f"line-{start}"
+        try:
+            authors = tuple(_author(name) for name in names if name.strip())
+            check_names(authors, "author")
+            title = check_length(first("title", "primary_title"), "the title")
+            venue = check_length(first(*journal_names), "the journal")
+            serial = first("issn") or ""  # SN: an ISSN for a periodical, an ISBN for a book
+            issns = parse_issns(serial) if ISSN.search(serial) else ()
+            isbns = () if issns else parse_isbns(serial)
+        except FieldError as exc:
+            raise UserError(f"reference {key!r}: {exc}", self.path, start) from None
+        classes = work_classes("ris", str(ref.get("type_of_reference", "")).lower()) or (
+            None,
+            DEFAULT_VENUE_CLASS,
+        )
         return StudyRecord(
-            key=first("id") or f"line-{start}",
+            key=key,
             line=start,
-            authors=tuple(_author(name) for name in names if name.strip()),
-            title=first("title", "primary_title"),
+            authors=authors,
+            title=title,
             year=self._year(lines, start),
-            journal=first(*journal_names),
-            issn=first("issn"),
+            work_class=classes[0],
+            venue=venue,
+            venue_class=classes[1],
+            issns=issns,
+            isbns=isbns,
             volume=first("volume"),
             issue=first("number"),
             pages=pages,
             doi=normalise_doi(doi) if (doi := first("doi")) else None,
             publisher=first("publisher"),
+            publisher_place=first("place_published"),
         )
 
     def _year(self, lines: list[str], start: int) -> str | None:

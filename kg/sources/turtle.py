@@ -16,6 +16,7 @@ class TurtleSource:
     """A .ttl file; its records are the IRIs it states something about, in sorted order."""
 
     kind: ClassVar[str] = "turtle"
+    suffixes: ClassVar[tuple[str, ...]] = (".ttl",)
 
     def __init__(self, path: Path) -> None:
         self.path = path
