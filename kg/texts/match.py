@@ -126,7 +126,12 @@ def _pattern(quote: str) -> list[str]:
     hyphen, and between two letters a line-end hyphen may stand."""
     pieces = []
     for k, char in enumerate(quote):
-        piece = f"[-{MARK}]" if char == "-" else re.escape(char)
+        if char == "-" and quote[k + 1 : k + 2] == " " and pieces:
+            piece = f"(?:{MARK}|- )"  # "co- operative", as a line-end hyphen reads once collapsed
+        elif char == " " and quote[k - 1 : k] == "-" and pieces and pieces[-1].startswith("(?:"):
+            piece = ""
+        else:
+            piece = f"[-{MARK}]" if char == "-" else re.escape(char)
         if char.isalpha() and k + 1 < len(quote) and quote[k + 1].isalpha():
             piece += f"{MARK}?"
         pieces.append(piece)
@@ -172,13 +177,47 @@ class Matcher:
         regex = "(?=({})({})({}))".format(
             "".join(pieces[:a]), "".join(pieces[a:b]), "".join(pieces[b:])
         )
-        needed = quote.rules_in(a, b)
         found = []
         for match in re.finditer(regex, self.body.text):
             start, end = match.span(2)
-            rules = needed | self.body.rules_in(start, end)
-            found.append(Found(*self.body.span(start, end), tuple(r for r in RULES if r in rules)))
+            span = self.body.span(start, end)
+            found.append(Found(*span, self._needed(exact, span, self.body.rules_in(start, end))))
         return found
+
+    def _needed(self, exact: str, span: Span, rules: frozenset[str]) -> tuple[str, ...]:
+        """The normalisations that made `exact` match the passage at `span`: none when the passage
+        reads as the quote once whitespace is collapsed; else each rule whose characters differ."""
+        printed = self.source.text[span[0] : span[1]]
+        cut = tuple(
+            (s - span[0], e - span[0]) for s, e in self.source.running if span[0] <= s < span[1]
+        )
+        for start, end in reversed(cut):
+            printed = printed[:start] + " " + printed[end:]
+        passage, quote = " ".join(printed.split()), " ".join(exact.split())
+        if passage == quote:
+            return ()
+
+        def differs(rule: str) -> bool:
+            def chars(text: str) -> list[str]:
+                return sorted(c for c in text if c in FOLDS and FOLDS[c][1] == rule)
+
+            return chars(passage) != chars(quote)
+
+        if HYPHENATION in rules:  # a line-end hyphen is hyphenation, not a dash
+            passage = re.sub(f"(?<=\\w)[{LINE_END_HYPHENS}]+ (?=\\w)", "- ", passage)
+        needed = {rule for rule in (LIGATURES, QUOTES, DASHES) if differs(rule)}
+        if passage.count("\u00ad") != quote.count("\u00ad"):
+            needed.add(SOFT_HYPHENS)
+        if sorted(c for c in passage if c in SPECIAL_SPACES) != sorted(
+            c for c in quote if c in SPECIAL_SPACES
+        ):
+            needed.add(NBSP)
+        if HYPHENATION in rules and passage.count("- ") + passage.count("\u00ad ") > quote.count(
+            "- "
+        ):
+            needed.add(HYPHENATION)
+        needed |= rules & {RUNNING}
+        return tuple(rule for rule in RULES if rule in needed)
 
     def in_running_text_only(self, exact: str) -> bool:
         """Whether `exact` is found once running headers are read as text, but not in the body alone."""
@@ -194,6 +233,10 @@ class Matcher:
         body = self.body.text.replace(MARK, "-")
         alignment = fuzz.partial_ratio_alignment(quote, body)
         start, end = alignment.dest_start, max(alignment.dest_end, alignment.dest_start + 1)
+        while start > 0 and body[start - 1] != " ":  # whole words
+            start -= 1
+        while end < len(body) and body[end] != " ":
+            end += 1
         span = self.body.span(start, end)
         return Nearest(*span, round(alignment.score, 1), self.clean(*span))
 
