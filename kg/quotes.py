@@ -191,7 +191,7 @@ def not_found(matcher: Matcher, exact: str) -> str:
     source = matcher.source
     shown = display_path(source.path)
     where = (
-        f"only in a running header or page number of {shown}, not in its body text"
+        f"occurs only in a running header or page number of {shown}, not in its body text"
         if matcher.in_running_text_only(exact)
         else f"not found in {shown}"
     )

@@ -204,7 +204,9 @@ class Matcher:
             return chars(passage) != chars(quote)
 
         if HYPHENATION in rules:  # a line-end hyphen is hyphenation, not a dash
-            passage = re.sub(f"(?<=\\w)[{LINE_END_HYPHENS}]+ (?=\\w)", "- ", passage)
+            passage = re.sub(
+                f"(?<=\\w)[{LINE_END_HYPHENS}][{LINE_END_HYPHENS} ]* (?=\\w)", "- ", passage
+            )
         needed = {rule for rule in (LIGATURES, QUOTES, DASHES) if differs(rule)}
         if passage.count("\u00ad") != quote.count("\u00ad"):
             needed.add(SOFT_HYPHENS)

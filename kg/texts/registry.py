@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import PROJECT_ROOT
+from kg.errors import UserError, display_path
 from kg.namespaces import CKG, CKGRAPH, CKR
 from kg.queries import load_query
 from kg.store.base import Store
@@ -65,3 +66,19 @@ class TextFiles(Mapping[URIRef, Path]):
         if path is None or not path.is_file():
             return None
         return load_text(path, self.cache_dir)
+
+
+def add_text(
+    store: Store, manifest: Mapping[URIRef, Path], document: URIRef, path: Path, cache_dir: Path
+) -> SourceText:
+    """Register `path` as the full text of `document` in the store (its own graph, replaced atomically),
+    after extracting it: a file that cannot be read (encrypted, scanned, truncated PDF) changes nothing."""
+    if document in manifest:
+        raise UserError(
+            f"<{document}> has its full text in the sources manifest "
+            f"({display_path(manifest[document])}): change its ckg:textFile there",
+            path,
+        )
+    source = load_text(path, cache_dir)
+    store.replace_graph(text_graph(document), text_file_graph(document, path))
+    return source
