@@ -15,6 +15,7 @@ from kg.namespaces import CKG, CKGRAPH, CKR
 from kg.queries import load_query
 from kg.store.base import Store
 from kg.texts.load import load_text
+from kg.texts.match import Matcher
 from kg.texts.model import SourceText
 
 TEXT_FILE_QUERY = Path(__file__).resolve().parent.parent / "sparql" / "text-file.rq"
@@ -36,7 +37,7 @@ def text_file_graph(document: URIRef, path: Path) -> Graph:
 
 class TextFiles(Mapping[URIRef, Path]):
     """Document -> text file: the manifest's first, then the store's (asked on each lookup, so a text
-    added while `serve` runs is seen). `load` returns the extracted text, cached in `cache_dir`."""
+    added while `serve` runs is seen). `matcher` reads the text (extraction cached in `cache_dir`)."""
 
     def __init__(
         self, manifest: Mapping[URIRef, Path], store: Store | None, cache_dir: Path | None
@@ -44,6 +45,7 @@ class TextFiles(Mapping[URIRef, Path]):
         self.manifest = dict(manifest)
         self.store = store
         self.cache_dir = cache_dir
+        self._matchers: dict[str, Matcher] = {}  # by the text's SHA-256: canonical forms read once
 
     def __getitem__(self, document: URIRef) -> Path:
         if document in self.manifest:
@@ -60,12 +62,15 @@ class TextFiles(Mapping[URIRef, Path]):
     def __len__(self) -> int:
         return len(self.manifest)
 
-    def load(self, document: URIRef) -> SourceText | None:
-        """The extracted text of `document`, or None when it has none or its file is missing."""
+    def matcher(self, document: URIRef) -> Matcher | None:
+        """The quote matcher over `document`'s text, or None when it has none or its file is missing."""
         path = self.get(document)
         if path is None or not path.is_file():
             return None
-        return load_text(path, self.cache_dir)
+        source = load_text(path, self.cache_dir)
+        if source.sha256 not in self._matchers:
+            self._matchers[source.sha256] = Matcher(source)
+        return self._matchers[source.sha256]
 
 
 def add_text(
