@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 BLOCKS = frozenset(
@@ -9,6 +10,7 @@ BLOCKS = frozenset(
     | {"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"}
     | {"ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
 )
+ASCII_SPACES = re.compile(r"[ \t\r\f\v]+")  # non-breaking spaces stay: quotes are checked for them
 HIDDEN = frozenset({"script", "style", "template", "noscript", "head"})
 
 
@@ -40,5 +42,5 @@ def extract_html(markup: str) -> str:
     parser = _Text()
     parser.feed(markup)
     parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    lines = (ASCII_SPACES.sub(" ", line).strip(" ") for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)

@@ -35,6 +35,7 @@ FOLDS: dict[str, tuple[str, str]] = {
 }
 LINE_END_HYPHENS = "-\u00ad\u2010\u2011"
 SPECIAL_SPACES = "\u00a0\u202f\u2007"
+ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ class Matcher:
         )
         for start, end in reversed(cut):
             printed = printed[:start] + " " + printed[end:]
-        passage, quote = " ".join(printed.split()), " ".join(exact.split())
+        passage, quote = (ASCII_SPACES.sub(" ", t).strip(" ") for t in (printed, exact))
         if passage == quote:
             return ()
 
