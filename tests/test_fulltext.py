@@ -31,7 +31,7 @@ from kg.texts.match import (
     Matcher,
 )
 from kg.texts.registry import text_graph
-from tests.fixtures.pdfs import HEADER, PrintedPDFs, article_sentences
+from tests.fixtures.pdfs import HEADER, PRINT, PrintedPDFs, article_sentences
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -276,3 +276,104 @@ def test_add_text_refuses_a_document_whose_text_is_in_the_manifest(
     )
     assert result.exit_code == 2
     assert "has its full text in the sources manifest" in result.stderr
+
+
+# --- the build over a PDF or HTML full text, and `quote check` ---
+
+
+def _point_manifest_to(core_dir: Path, text: Path) -> None:
+    manifest = core_dir / "data" / "sources.ttl"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            '"tests/data/core/text/source.txt"', f'"{text.resolve()}"'
+        ),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def core_pdf(browser: object, core_dir: Path) -> Path:
+    """The small core test text, printed to a two-page PDF with a running header by Chromium."""
+    paragraphs = (core_dir / "text" / "source.txt").read_text(encoding="utf-8")
+    body = "".join(f"<p>{p}</p>" for p in paragraphs.split("\n\n"))
+    page = browser.new_page()  # type: ignore[attr-defined]
+    pdf = core_dir / "core.pdf"
+    try:
+        page.set_content(
+            "<html lang='en'><body style='font:11pt serif'>"
+            f"{body}<p style='page-break-before:always'>The appendix lists the interviews.</p>"
+            "</body></html>"
+        )
+        page.pdf(path=str(pdf), **PRINT)
+    finally:
+        page.close()
+    return pdf
+
+
+def test_the_build_checks_quotes_against_a_pdf_full_text(
+    cli: Cli, core_settings: Settings, core_dir: Path, core_pdf: Path
+) -> None:
+    _point_manifest_to(core_dir, core_pdf)
+    result = cli(core_settings, "quote", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "quotes: 2 selectors, 2 ok, 0 failed, 0 not checked"
+    built = cli(core_settings, "build")
+    assert built.exit_code == 0, built.output
+    assert "quotes: 2 selectors, 2 ok, 0 failed, 0 not checked" in built.stdout
+
+
+def test_the_build_reads_an_html_full_text(
+    cli: Cli, core_settings: Settings, core_dir: Path
+) -> None:
+    source = Path(__file__).parent / "data" / "core" / "text" / "source.txt"
+    html = core_dir / "source.html"
+    paragraphs = source.read_text(encoding="utf-8").split("\n\n")
+    html.write_text(
+        "<html><head><style>p{}</style></head><body>"
+        + "".join(f"<p>{p.replace('binds', 'bin&shy;ds')}</p>" for p in paragraphs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    _point_manifest_to(core_dir, html)
+    result = cli(core_settings, "quote", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "quotes: 2 selectors, 2 ok (1 normalised), 0 failed, 0 not checked"
+    )
+    assert (
+        'quote "Trust binds the firms of a social network" ok after normalising: soft hyphens'
+        in (result.stdout)
+    )
+
+
+def test_a_build_over_an_encrypted_pdf_stops_in_one_line_and_stores_nothing(
+    cli: Cli, core_settings: Settings, core_dir: Path, test_pdfs: PrintedPDFs
+) -> None:
+    _point_manifest_to(core_dir, test_pdfs.encrypted)
+    result = cli(core_settings, "build")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{display_path(test_pdfs.encrypted)}: encrypted PDF: it needs a password to open\n"
+    )
+    assert not (core_settings.data_dir / "store").exists()
+
+
+def test_the_cells_locate_prints_ingest_as_they_are(
+    cli: Cli, ready: Settings, test_pdfs: PrintedPDFs, tmp_path: Path
+) -> None:
+    cli(ready, "sources", "add-text", "ckr:document/example-working-paper", str(test_pdfs.article))
+    located = cli(ready, "quote", "locate", str(test_pdfs.article), "hub firms")
+    third = located.stdout.split("occurrence 3 of 4:")[1].split("occurrence 4 of 4:")[0]
+    header, row = third.split("CSV (evidence table):\n")[1].strip().splitlines()
+    assert header == "quote_exact,quote_prefix,quote_suffix" and row == "hub firms,the ,"
+    table = tmp_path / "pasted.csv"
+    table.write_text(
+        "claim_id,claim_label,study,source_document," + header + "\n"
+        "wp-hub-firms,Hub firms coordinate,example-handwritten-2018,example-working-paper,"
+        + row
+        + "\n",
+        encoding="utf-8",
+    )
+    ingested = cli(ready, "ingest", str(table))
+    assert ingested.exit_code == 0, ingested.output
+    assert "quotes: 1 selectors, 1 ok, 0 failed, 0 not checked" in ingested.stdout
