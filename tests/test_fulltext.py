@@ -10,10 +10,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from rdflib import Literal
 
-from kg.cli import main
 from kg.config import Settings
 from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
@@ -32,6 +31,7 @@ from kg.texts.match import (
 )
 from kg.texts.registry import text_graph
 from tests.fixtures.pdfs import HEADER, PRINT, PrintedPDFs, article_sentences
+from tests.test_ingest_cli import built_dir  # noqa: F401 - the example store, built once
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -180,20 +180,8 @@ def test_locate_a_header_only_quote_exits_2(
 # --- sources add-text, ingest against a PDF, the page of a quote, and the bad PDFs ---
 
 
-@pytest.fixture(scope="module")
-def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("built") / ".clusterkg"
-    config = data_dir.parent / "clusterkg.toml"
-    config.write_text(
-        f'[clusterkg]\nsources_manifest = "{MANIFEST}"\ndata_dir = "{data_dir}"\n', encoding="utf-8"
-    )
-    built = CliRunner().invoke(main, ["--config", str(config), "build"])
-    assert built.exit_code == 0, built.output
-    return data_dir
-
-
 @pytest.fixture
-def ready(built_dir: Path, tmp_path: Path, cli: Cli) -> Settings:
+def ready(built_dir: Path, tmp_path: Path, cli: Cli) -> Settings:  # noqa: F811
     """A copy of the built example store with the example study and working paper ingested."""
     shutil.copytree(built_dir, tmp_path / ".clusterkg")
     settings = Settings(sources_manifest=MANIFEST, data_dir=tmp_path / ".clusterkg")
@@ -377,3 +365,26 @@ def test_the_cells_locate_prints_ingest_as_they_are(
     ingested = cli(ready, "ingest", str(table))
     assert ingested.exit_code == 0, ingested.output
     assert "quotes: 1 selectors, 1 ok, 0 failed, 0 not checked" in ingested.stdout
+
+
+def test_a_build_whose_quote_is_only_in_a_page_header_stops_in_one_line(
+    cli: Cli, core_settings: Settings, core_dir: Path, core_pdf: Path
+) -> None:
+    claims = core_dir / "data" / "seed" / "claims.ttl"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace(
+            '"geographic concentrations of interconnected companies"',
+            '"Journal of Cluster Studies"',
+        ),
+        encoding="utf-8",
+    )
+    _point_manifest_to(core_dir, core_pdf)
+    result = cli(core_settings, "build")
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        f'{display_path(claims)}: <{CKR["claim/concentrations"]}>: quote "Journal of Cluster Studies" '
+        f"occurs only in a running header or page number of {display_path(core_pdf)}, not in its "
+        "body text; nearest passage ("
+    )
+    assert not (core_settings.data_dir / "store").exists()
