@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from kg.texts.model import SourceText, Span
 
+NONE: frozenset[str] = frozenset()
 MARK = "\ue000"  # a hyphen at a line end, followed by a letter
 LIGATURES = "ligatures"
 QUOTES = "quotation marks"
@@ -66,7 +67,7 @@ def canonical(text: str, cut: tuple[Span, ...] = ()) -> Canon:
             i = max(i, span[1])
             span = next(spans, None)
             continue
-        units.append((text[i], i, frozenset()))
+        units.append((text[i], i, NONE))
         i += 1
     return _fold(units)
 
@@ -75,15 +76,15 @@ def _fold(units: list[tuple[str, int, frozenset[str]]]) -> Canon:
     out: list[str] = []
     origin: list[int] = []
     rules: list[frozenset[str]] = []
-    pending: frozenset[str] = frozenset()  # rules of dropped characters, given to the next one kept
+    pending: frozenset[str] = NONE  # rules of dropped characters, given to the next one kept
 
     def emit(chars: str, at: int, tags: frozenset[str]) -> None:
         nonlocal pending
         for char in chars:
             out.append(char)
             origin.append(at)
-            rules.append(tags | pending)
-            pending = frozenset()
+            rules.append(tags | pending if pending else tags)
+            pending = NONE
 
     j = 0
     while j < len(units):
@@ -93,7 +94,7 @@ def _fold(units: list[tuple[str, int, frozenset[str]]]) -> Canon:
             while k < len(units) and units[k][0].isspace():
                 k += 1
             run = units[j:k]
-            run_tags = frozenset().union(*(t for _, _, t in run))
+            run_tags = frozenset().union(*(t for _, _, t in run if t))
             if any(c in SPECIAL_SPACES for c, _, _ in run):
                 run_tags |= {NBSP}
             if out:
