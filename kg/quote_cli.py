@@ -15,7 +15,7 @@ from rdflib import Literal
 
 from kg.build import QuoteCheckError, build_dataset
 from kg.config import Settings
-from kg.errors import UserError, display_path
+from kg.errors import UserError
 from kg.quotes import not_found
 from kg.texts.anchor import Anchor, anchor
 from kg.texts.load import load_text
@@ -92,6 +92,4 @@ def check(settings: Settings, strict: bool) -> None:
         click.echo(item.line())
     click.echo(report.summary())
     if not report.ok:
-        for path in report.missing_texts():
-            click.echo(f"{display_path(path)}: source text not found", err=True)
         raise click.exceptions.Exit(1)

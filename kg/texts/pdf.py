@@ -40,7 +40,7 @@ def extract_pdf(path: Path, data: bytes, raw: bool = True) -> tuple[str, tuple[i
     except subprocess.TimeoutExpired:
         raise UserError(f"pdftotext took more than {TIMEOUT} s", path) from None
     if done.returncode != 0:
-        raise UserError(_failure(path, done.returncode), path)
+        raise UserError(_failure(data, done.returncode), path)
     text = done.stdout.decode("utf-8", errors="replace")
     pages = [unicodedata.normalize("NFC", page) for page in text.split("\f")]
     if pages and not pages[-1].strip():
@@ -59,16 +59,10 @@ def extract_pdf(path: Path, data: bytes, raw: bool = True) -> tuple[str, tuple[i
     return "\f".join(pages), tuple(starts)
 
 
-def _failure(path: Path, code: int) -> str:
+def _failure(data: bytes, code: int) -> str:
     """Why pdftotext refused the file; its exit codes: 1 cannot open (or wrong password), 3 permissions."""
     if code == 3:
         return "encrypted PDF: its permissions forbid copying text"
-    if _encrypted(path):
+    if re.search(rb"/Encrypt\s", data):  # the trailer names an encryption dictionary
         return "encrypted PDF: it needs a password to open"
     return f"cannot read the PDF (pdftotext exit {code}): damaged or not a PDF"
-
-
-def _encrypted(path: Path) -> bool:
-    """Whether the PDF has an /Encrypt dictionary (read from its trailer by pdfinfo when it opens, else by
-    looking for the key)."""
-    return re.search(rb"/Encrypt\s", path.read_bytes()) is not None

@@ -37,7 +37,8 @@ def text_file_graph(document: URIRef, path: Path) -> Graph:
 
 class TextFiles(Mapping[URIRef, Path]):
     """Document -> text file: the manifest's first, then the store's (asked on each lookup, so a text
-    added while `serve` runs is seen). `matcher` reads the text (extraction cached in `cache_dir`)."""
+    added while `serve` runs is seen; iterating lists the manifest's only). `matcher` reads the text
+    (extraction cached in `cache_dir`)."""
 
     def __init__(
         self, manifest: Mapping[URIRef, Path], store: Store | None, cache_dir: Path | None
