@@ -4,6 +4,7 @@ real headless Chromium (tests/fixtures/pdfs.py) and read by the real poppler pdf
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from contextlib import closing
@@ -31,6 +32,7 @@ from kg.texts.match import (
 )
 from kg.texts.registry import text_graph
 from tests.fixtures.pdfs import HEADER, PRINT, PrintedPDFs, article_sentences
+from tests.fixtures.web import start_server, stop_server
 from tests.test_ingest_cli import built_dir  # noqa: F401 - the example store, built once
 from web import create_app
 
@@ -388,3 +390,35 @@ def test_a_build_whose_quote_is_only_in_a_page_header_stops_in_one_line(
         "body text; nearest passage ("
     )
     assert not (core_settings.data_dir / "store").exists()
+
+
+def test_a_running_server_shows_a_pdf_quote_in_context_with_its_page(
+    cli: Cli, ready: Settings, test_pdfs: PrintedPDFs, browser: object, tmp_path: Path
+) -> None:
+    """`sources add-text` and `ingest`, then a real `clusterkg serve` and Chromium on the claim's page."""
+    for args in (
+        ("sources", "add-text", "ckr:document/example-working-paper", str(test_pdfs.article)),
+        ("ingest", str(DATA / "fulltext" / "evidence.csv")),
+    ):
+        assert cli(ready, *args).exit_code == 0
+    env = dict(
+        os.environ,
+        CLUSTERKG_DATA_DIR=str(ready.data_dir),
+        CLUSTERKG_SOURCES_MANIFEST=str(MANIFEST),
+    )
+    server = start_server([], env, tmp_path / "server.log")
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/resource/claim/wp-trust")
+        figure = page.locator("figure.quote-context")
+        assert figure.get_attribute("data-page") == "1"
+        mark = figure.locator("mark.quote-hit")
+        assert mark.is_visible()
+        assert mark.inner_text() == (
+            "again that “trust is built over decades, not over contracts” — an observation"
+        )
+        assert figure.locator("figcaption").inner_text().endswith(", page 1")
+    finally:
+        context.close()
+        stop_server(server)
