@@ -73,6 +73,7 @@ def canonical(text: str, cut: tuple[Span, ...] = ()) -> Canon:
 
 
 def _fold(units: list[tuple[str, int, frozenset[str]]]) -> Canon:
+    """The canonical form of (character, source offset, rules) units: see the module docstring."""
     out: list[str] = []
     origin: list[int] = []
     rules: list[frozenset[str]] = []
