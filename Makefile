@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test chromium
+.PHONY: serve test chromium poppler
 
 serve: $(VENV)/.installed
 	$(BIN)/clusterkg serve
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium poppler
 	@status=0; $(BIN)/pytest -q || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
@@ -31,4 +31,11 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
 	  else echo "make test: /usr/bin/chromium is missing: install Debian's chromium package as root" >&2; exit 1; fi; \
+	fi
+
+# Full texts in PDF are read by poppler's pdftotext (Debian poppler-utils); install it when missing and we may.
+poppler:
+	@if ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y poppler-utils; \
+	  else echo "make test: pdftotext is missing: install Debian's poppler-utils package as root" >&2; exit 1; fi; \
 	fi

@@ -72,7 +72,9 @@ def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = Tr
         graph += source.description
         for triples in files.values():
             graph += triples
-        report.checks += check_quotes(graph, manifest.text_files, strict, files).checks
+        report.checks += check_quotes(
+            graph, manifest.text_files, strict, files, settings.text_cache_dir
+        ).checks
     if not report.ok:
         raise QuoteCheckError(report)
     result = BuildResult(dataset, report, manifest)

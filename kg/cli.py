@@ -21,10 +21,11 @@ from kg.errors import UserError, display_path
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
 from kg.ontology import load_ontology
 from kg.queries import NamedQuery, adhoc_query, load_query
+from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
 from kg.sources.base import expand_term, slugify
-from kg.sources.cli import ingest_command
+from kg.sources.cli import ingest_command, sources_group
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
@@ -403,3 +404,5 @@ def serve(
 
 
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)
+main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
+main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)

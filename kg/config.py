@@ -38,6 +38,11 @@ class Settings:
         return self.store_path or self.data_dir / "store"
 
     @property
+    def text_cache_dir(self) -> Path:
+        """Where extracted full texts are cached (kg.texts.load), one file per text, keyed by its hash."""
+        return self.data_dir / "texts"
+
+    @property
     def build_dir(self) -> Path:
         """Where `clusterkg build` writes the TriG and N-Quads dumps."""
         return self.data_dir / "build"

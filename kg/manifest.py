@@ -1,4 +1,5 @@
-"""Read the sources manifest: which data files make up which named graph, and where each source text lives."""
+"""Read the sources manifest: which data files make up which named graph, and where each source text lives
+(plain text, PDF or HTML: `kg.texts`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kg.config import PROJECT_ROOT
 from kg.errors import UserError
 from kg.namespaces import CKG
 from kg.rdfio import parse_graph
+from kg.texts.load import FORMATS as TEXT_FORMATS
 
 
 @dataclass(frozen=True)
@@ -59,4 +61,11 @@ def read_manifest(path: Path, project_root: Path = PROJECT_ROOT) -> Manifest:
         for doc, text in graph.subject_objects(CKG.textFile)
         if isinstance(doc, URIRef)
     }
+    for document, text_file in sorted(text_files.items()):
+        if text_file.suffix.lower() not in TEXT_FORMATS:
+            known = ", ".join(sorted(TEXT_FORMATS))
+            raise UserError(
+                f"ckg:textFile of <{document}> is {text_file.name!r}: a full text is one of {known}",
+                path,
+            )
     return Manifest(path, tuple(sources), text_files)

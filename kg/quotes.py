@@ -1,7 +1,11 @@
 """Check every Web Annotation text-quote selector against its source text: present, and unique in context.
 
-Text and quotes are compared whitespace-normalised (NFC, every run of whitespace read as one space).
-A quote passes when its `oa:exact` occurs in the text and `prefix + exact + suffix` occurs exactly once.
+Source texts are plain text, PDF or HTML (`kg.texts`, cached under the data directory). Text and quotes
+are compared as `kg.texts.match` reads them: whitespace-normalised, and tolerant of what extraction does
+(ligatures, quotation marks and dashes, soft hyphens, non-breaking spaces, words hyphenated at a line
+end, running headers and page numbers cut out); each check names the normalisations its quote needed.
+A quote passes when its `oa:exact` occurs in the body text and `prefix + exact + suffix` occurs exactly
+once. A quote not found fails, and its check names the nearest passage, never accepted.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from rdflib.term import Node
 
 from kg.errors import display_path
 from kg.namespaces import CKG, OA
-from kg.rdfio import read_text
+from kg.texts.load import load_text
+from kg.texts.match import Matcher
 
 Status = Literal["ok", "mismatch", "ambiguous", "missing-text", "unregistered"]
 QUOTE_SHOWN = 100  # characters of a quote shown in a message
+PASSAGE_SHOWN = 160  # characters of the nearest passage shown for a quote not found
 # no source text to look the quote up in: the document has no ckg:textFile, or the file is missing
 UNCHECKED: frozenset[Status] = frozenset({"missing-text", "unregistered"})
 
@@ -29,15 +35,6 @@ UNCHECKED: frozenset[Status] = frozenset({"missing-text", "unregistered"})
 def normalise(text: str) -> str:
     """NFC, every run of whitespace collapsed to one space, ends stripped."""
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def count_occurrences(needle: str, haystack: str) -> int:
-    """How often `needle` occurs in `haystack`, overlapping occurrences included."""
-    count, start = 0, haystack.find(needle)
-    while start != -1:
-        count += 1
-        start = haystack.find(needle, start + 1)
-    return count
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,7 @@ class QuoteCheck:
     detail: str
     text_file: Path | None = None  # the source text the quote was looked up in
     origin: Path | None = None  # the data file that holds the selector, when known
+    normalisations: tuple[str, ...] = ()  # what a passing quote needed beyond whitespace
 
     def line(self) -> str:
         """One line for the user: where, which resource, which quote, what is wrong."""
@@ -95,9 +93,15 @@ class QuoteReport:
             {c.text_file for c in self.checks if c.status == "missing-text" and c.text_file}
         )
 
+    @property
+    def normalised(self) -> list[QuoteCheck]:
+        """Passing quotes that needed more than whitespace normalisation."""
+        return [c for c in self.passed if c.normalisations]
+
     def summary(self) -> str:
+        normalised = f" ({len(self.normalised)} normalised)" if self.normalised else ""
         return (
-            f"quotes: {len(self.checks)} selectors, {len(self.passed)} ok, "
+            f"quotes: {len(self.checks)} selectors, {len(self.passed)} ok{normalised}, "
             f"{len(self.failures)} failed, {len(self.skipped)} not checked"
         )
 
@@ -107,12 +111,15 @@ def check_quotes(
     text_files: Mapping[URIRef, Path],
     strict: bool = False,
     files: Mapping[Path, Graph] | None = None,
+    cache_dir: Path | None = None,
 ) -> QuoteReport:
     """Check every text-quote selector in `graph` over the documents that have a text file.
 
-    `files` (data file -> its triples) lets each failure name the file that holds the selector.
+    `files` (data file -> its triples) lets each failure name the file that holds the selector;
+    extracted texts are cached in `cache_dir` when given. Raises UserError for a text that cannot be
+    read (an encrypted, scanned or truncated PDF, text that is not UTF-8).
     """
-    texts: dict[URIRef, str | None] = {}
+    texts: dict[URIRef, Matcher | None] = {}
     report = QuoteReport(strict=strict)
     selectors = set(graph.subjects(RDF.type, OA.TextQuoteSelector)) | set(
         graph.subjects(OA.exact, None)
@@ -131,12 +138,15 @@ def check_quotes(
                     unchecked = QuoteCheck(
                         resource, selector, document, exact, prefix, suffix, "ok", "", origin=origin
                     )
-                    report.checks.append(_checked(unchecked, text_files, texts))
+                    report.checks.append(_checked(unchecked, text_files, texts, cache_dir))
     return report
 
 
 def _checked(
-    check: QuoteCheck, text_files: Mapping[URIRef, Path], texts: dict[URIRef, str | None]
+    check: QuoteCheck,
+    text_files: Mapping[URIRef, Path],
+    texts: dict[URIRef, Matcher | None],
+    cache_dir: Path | None,
 ) -> QuoteCheck:
     """`check` with its status and detail: the quote looked up in its document's text (read once)."""
     document = check.document
@@ -148,28 +158,50 @@ def _checked(
     path = text_files[document]
     check = replace(check, text_file=path)
     if document not in texts:
-        texts[document] = normalise(read_text(path, "source text")) if path.is_file() else None
-    text = texts[document]
+        texts[document] = Matcher(load_text(path, cache_dir)) if path.is_file() else None
+    matcher = texts[document]
     shown = display_path(path)
-    if text is None:
+    if matcher is None:
         return replace(
             check, status="missing-text", detail=f"not checked: source text {shown} not found"
         )
-    exact = normalise(check.exact)
-    if not exact:
+    if not normalise(check.exact):
         return replace(check, status="mismatch", detail="has an empty oa:exact")
-    if exact not in text:
-        return replace(check, status="mismatch", detail=f"not found in {shown}")
-    found = count_occurrences(normalise(f"{check.prefix}{check.exact}{check.suffix}"), text)
-    if found == 0:
+    if not matcher.find(check.exact):
+        return replace(check, status="mismatch", detail=not_found(matcher, check.exact))
+    found = matcher.find(check.exact, check.prefix, check.suffix)
+    if not found:
         detail = f"found, but not with its prefix/suffix in {shown}"
         return replace(check, status="mismatch", detail=detail)
-    if found > 1:
+    if len(found) > 1:
         hint = (
             "make prefix/suffix longer"
             if check.prefix or check.suffix
             else "add a prefix or suffix"
         )
-        detail = f"is ambiguous: occurs {found} times in {shown}; {hint}"
+        detail = f"is ambiguous: occurs {len(found)} times in {shown}; {hint}"
         return replace(check, status="ambiguous", detail=detail)
-    return replace(check, status="ok", detail="ok")
+    needed = found[0].normalisations
+    detail = f"ok after normalising: {', '.join(needed)}" if needed else "ok"
+    return replace(check, status="ok", detail=detail, normalisations=needed)
+
+
+def not_found(matcher: Matcher, exact: str) -> str:
+    """Why a quote is not in the body text, and the nearest passage (shown, never accepted)."""
+    source = matcher.source
+    shown = display_path(source.path)
+    where = (
+        f"occurs only in a running header or page number of {shown}, not in its body text"
+        if matcher.in_running_text_only(exact)
+        else f"not found in {shown}"
+    )
+    nearest = matcher.nearest(exact)
+    if nearest is None:
+        return where
+    passage = nearest.passage
+    if len(passage) > PASSAGE_SHOWN:
+        passage = passage[: PASSAGE_SHOWN - 1] + "…"
+    return (
+        f"{where}; nearest passage ({nearest.similarity:.1f}% similar, "
+        f'{source.position(nearest.start)}, character {nearest.start}): "{passage}"'
+    )

@@ -13,7 +13,7 @@ from kg.config import PROJECT_ROOT, Settings
 from kg.errors import display_path
 from kg.manifest import read_manifest
 from kg.namespaces import CKR, OA
-from kg.quotes import check_quotes, count_occurrences, normalise
+from kg.quotes import check_quotes, normalise
 from kg.rdfio import parse_graph
 
 TEXT = PROJECT_ROOT / "tests" / "data" / "core" / "text" / "source.txt"
@@ -39,11 +39,6 @@ def test_normalise_collapses_whitespace_runs_and_strips() -> None:
     assert normalise("  a\n\n b\t c  ") == "a b c"
 
 
-def test_count_occurrences_counts_overlapping_matches() -> None:
-    assert count_occurrences("aa", "aaaa") == 3
-    assert count_occurrences("x", "aaaa") == 0
-
-
 def test_correct_quotes_pass_whitespace_normalised(core_dir: Path) -> None:
     report = check_quotes(claims_graph(core_dir), texts(core_dir), strict=True)
     assert [(c.resource, c.status) for c in report.checks] == [
@@ -67,7 +62,9 @@ def test_changed_quote_fails_with_resource_and_quote(core_dir: Path) -> None:
     assert [c.line() for c in report.failures] == [
         (
             f"{display_path(claims)}: <{TRUST}>: quote "
-            f'"Trust binds all firms of a social network" not found in {display_path(TEXT)}'
+            f'"Trust binds all firms of a social network" not found in {display_path(TEXT)}; '
+            'nearest passage (92.7% similar, line 5, character 183): '
+            '"Trust binds the firms of a social network"'
         )
     ]
 
@@ -154,7 +151,9 @@ def test_build_fails_on_a_changed_quote(core_settings: Settings, core_dir: Path)
         build_dataset(core_settings)
     assert str(caught.value) == (
         f"{display_path(claims)}: <{CONCENTRATIONS}>: quote "
-        f'"geographic concentration of interconnected companies" not found in {display_path(TEXT)}'
+        f'"geographic concentration of interconnected companies" not found in {display_path(TEXT)}; '
+        'nearest passage (98.1% similar, line 1, character 13): '
+        '"geographic concentrations of interconnected companies"'
     )
 
 
@@ -205,5 +204,7 @@ def test_cli_build_reports_a_changed_quote_on_one_line(
     assert result.exit_code == 2
     assert result.stderr == (
         f"{display_path(claims)}: <{CONCENTRATIONS}>: quote "
-        f'"geographic concentrations in interconnected companies" not found in {display_path(TEXT)}\n'
+        f'"geographic concentrations in interconnected companies" not found in {display_path(TEXT)}; '
+        'nearest passage (96.2% similar, line 1, character 13): '
+        '"geographic concentrations of interconnected companies"\n'
     )

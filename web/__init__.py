@@ -14,6 +14,7 @@ from kg.manifest import read_manifest
 from kg.sparql_safety import disable_rdflib_fetching
 from kg.store import open_store
 from kg.store.base import Store
+from kg.texts.registry import TextFiles
 from web import (
     concepts,
     editor,
@@ -45,11 +46,14 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
     settings: Settings = app.config["SETTINGS"] or load_settings()
+    store = store if store is not None else open_store(settings)
     svc = Services(
-        store=store if store is not None else open_store(settings),
+        store=store,
         settings=settings,
         queries=load_library(settings.queries_dir),
-        text_files=read_manifest(settings.sources_manifest).text_files,
+        text_files=TextFiles(
+            read_manifest(settings.sources_manifest).text_files, store, settings.text_cache_dir
+        ),
     )
     init_app(app, svc)
     errors.init_app(app)

@@ -1,14 +1,14 @@
-"""Finds a verbatim quote in its source text and cuts out the passage with the text around it."""
+"""Finds a verbatim quote in its source text (plain, PDF or HTML) and cuts out the passage with the text
+around it, with the page it stands on in a PDF."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.quotes import normalise
+from kg.texts.registry import TextFiles
 
 CONTEXT_CHARS = 360
 
@@ -22,6 +22,7 @@ class QuoteView:
     passage: str = ""
     after: str = ""
     caption: str = ""
+    page: int | None = None  # the page of a PDF the passage starts on
 
 
 def quote_view(
@@ -29,37 +30,35 @@ def quote_view(
     prefix: str,
     suffix: str,
     document: URIRef | None,
-    text_files: Mapping[URIRef, Path],
+    texts: TextFiles,
     source_label: str,
 ) -> QuoteView:
-    """The quote located in the document's text (whitespace-normalised as the quote checker reads it)."""
-    path = text_files.get(document) if document is not None else None
-    if path is None or not path.is_file():
+    """The quote located in the document's text as the quote checker reads it (kg.texts.match)."""
+    matcher = texts.matcher(document) if document is not None else None
+    if matcher is None:
         return QuoteView(
             exact, caption=f"Quote from {source_label} (source text not available here)"
         )
-    text = normalise(path.read_text(encoding="utf-8"))
-    span = locate(text, exact, prefix, suffix)
-    if span is None:
+    found = matcher.find(exact, prefix, suffix) or matcher.find(exact)
+    if not found:
         return QuoteView(exact, caption=f"Quote from {source_label} (not found in its source text)")
-    start, end = span
+    start, end = found[0].start, found[0].end
+    source = matcher.source
+    page = source.page_of(start) if source.kind == "pdf" else None
+    where = f", page {page}" if page is not None else ""
+    text = source.text
+    gap_before = " " if start > 0 and text[start - 1].isspace() else ""
+    gap_after = " " if end < len(text) and text[end].isspace() else ""
+    before = matcher.clean(max(0, start - CONTEXT_CHARS), start)
+    after = matcher.clean(end, end + CONTEXT_CHARS)
     return QuoteView(
         exact,
-        before=_tail(text[max(0, start - CONTEXT_CHARS) : start], start > CONTEXT_CHARS),
-        passage=text[start:end],
-        after=_head(text[end : end + CONTEXT_CHARS], end + CONTEXT_CHARS < len(text)),
-        caption=f"The passage highlighted in the text of {source_label}",
+        before=_tail(before, start > CONTEXT_CHARS) + gap_before,
+        passage=matcher.clean(start, end),
+        after=gap_after + _head(after, end + CONTEXT_CHARS < len(text)),
+        caption=f"The passage highlighted in the text of {source_label}{where}",
+        page=page,
     )
-
-
-def locate(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
-    """Start and end of `exact` in normalised `text`, disambiguated by prefix and suffix."""
-    wanted = normalise(exact)
-    if not wanted:
-        return None
-    anchor = text.find(normalise(f"{prefix}{exact}{suffix}")) if prefix or suffix else -1
-    start = text.find(wanted, anchor + len(normalise(prefix)) if anchor >= 0 else 0)
-    return (start, start + len(wanted)) if start >= 0 else None
 
 
 def _tail(text: str, cut: bool) -> str:
@@ -71,9 +70,7 @@ def _head(text: str, cut: bool) -> str:
     return text[: text.rfind(" ")] if cut and " " in text else text
 
 
-def quote_from_row(
-    row: Mapping[str, object], text_files: Mapping[URIRef, Path]
-) -> QuoteView | None:
+def quote_from_row(row: Mapping[str, object], texts: TextFiles) -> QuoteView | None:
     """The quote of a query row with ?exact, ?prefix, ?suffix, ?quoteDocument, ?quoteDocumentLabel."""
     if row.get("exact") is None:
         return None
@@ -84,6 +81,6 @@ def quote_from_row(
         str(row.get("prefix") or ""),
         str(row.get("suffix") or ""),
         document if isinstance(document, URIRef) else None,
-        text_files,
+        texts,
         str(label),
     )

@@ -12,6 +12,7 @@ from rdflib import URIRef
 from kg.config import Settings
 from kg.queries import NamedQuery, load_queries
 from kg.store.base import QueryResult, Store
+from kg.texts.registry import TextFiles
 
 EXTENSION = "clusterkg"
 
@@ -23,7 +24,7 @@ class Services:
     store: Store
     settings: Settings
     queries: Mapping[str, NamedQuery]  # queries/*.rq by stem, queries/web/*.rq as "web/<stem>"
-    text_files: Mapping[URIRef, Path]
+    text_files: TextFiles  # the manifest's and the store's full texts
 
     @property
     def examples(self) -> list[NamedQuery]:

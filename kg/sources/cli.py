@@ -12,9 +12,11 @@ import click
 
 from kg.config import Settings
 from kg.errors import UserError
+from kg.manifest import read_manifest
 from kg.sources.base import expand_term
 from kg.sources.ingest import SOURCES, ingest
 from kg.store import open_store
+from kg.texts.registry import add_text, text_graph
 
 EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations): nothing was written
 
@@ -66,3 +68,36 @@ def ingest_command(
     click.echo(result.summary())
     if not result.ok:
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+# --- `clusterkg sources add-text` (full texts, issue 9 §4); the registry's own verbs live beside it ---
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """The sources in the store, and the full texts of source documents."""
+
+
+@sources_group.command("add-text")
+@click.argument("document")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def add_text_command(settings: Settings, document: str, file: Path) -> None:
+    """Register FILE (plain text, PDF or HTML) as the full text of DOCUMENT (IRI or CURIE).
+
+    The text is extracted and cached first; a file that cannot be read (an encrypted, scanned or
+    truncated PDF) is refused with one line and the store is left as it was. Quotes of DOCUMENT are
+    then checked against it by `clusterkg ingest` and shown in context by the pages.
+    """
+    try:
+        iri = expand_term(document)
+    except ValueError as exc:
+        raise UserError(f"bad DOCUMENT: {exc}") from None
+    manifest = read_manifest(settings.sources_manifest)
+    with closing(open_store(settings)) as store:
+        source = add_text(store, manifest.text_files, iri, file, settings.text_cache_dir)
+    pages = f", {len(source.pages)} pages" if source.kind == "pdf" else ""
+    click.echo(
+        f"{file.name}: {source.kind}{pages}, {len(source.text)} characters, sha256 "
+        f"{source.sha256[:12]}…; the full text of <{iri}> (graph <{text_graph(iri)}>)"
+    )

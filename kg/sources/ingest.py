@@ -26,6 +26,7 @@ from kg.sources.evidence_csv import EvidenceCSVSource
 from kg.sources.ris import RISSource
 from kg.sources.turtle import TurtleSource
 from kg.store.base import Store
+from kg.texts.registry import TextFiles
 from kg.validate import ValidationReport
 
 # the one registry of input kinds: each source class names its kind and the file extensions that mean it
@@ -120,7 +121,8 @@ def ingest(
     batch = _clash_free_graph(source, store, graph_iri)
     batch.add((graph_iri, PROV.wasDerivedFrom, origin))
     manifest = read_manifest(settings.sources_manifest)
-    quotes = check_quotes(batch, manifest.text_files)
+    texts = TextFiles(manifest.text_files, store, settings.text_cache_dir)
+    quotes = check_quotes(batch, texts, cache_dir=settings.text_cache_dir)
     validation = validate_batch(batch, store, graph_iri, settings)
     previous = store.count(graph_iri)
     written = validation.conforms and quotes.ok and not dry_run
