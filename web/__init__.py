@@ -23,6 +23,7 @@ from web import (
     resources,
     search,
     studies,
+    synthesis,
     validation,
 )
 from web.services import Services, init_app, load_library
@@ -57,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         studies,
         concepts,
         gaps,
+        synthesis,
         search,
         validation,
         exports,
