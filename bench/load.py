@@ -96,7 +96,7 @@ def run_clients(base: str, mix: list, clients: int, duration: float) -> dict:
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def summarise(samples: list[tuple[str, int, float]], elapsed: float, clients: int) -> dict:
@@ -191,8 +191,10 @@ def report(results: dict) -> str:
         lines += [
             f"### {scale} triples — `{entry['command']}`",
             "",
-            f"serve ready (first answer + one warm-up pass of the mix): {entry['warm_up_s']:.1f} s; "
-            f"peak memory of serve and its store worker: {entry['memory_mb']:.0f} MB",
+            (
+                f"serve ready (first answer + one warm-up pass of the mix): {entry['warm_up_s']:.1f} s; "
+                f"peak memory of serve and its store worker: {entry['memory_mb']:.0f} MB"
+            ),
             "",
             "| clients | requests | requests/s | p50 ms | p99 ms | errors |",
             "|---|---|---|---|---|---|",

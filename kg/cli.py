@@ -20,6 +20,7 @@ from kg.display import short
 from kg.errors import UserError, display_path
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
 from kg.ontology import load_ontology
+from kg.overrides import OVERRIDES_GRAPH, record_override
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
@@ -401,6 +402,29 @@ def serve(
         sys.stdout.flush()
     if response.status_code >= 400:
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("item")
+@click.option(
+    "--level", required=True, help="The level the reviewer gives: high, moderate, low, very low."
+)
+@click.option("--justification", required=True, help="Why the computed rating is overridden.")
+@click.option("--reviewer", required=True, help="The reviewer's name (recorded as a prov:Agent).")
+def override(item: str, level: str, justification: str, reviewer: str) -> None:
+    """Record a reviewer's override of the certainty rating of ITEM (a recommendation or theme IRI or CURIE).
+
+    The override goes into its own named graph with who made it and when; the computed rating stays, and the
+    pages show both.
+    """
+    try:
+        iri = expand_term(item)
+    except ValueError as exc:
+        raise UserError(f"bad ITEM: {exc}") from None
+    settings = _settings()
+    with _open_store(settings) as store:
+        made = record_override(_ready(store, settings), iri, level, justification, reviewer)
+    click.echo(f"recorded {made} in <{OVERRIDES_GRAPH}>")
 
 
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)

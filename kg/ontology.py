@@ -1,4 +1,4 @@
-"""Load the ontology: the umbrella file plus its modules, with owl:imports resolved from local files only."""
+"""Load the ontology: the umbrella file plus its modules and rule tables, with owl:imports resolved from local files only."""
 
 from __future__ import annotations
 
@@ -40,11 +40,15 @@ def read_catalog(ontology_dir: Path) -> dict[URIRef, Path]:
 
 
 def ontology_files(ontology_dir: Path) -> list[Path]:
-    """The umbrella file and every module file, umbrella first."""
+    """The umbrella file, every module file, then every rule table (`rules/*.ttl`), umbrella first."""
     umbrella = ontology_dir / UMBRELLA
     if not umbrella.exists():
         raise UserError("ontology umbrella file not found", umbrella)
-    return [umbrella, *sorted((ontology_dir / "modules").glob("*.ttl"))]
+    return [
+        umbrella,
+        *sorted((ontology_dir / "modules").glob("*.ttl")),
+        *sorted((ontology_dir / "rules").glob("*.ttl")),
+    ]
 
 
 def load_ontology(ontology_dir: Path) -> Graph:

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.stores",
     "tests.fixtures.web",
     "tests.fixtures.pdfs",
+    "tests.fixtures.synthesis",
 ]

@@ -77,6 +77,7 @@ def test_imports_resolve_through_the_catalog(settings: Settings) -> None:
     for path in [
         settings.ontology_dir / "clusterkg.ttl",
         *sorted((settings.ontology_dir / "modules").glob("*.ttl")),
+        *sorted((settings.ontology_dir / "rules").glob("*.ttl")),
     ]:
         parse_into(every_module, path)
     assert isomorphic(ontology, every_module)

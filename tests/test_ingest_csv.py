@@ -48,7 +48,7 @@ def test_rows_become_records_with_their_start_lines() -> None:
     study = CKR["study/example-handwritten-2018"]
     document = CKR["document/example-report"]
     # slug, CURIE, <IRI> and bare IRI all name the same study and document
-    assert {r.study for r in records} == {study}
+    assert {s for r in records for s in r.studies} == {study}
     assert {r.document for r in records} == {document}
     assert records[2].subjects == (CKG.HubFirm, CKG.EducationInstitution)
     assert records[2].suffix == " also trains apprentices"
@@ -80,6 +80,27 @@ def test_claim_types_and_study_facts_as_the_document_cites_them() -> None:
         CKG.SME,
     }
     assert len(set(graph.subjects(RDF.type, OA.TextQuoteSelector))) == 4
+
+
+def test_a_claim_cited_to_several_studies_is_attributed_to_each(tmp_path: Path) -> None:
+    """'(Giuliani & Bell, 2005; Li et al., 2013)': one claim, two studies, each with how it is cited."""
+    path = write(
+        tmp_path,
+        f"{HEADER},study_cited_as,study_year\n"
+        "c-1,A claim,giuliani-2005; li-2013,example-report,some words,"
+        '"Giuliani & Bell, 2005; Li et al., 2013",2005;2013\n',
+    )
+    graph = EvidenceCSVSource(path).to_graph()
+    giuliani, li = CKR["study/giuliani-2005"], CKR["study/li-2013"]
+    assert set(graph.objects(CKR["claim/c-1"], CKG.attributedTo)) == {giuliani, li}
+    assert set(graph.predicate_objects(giuliani)) == {
+        (CKG.citedAs, Literal("Giuliani & Bell, 2005")),
+        (FABIO.hasPublicationYear, Literal("2005", datatype=GYEAR)),
+    }
+    assert set(graph.predicate_objects(li)) == {
+        (CKG.citedAs, Literal("Li et al., 2013")),
+        (FABIO.hasPublicationYear, Literal("2013", datatype=GYEAR)),
+    }
 
 
 def test_a_claim_id_taken_by_another_graph_is_refused(
@@ -121,6 +142,10 @@ def test_a_claim_id_taken_by_another_graph_is_refused(
         (
             f"{HEADER},claim_type\n{GOOD_ROW},opinion\n",
             "table.csv:2: bad claim_type 'opinion': expected one of claim, finding, limitation, method",
+        ),
+        (
+            f"{HEADER},study_cited_as\nc-1,A claim,a-2000;b-2001,example-report,w,A 2000\n",
+            "table.csv:2: study_cited_as gives 1 value(s) for 2 studies",
         ),
         (
             f"{HEADER},study_year\n{GOOD_ROW},20x0\n",
@@ -165,6 +190,7 @@ def test_a_claim_id_taken_by_another_graph_is_refused(
         "bad-claim-id",
         "duplicate-claim-id",
         "bad-claim-type",
+        "cited-as-per-study",
         "bad-year",
         "bad-year-suffix",
         "unknown-prefix",

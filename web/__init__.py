@@ -27,6 +27,7 @@ from web import (
     search,
     security,
     studies,
+    synthesis,
     validation,
 )
 from web.services import Services, init_app, load_library
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         concepts,
         editor,
         gaps,
+        synthesis,
         search,
         validation,
         exports,

@@ -19,6 +19,7 @@ from web.paging import (
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
+from web.synthesis import SynthesisMark, synthesis_marks
 from web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -34,6 +35,7 @@ class RecommendationSummary:
     links: int = 0
     cited_support: int = 0
     own_analysis: bool = False
+    mark: SynthesisMark = field(default_factory=SynthesisMark)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class RecommendationPage:
     quotes: list[QuoteView] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     evidence: list[EvidenceItem] = field(default_factory=list)
+    mark: SynthesisMark = field(default_factory=SynthesisMark)
 
     @property
     def cited_support(self) -> list[EvidenceItem]:
@@ -107,6 +110,8 @@ def recommendation_summaries(svc: Services, paging: Paging) -> list[Recommendati
         summary.addressees = unique(
             [*summary.addressees, link(row.get("addressee"), row.get("addresseeLabel"))]
         )
+    for key, mark in synthesis_marks(svc, map(URIRef, summaries)).items():
+        summaries[key].mark = mark
     return list(summaries.values())
 
 
@@ -149,6 +154,7 @@ def recommendation_page(svc: Services, iri: URIRef) -> RecommendationPage | None
     page.quotes = resource_quotes(svc, iri)
     page.items = _items(svc, iri)
     page.evidence = evidence_chain(svc, iri)
+    page.mark = synthesis_marks(svc, [iri])[str(iri)]
     return page
 
 

@@ -7,7 +7,8 @@ are comments. The header names the columns; order is free, unknown column names 
   claim_id         yes       slug [a-z0-9-] naming the claim: resource/claim/<claim_id>; unique in the file
   claim_type       no        claim (default) | finding | limitation | method
   claim_label      yes       the claim in one English sentence (rdfs:label @en)
-  study            yes       the study the claim is attributed to (ckg:attributedTo)
+  study            yes       the study the claim is attributed to (ckg:attributedTo); several studies cited
+                             together for one claim ('Giuliani & Bell, 2005; Li et al., 2013') separated by ';'
   source_document  yes       the document the quote is taken from (ckg:reportedIn, oa:hasSource)
   quote_exact      yes       the verbatim passage (oa:exact)
   quote_prefix     no        text right before the passage, to make it unique (oa:prefix)
@@ -16,6 +17,9 @@ are comments. The header names the columns; order is free, unknown column names 
   section          no        heading of the section the passage stands in, as printed (ckg:section)
   study_cited_as   no        how the source document cites the study, e.g. 'Porter, 1990' (ckg:citedAs)
   study_year       no        the study's year as the source document gives it: four digits (fabio:hasPublicationYear)
+
+With several studies in `study`, `study_cited_as` and `study_year` are empty or give one value per study, in
+the same order, separated by ';'.
 
 `study`, `source_document` and `subjects` take a full IRI, `<IRI>`, or a CURIE with one of the project's
 prefixes (ckr:study/porter-1990); `study` and `source_document` also take a bare slug, read as
@@ -57,7 +61,7 @@ CLAIM_TYPES = {
     "method": CKG.MethodStatement,
 }
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-SUBJECT_SEPARATOR = ";"
+LIST_SEPARATOR = ";"  # between subjects, and between the studies of one claim
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,15 @@ class ClaimRecord:
     claim: URIRef
     claim_type: URIRef
     label: str
-    study: URIRef
+    studies: tuple[URIRef, ...]
     document: URIRef
     exact: str
     prefix: str = ""
     suffix: str = ""
     subjects: tuple[URIRef, ...] = ()
     section: str = ""
-    study_cited_as: str = ""
-    study_year: str = ""
+    study_cited_as: tuple[str, ...] = ()  # empty, or one per study
+    study_year: tuple[str, ...] = ()  # empty, or one per study
 
 
 class EvidenceCSVSource:
@@ -164,25 +168,48 @@ class EvidenceCSVSource:
                 self.path,
                 line,
             )
+        studies = tuple(
+            self._term(s.strip(), "study", "study", line)
+            for s in cell["study"].split(LIST_SEPARATOR)
+            if s.strip()
+        )
         return ClaimRecord(
             line=line,
             claim=claim,
             claim_type=CLAIM_TYPES[claim_type],
             label=cell["claim_label"],
-            study=self._term(cell["study"], "study", "study", line),
+            studies=studies,
             document=self._term(cell["source_document"], "source_document", "document", line),
             exact=cell["quote_exact"],
             prefix=raw.get("quote_prefix", ""),
             suffix=raw.get("quote_suffix", ""),
             subjects=tuple(
                 self._term(s, "subjects", None, line)
-                for s in cell.get("subjects", "").split(SUBJECT_SEPARATOR)
+                for s in cell.get("subjects", "").split(LIST_SEPARATOR)
                 if s.strip()
             ),
             section=cell.get("section", ""),
-            study_cited_as=cell.get("study_cited_as", ""),
-            study_year=check_year(y, self.path, line) if (y := cell.get("study_year")) else "",
+            study_cited_as=self._per_study(cell, "study_cited_as", len(studies), line),
+            study_year=tuple(
+                check_year(y, self.path, line)
+                for y in self._per_study(cell, "study_year", len(studies), line)
+            ),
         )
+
+    def _per_study(
+        self, cell: dict[str, str], column: str, studies: int, line: int
+    ) -> tuple[str, ...]:
+        """The ';'-separated values of `column`: none, or one per study of the row."""
+        if not cell.get(column):
+            return ()
+        values = tuple(v.strip() for v in cell[column].split(LIST_SEPARATOR))
+        if len(values) != studies or not all(values):
+            raise UserError(
+                f"{column} gives {len(values)} value(s) for {studies} stud{'y' if studies == 1 else 'ies'}",
+                self.path,
+                line,
+            )
+        return values
 
     def _term(self, text: str, column: str, slug_kind: str | None, line: int) -> URIRef:
         if slug_kind and SLUG.fullmatch(text):
@@ -198,7 +225,8 @@ def add_claim(graph: Graph, record: ClaimRecord) -> None:
     claim = record.claim
     graph.add((claim, RDF.type, record.claim_type))
     graph.add((claim, RDFS.label, Literal(record.label, lang="en")))
-    graph.add((claim, CKG.attributedTo, record.study))
+    for study in record.studies:
+        graph.add((claim, CKG.attributedTo, study))
     graph.add((claim, CKG.reportedIn, record.document))
     graph.add((claim, PROV.wasDerivedFrom, record.document))
     if record.section:
@@ -216,9 +244,7 @@ def add_claim(graph: Graph, record: ClaimRecord) -> None:
         graph.add((selector, OA.prefix, Literal(record.prefix)))
     if record.suffix:
         graph.add((selector, OA.suffix, Literal(record.suffix)))
-    if record.study_cited_as:
-        graph.add((record.study, CKG.citedAs, Literal(record.study_cited_as)))
-    if record.study_year:
-        graph.add(
-            (record.study, FABIO.hasPublicationYear, Literal(record.study_year, datatype=XSD.gYear))
-        )
+    for study, cited_as in zip(record.studies, record.study_cited_as, strict=False):
+        graph.add((study, CKG.citedAs, Literal(cited_as)))
+    for study, year in zip(record.studies, record.study_year, strict=False):
+        graph.add((study, FABIO.hasPublicationYear, Literal(year, datatype=XSD.gYear)))

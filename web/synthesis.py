@@ -1,0 +1,212 @@
+"""Synthesis pages: the themes x studies matrix (page and CSV), certainty with its reasons and overrides, contested marks."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, render_template
+from rdflib import URIRef
+
+from kg.conneg import RESULTS_CSV
+from kg.namespaces import CKG
+from web.paging import (
+    Paging,
+    count,
+    list_page,
+    page_errors,
+    page_of,
+    paged_response,
+    paged_sparql,
+    requested_paging,
+    run_paged,
+    with_values,
+)
+from web.services import Services, services
+from web.terms import TermView, link, text
+
+bp = Blueprint("synthesis", __name__, url_prefix="/synthesis")
+
+MATRIX_PAGE_SIZE = 20  # themes per page of the matrix
+
+
+@dataclass
+class Override:
+    level: str
+    justification: str
+    reviewer: TermView | None
+    time: str
+    graph: str
+
+
+@dataclass
+class SynthesisMark:
+    """What the pages show beside a recommendation or theme: its certainty, why, overrides, and whether contested."""
+
+    rating: str = ""
+    reasons: str = ""
+    concerns: list[tuple[str, str]] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    contested: bool = False
+    supporting_studies: int = 0
+    disputing_studies: int = 0
+
+    @property
+    def css(self) -> str:
+        return "certainty-" + self.rating.replace(" ", "-")
+
+
+ITEM_KINDS = {CKG.Recommendation: "recommendation", CKG.Theme: "theme"}
+CONCERNS = (
+    ("adequacy", "Adequacy"),
+    ("coherence", "Coherence"),
+    ("relevance", "Relevance"),
+    ("context", "Context"),
+)
+
+
+def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, SynthesisMark]:
+    """Certainty (with reasons and overrides) and contested status of `items`, from three bound queries."""
+    terms = list(dict.fromkeys(items))
+    marks = {str(i): SynthesisMark() for i in terms}
+    if not terms:
+        return marks
+    for row in svc.query(with_values(svc.queries["certainty"].text, "item", terms)).rows:
+        mark = marks[str(row["item"])]
+        mark.rating = text(row.get("ratingLabel"))
+        mark.reasons = text(row.get("reasons"))
+        mark.concerns = [(label, text(row.get(column))) for column, label in CONCERNS]
+    for row in svc.query(with_values(svc.queries["contested"].text, "item", terms)).rows:
+        mark = marks[str(row["item"])]
+        mark.contested = True
+        mark.supporting_studies = int(row["supportingStudies"])
+        mark.disputing_studies = int(row["disputingStudies"])
+    sparql = with_values(svc.queries["certainty-overrides"].text, "item", terms)
+    for row in svc.query(sparql).rows:
+        marks[str(row["item"])].overrides.append(
+            Override(
+                level=text(row.get("levelLabel")),
+                justification=text(row.get("justification")),
+                reviewer=link(row.get("reviewer"), row.get("reviewerLabel")),
+                time=text(row.get("time")),
+                graph=text(row.get("graph")),
+            )
+        )
+    return marks
+
+
+@dataclass
+class Cell:
+    stance: str
+    claim: TermView
+
+
+@dataclass
+class MatrixRow:
+    theme: TermView
+    mark: SynthesisMark
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # study IRI -> its claims' stances
+
+
+@dataclass
+class Matrix:
+    """One page of themes (the rows) and every study with a stance on one of them (the columns, by year)."""
+
+    rows: list[MatrixRow]
+    studies: list[TermView]
+
+
+def matrix(svc: Services, paging: Paging) -> Matrix:
+    themes = {
+        str(r["theme"]): link(r["theme"], r.get("label"))
+        for r in run_paged(svc, "web/synthesis-themes", paging, {}).rows
+    }
+    iris = list(map(URIRef, themes))
+    marks = synthesis_marks(svc, iris)
+    rows = {iri: MatrixRow(theme, marks[iri]) for iri, theme in themes.items() if theme}
+    studies: dict[str, tuple[str, TermView]] = {}
+    if iris:
+        sparql = with_values(svc.queries["synthesis-matrix"].text, "theme", iris)
+        for r in svc.query(sparql).rows:
+            study = str(r["study"])
+            view = link(r["study"], r.get("studyCitedAs") or r.get("studyLabel"))
+            studies.setdefault(study, (text(r.get("studyYear")), view))  # type: ignore[arg-type]
+            cell = Cell(text(r.get("stanceLabel")), link(r["claim"], r.get("claimLabel")))  # type: ignore[arg-type]
+            rows[str(r["theme"])].cells.setdefault(study, []).append(cell)
+    columns = sorted(studies.values(), key=lambda s: (s[0], s[1].text, s[1].iri))
+    return Matrix(list(rows.values()), [view for _, view in columns])
+
+
+@bp.route("/matrix")
+@page_errors
+def matrix_page() -> Response:
+    svc = services()
+    paging = requested_paging(MATRIX_PAGE_SIZE)
+    pages: list[Matrix] = []
+
+    def rows(p: Paging) -> list[MatrixRow]:
+        pages.append(matrix(svc, p))
+        return pages[-1].rows
+
+    page = page_of(paging, count(svc, "web/synthesis-themes-count", {}), rows)
+    body = render_template(
+        "synthesis/matrix.html",
+        page=page,
+        studies=pages[-1].studies if pages else [],
+        sparql=paged_sparql(svc, "web/synthesis-themes", paging, {}),
+        matrix_query=svc.queries["synthesis-matrix"].text,
+    )
+    return paged_response(body, page)
+
+
+@bp.route("/matrix.csv")
+def matrix_csv() -> Response:
+    """Every cell of the matrix, one row per stance: the query's columns, IRIs in full."""
+    svc = services()
+    result = svc.run("synthesis-matrix")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([text(row.get(v)) for v in result.variables])
+    response = Response(out.getvalue().encode("utf-8"), content_type=RESULTS_CSV.content_type)
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="clusterkg-synthesis-matrix.csv"'
+    )
+    return response
+
+
+@dataclass
+class RatedItem:
+    item: TermView
+    kind: str
+    mark: SynthesisMark
+
+
+@bp.route("/certainty")
+@page_errors
+def certainty_page() -> Response:
+    svc = services()
+    return list_page(
+        svc,
+        "synthesis/certainty.html",
+        "web/certainty-items-count",
+        "web/certainty-items",
+        lambda p: rated_items(svc, p),
+        certainty_query=svc.queries["certainty"].text,
+    )
+
+
+def rated_items(svc: Services, paging: Paging) -> list[RatedItem]:
+    rows = run_paged(svc, "web/certainty-items", paging, {}).rows
+    marks = synthesis_marks(svc, (r["item"] for r in rows))
+    return [
+        RatedItem(
+            link(r["item"], r.get("label")),  # type: ignore[arg-type]
+            ITEM_KINDS[r["itemType"]],
+            marks[str(r["item"])],
+        )
+        for r in rows
+    ]
