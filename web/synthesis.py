@@ -16,7 +16,6 @@ from web.paging import (
     Paging,
     count,
     list_page,
-    page_errors,
     page_of,
     paged_response,
     paged_sparql,
@@ -140,7 +139,6 @@ def matrix(svc: Services, paging: Paging) -> Matrix:
 
 
 @bp.route("/matrix")
-@page_errors
 def matrix_page() -> Response:
     svc = services()
     paging = requested_paging(MATRIX_PAGE_SIZE)
@@ -186,7 +184,6 @@ class RatedItem:
 
 
 @bp.route("/certainty")
-@page_errors
 def certainty_page() -> Response:
     svc = services()
     return list_page(
