@@ -147,7 +147,7 @@ def test_a_misquoted_passage_exits_1_naming_the_claim(
     assert result.stderr == (
         '<https://w3id.org/clusterkg/resource/claim/example-one-district>: quote "The survey covered\n'
         f'one district only." not found in {DATA / "manifest" / "example-report.txt"}; '
-        'nearest passage (95.9% similar, line 15, character 526): '
+        "nearest passage (95.9% similar, line 15, character 526): "
         '"The survey covers one district only."\n'
     )
     assert counts(ready) == before

@@ -63,7 +63,7 @@ def test_changed_quote_fails_with_resource_and_quote(core_dir: Path) -> None:
         (
             f"{display_path(claims)}: <{TRUST}>: quote "
             f'"Trust binds all firms of a social network" not found in {display_path(TEXT)}; '
-            'nearest passage (92.7% similar, line 5, character 183): '
+            "nearest passage (92.7% similar, line 5, character 183): "
             '"Trust binds the firms of a social network"'
         )
     ]
@@ -152,7 +152,7 @@ def test_build_fails_on_a_changed_quote(core_settings: Settings, core_dir: Path)
     assert str(caught.value) == (
         f"{display_path(claims)}: <{CONCENTRATIONS}>: quote "
         f'"geographic concentration of interconnected companies" not found in {display_path(TEXT)}; '
-        'nearest passage (98.1% similar, line 1, character 13): '
+        "nearest passage (98.1% similar, line 1, character 13): "
         '"geographic concentrations of interconnected companies"'
     )
 
@@ -205,6 +205,6 @@ def test_cli_build_reports_a_changed_quote_on_one_line(
     assert result.stderr == (
         f"{display_path(claims)}: <{CONCENTRATIONS}>: quote "
         f'"geographic concentrations in interconnected companies" not found in {display_path(TEXT)}; '
-        'nearest passage (96.2% similar, line 1, character 13): '
+        "nearest passage (96.2% similar, line 1, character 13): "
         '"geographic concentrations of interconnected companies"\n'
     )
