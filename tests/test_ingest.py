@@ -223,7 +223,7 @@ def test_ingesting_a_changed_file_again_replaces_its_graph(
             "title     = {The Competitive Advantage of Nations},",
             "title     = {The Competitive Advantage of Nations,",
             (
-                "studies.bib:6: bad BibTeX entry: Unexpected block start: `@article`. "
+                "studies.bib:6: bad BibTeX entry: entry 'porter1990': Unexpected block start: `@article`. "
                 "Was still looking for field-value closing `,` or `}`"
             ),
         ),

@@ -457,3 +457,36 @@ def test_names_and_venues_without_latin_letters_keep_apart(tmp_path: Path) -> No
         "山田, 太郎",
         "田中, 花子",
     ]
+
+
+def test_better_biblatex_export_features(tmp_path: Path) -> None:
+    graph = BibTeXSource(DATA / "better-biblatex.bib").to_graph()
+    paper = CKR["study/van-den-oord-2019"]
+    assert printed_authors(graph, paper) == [
+        "van den Oord, Aaron",
+        "d’Alembert, Jean le Rond",
+        "Tran, Lan",
+    ]
+    assert graph.value(paper, DCTERMS.title) == Literal("An Example of Extended Names")
+    proceedings = graph.value(paper, DCTERMS.isPartOf)
+    assert graph.value(proceedings, RDF.type) == FABIO.AcademicProceedings
+    assert graph.value(proceedings, DCTERMS.title) == Literal(
+        "EXC '19: Proceedings of the 1st Example Conference"
+    )
+    assert graph.value(paper, DCTERMS.issued) == Literal("2019-04-08", datatype=XSD.date)
+    assert graph.value(paper, BIBO.doi) == Literal("10/fqd6hj")
+    assert graph.value(paper, FABIO.hasURL) == Literal(
+        "https://example.org/paper?id=1&lang=en_GB", datatype=XSD.anyURI
+    )
+    press = CKR["publisher/example-press-and-sons"]
+    assert graph.value(paper, DCTERMS.publisher) == press
+    assert graph.value(press, RDFS.label) == Literal("Example Press & Sons", lang="en")
+    assert list(graph.objects(press, SKOS.altLabel)) == [
+        Literal("Example Press and Sons", lang="en")
+    ]
+    decade = CKR["study/pham-nd"]  # date = {199u}: the year is not stated, never guessed
+    assert graph.value(decade, DCTERMS.title) == Literal("A Book Dated Only to Its Decade")
+    assert FABIO.hasPublicationYear in set(graph.objects(decade, CKG.notStated))
+    assert graph.value(CKR["study/pham-1723"], FABIO.hasPublicationYear) == Literal(
+        "1723", datatype=XSD.gYear
+    )

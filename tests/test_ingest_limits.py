@@ -211,3 +211,11 @@ def test_exports_validate_and_their_datatypes_round_trip_through_the_store(
     assert stored == expected
     datatypes = {o.datatype for _, _, o in stored if isinstance(o, Literal)}
     assert datatypes == {XSD.date, XSD.gYearMonth, XSD.anyURI}
+
+
+def test_a_better_biblatex_export_passes_validation_and_is_written(
+    store: Store, settings: Settings
+) -> None:
+    result = ingest(DATA / "better-biblatex.bib", None, None, store, settings)
+    assert (result.records, result.written) == (3, True), result.validation.text()
+    assert years(store, result.graph_iri) == {"2019", "1723"}

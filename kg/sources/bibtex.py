@@ -30,6 +30,8 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context
 from rdflib import Graph, URIRef
 
 from kg.errors import UserError, UserErrors
@@ -65,6 +67,7 @@ ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 # `family=Oord, given=Aaron, prefix=van den, useprefix=true`
 EXTENDED_NAME = re.compile(r"^\s*(family|given|prefix|suffix)(-i)?\s*=", re.IGNORECASE)
 VERBATIM = ("url", "doi")  # not TeX: only the escapes \_ \% \& \# \$ \~ are undone
+TEX_SYNTAX = re.compile(r"[\\{}$~%&#^_]|--|``|''")  # anything pylatexenc would change
 TEX_ESCAPE = re.compile(r"\\([_%&#$~])")
 T = TypeVar("T")
 
@@ -95,6 +98,7 @@ class BibTeXSource:
             "clusterkg", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
         )
         self._latex = LatexNodes2Text(latex_context=context, math_mode="verbatim")
+        self._walker_context = get_default_walker_context()  # built once, not per value
 
     def iter_records(self) -> Iterator[StudyRecord]:
         text = read_input(self.path, "BibTeX file")
@@ -237,7 +241,11 @@ class BibTeXSource:
         return Author(family=family, given=given, suffix=suffix)
 
     def _text(self, latex: str) -> str:
-        return " ".join(self._latex.latex_to_text(latex).split())
+        """Plain Unicode text of a TeX value; a value with no TeX in it is taken as it is (fast)."""
+        if not TEX_SYNTAX.search(latex):
+            return " ".join(latex.split())
+        walker = LatexWalker(latex, latex_context=self._walker_context, tolerant_parsing=True)
+        return " ".join(self._latex.nodelist_to_text(walker.get_latex_nodes()[0]).split())
 
 
 def _extended_name(name: str) -> dict[str, str]:

@@ -292,7 +292,7 @@ def _date_parts(parts: Any) -> tuple[str | None, int | None, int | None]:
     for part in parts[0][:3]:
         text = _string(part)
         if not text.lstrip("-").isdigit():
-            raise FieldError(f"date-parts holds {part!r}, not a number")
+            raise FieldError(f"date-parts holds {text[:40]!r}, not a number")
         numbers.append(int(text))
     year, month, day = (numbers + [None, None])[:3]
     if not 1000 <= year <= 2999:

@@ -163,7 +163,7 @@ def check_year(value: str, path: Path, line: int) -> str:
     except FieldError:
         year = None
     if year is None:
-        raise UserError(f"bad year {value!r}: expected four digits, e.g. 1990", path, line)
+        raise UserError(f"bad year {value[:80]!r}: expected four digits, e.g. 1990", path, line)
     return year
 
 
@@ -174,7 +174,7 @@ def parse_year(value: str) -> str | None:
     if text.lower() in NO_YEAR or UNSPECIFIED_YEAR.fullmatch(text[:4]):
         return None
     if not YEAR.fullmatch(text[:4]) or (len(text) > 4 and text[4] not in "-/–—"):
-        raise FieldError(f"bad year {value!r}: expected four digits, e.g. 1990, or n.d.")
+        raise FieldError(f"bad year {value[:80]!r}: expected four digits, e.g. 1990, or n.d.")
     return text[:4]
 
 
@@ -191,7 +191,7 @@ def parse_date(value: str) -> tuple[str | None, int | None, int | None]:
         if UNSPECIFIED.fullmatch(part):
             break
         if not part.isdigit():
-            raise FieldError(f"bad date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+            raise FieldError(f"bad date {value[:80]!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
         numbers.append(int(part))
     month, day = (numbers + [None, None])[:2]
     if month is not None and month > 12:  # an EDTF season (21-24, ...): only the year is kept
@@ -232,7 +232,7 @@ def parse_issns(value: str) -> tuple[str, ...]:
     """Every ISSN in `value` ('0022-3808, 1537-534X'), written NNNN-NNNC."""
     found = tuple(dict.fromkeys(f"{a}-{b.upper()}" for a, b in ISSN.findall(value)))
     if value.strip() and not found:
-        raise FieldError(f"bad ISSN {value!r}: expected NNNN-NNNC, e.g. 1735-188X")
+        raise FieldError(f"bad ISSN {value[:80]!r}: expected NNNN-NNNC, e.g. 1735-188X")
     return found
 
 
@@ -240,7 +240,7 @@ def parse_isbns(value: str) -> tuple[str, ...]:
     """Every ISBN-10 or ISBN-13 in `value`, without hyphens or spaces."""
     found = tuple(dict.fromkeys(re.sub(r"[-\s]", "", m).upper() for m in ISBN.findall(value)))
     if value.strip() and not found:
-        raise FieldError(f"bad ISBN {value!r}: expected 10 or 13 digits")
+        raise FieldError(f"bad ISBN {value[:80]!r}: expected 10 or 13 digits")
     return found
 
 
