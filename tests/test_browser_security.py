@@ -190,3 +190,31 @@ def test_the_site_refuses_to_be_framed(browser, live_server):
         frame = page.frame_locator("#frame")
         assert frame.locator("nav.site-nav").count() == 0
         assert any("frame-ancestors" in m for m in watched.console_errors)
+
+
+def test_the_yasgui_table_follows_the_link_rule(browser, live_server):
+    """Our IRIs link to their pages, http(s) and mailto to themselves, anything else is text."""
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(4)> <ftp://example.org/f> <tel:+1234> "
+        "<https://example.org/y> <mailto:a@example.org> "
+        "<https://w3id.org/clusterkg/resource/study/porter-1990> } }"
+    )
+    with watched_page(browser) as watched:
+        page = watched.page
+        page.goto(live_server.url + "/sparql?query=" + quote(query))
+        rows = page.locator(ACTIVE_TABLE + " tr")
+        rows.first.wait_for()
+        assert rows.count() == 6
+        hrefs = page.locator(ACTIVE_TABLE + " a[href]").evaluate_all(
+            "links => links.map(a => a.getAttribute('href')).sort()"
+        )
+        assert hrefs == [
+            "/resource/study/porter-1990",
+            "https://example.org/y",
+            "mailto:a@example.org",
+        ]
+        for text in ("javascript:alert(4)", "ftp://example.org/f", "tel:+1234"):
+            page.locator(ACTIVE_TABLE + " td", has_text=text).click()
+        assert watched.dialogs == []
+        assert page.url.startswith(live_server.url + "/sparql")
+        assert watched.violations() == []

@@ -23,6 +23,7 @@ def test_the_editor_settings_name_the_endpoint_the_prefixes_and_the_examples(cli
     assert settings["endpoint"] == "/sparql"
     assert settings["prefixes"] == {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     assert ["https://w3id.org/clusterkg/resource/", "/resource/"] in settings["pages"]
+    assert settings["link_schemes"] == ["http", "https", "mailto"]
     examples = app.extensions["clusterkg"].examples
     assert [e["name"] for e in settings["examples"]] == [q.name for q in examples]
     cq01 = next(e for e in settings["examples"] if e["name"] == "cq01-cluster-types")

@@ -6,20 +6,21 @@ from flask import Blueprint, Response, jsonify, url_for
 
 from kg.namespaces import PREFIXES
 from web.services import services
-from web.terms import LOCAL_PAGES
+from web.terms import LINK_SCHEMES, LOCAL_PAGES
 
 bp = Blueprint("editor", __name__)
 
 
 @bp.route("/sparql/editor.json")
 def settings() -> Response:
-    """The endpoint, the project's prefixes, the pages that serve our IRIs, the first query and the
-    named queries as examples."""
+    """The endpoint, the project's prefixes, the link rule (the pages that serve our IRIs, the other
+    schemes that may be links), the first query and the named queries as examples."""
     svc = services()
     return jsonify(
         endpoint=url_for("sparql.endpoint"),
         prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
         pages=[[namespace, path] for namespace, path in LOCAL_PAGES],
+        link_schemes=sorted(LINK_SCHEMES),
         query=svc.queries["web/sparql-example"].bind(),
         examples=[
             {"name": q.name, "summary": q.summary or q.name, "query": q.bind()}

@@ -56,7 +56,7 @@
       plain.hidden = false;
       throw error;
     }
-    linkLocally(root, settings.pages);
+    followLinkRule(root, settings.pages, settings.link_schemes);
     const examples = {};
     settings.examples.forEach(function (example) { examples[example.name] = example; });
 
@@ -92,11 +92,15 @@
     }
   }
 
-  // Our own IRIs in the result table link to their pages on this site, as everywhere else on it
-  // (the table itself drops links that are not http(s), mailto or relative: DOMPurify).
-  function linkLocally(element, pages) {
+  // The result table follows the site's link rule (web.terms.link_href): our own IRIs link to their
+  // pages here, http(s) and mailto IRIs to themselves, any other IRI is text (YASR's DOMPurify already
+  // drops javascript: links; this also drops ftp:, tel:, ...).
+  function followLinkRule(element, pages, schemes) {
     function rewrite(link) {
-      const iri = link.getAttribute("href") || "";
+      const iri = link.getAttribute("href");
+      if (iri === null || iri.charAt(0) === "/") {
+        return; // no link, or one of ours already rewritten
+      }
       for (let i = 0; i < pages.length; i++) {
         const namespace = pages[i][0];
         if (iri.indexOf(namespace) === 0 && iri.length > namespace.length) {
@@ -104,6 +108,10 @@
           link.removeAttribute("target");
           return;
         }
+      }
+      const scheme = iri.split(":")[0].toLowerCase();
+      if (iri.indexOf(":") < 0 || schemes.indexOf(scheme) < 0) {
+        link.removeAttribute("href");
       }
     }
     new MutationObserver(function () {
