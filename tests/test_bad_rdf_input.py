@@ -69,6 +69,14 @@ def assert_one_line_or_accepted(result: Result, path: Path, text: bytes) -> None
         assert int(refused["line"]) <= text.count(b"\n") + 1
 
 
+def run_cut(config: Path, command: str, name: str, cut: int, junk: bytes) -> None:
+    """Run `command` on the first `cut` bytes of fixture `name` followed by `junk`, and check it."""
+    text = (BAD / name).read_bytes()[:cut] + junk
+    path = config.parent / name
+    path.write_bytes(text)
+    assert_one_line_or_accepted(run(config, command, path), path, text)
+
+
 def every_cut(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Run the test for each prefix of the fixture `name` (every cut point, as explicit examples), then on
     prefixes with up to 8 random bytes appended (generated examples)."""
@@ -98,10 +106,7 @@ def memory_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_cut_of_a_turtle_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.ttl").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.ttl"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.ttl", cut, junk)
 
 
 @pytest.mark.parametrize("command", ["load --replace", "validate"])
@@ -109,10 +114,7 @@ def test_every_cut_of_a_turtle_file_is_one_line(
 def test_every_cut_of_a_trig_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.trig").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.trig"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.trig", cut, junk)
 
 
 @pytest.mark.parametrize("command", ["load --replace", "validate"])
@@ -120,10 +122,7 @@ def test_every_cut_of_a_trig_file_is_one_line(
 def test_every_cut_of_an_ntriples_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.nt").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.nt"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.nt", cut, junk)
 
 
 @pytest.fixture
