@@ -26,7 +26,8 @@ from rdflib.term import Identifier
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.rdfio import read_dataset
+from kg.errors import UserError
+from kg.rdfio import read_dataset, refuse_xml_entities
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import (
     GRAPH_FORMATS,
@@ -169,11 +170,14 @@ class RemoteStore:
         try:
             if content_type in RESULT_FORMATS and content_type != "text/csv":
                 return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+            if content_type == "application/rdf+xml":  # Oxigraph's parser would expand entities
+                refuse_xml_entities(body, self.query_endpoint)
             if content_type in GRAPH_FORMATS:
                 return list(ox.parse(body, format=GRAPH_FORMATS[content_type]))
-        except SyntaxError as error:
+        except (SyntaxError, UserError) as error:
+            cause = error.cause if isinstance(error, UserError) else error
             raise StoreError(
-                f"{self.query_endpoint} sent an unreadable {content_type} answer: {error}"
+                f"{self.query_endpoint} sent an unreadable {content_type} answer: {cause}"
             ) from None
         raise StoreError(
             f"{self.query_endpoint} answered with unsupported media type {content_type}"
