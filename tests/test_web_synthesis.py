@@ -34,7 +34,7 @@ def client(synthesis_store: Store, tmp_path_factory: pytest.TempPathFactory) -> 
 def rows_of(html: str, table_id: str) -> list[str]:
     """The text of each body row of a table, tags stripped, whitespace collapsed."""
     body = html.split(f'id="{table_id}"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, flags=re.S)
+    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, flags=re.DOTALL)
     return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
 
 
@@ -45,7 +45,7 @@ def test_matrix_page_shows_stances_linking_to_claims_and_marks_contested_themes(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     head = html.split('id="synthesis-matrix"', 1)[1].split("</thead>", 1)[0]
-    cells = re.findall(r"<th\b[^>]*>(.*?)</th>", head, flags=re.S)
+    cells = re.findall(r"<th\b[^>]*>(.*?)</th>", head, flags=re.DOTALL)
     columns = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
     assert columns == [
         "Theme",
@@ -184,3 +184,25 @@ def test_browser_walks_the_matrix_to_a_disputing_claim(browser, synthesis_server
     finally:
         context.close()
     assert [u for u in requested if not u.startswith(synthesis_server.url)] == []
+
+
+def test_resource_pages_of_themes_and_recommendations_show_certainty_and_contested(
+    client: FlaskClient,
+) -> None:
+    contested = client.get("/resource/concept/theme/hub-firms-broker-knowledge").get_data(
+        as_text=True
+    )
+    assert (
+        'id="certainty-contested"' in contested and "Very low: two independent sources" in contested
+    )
+    agreed = client.get("/resource/concept/theme/coordinators-help-new-clusters").get_data(
+        as_text=True
+    )
+    assert 'id="certainty"' in agreed and 'id="certainty-contested"' not in agreed
+    assert "Moderate: two independent sources; no dispute" in agreed
+    seed = client.get("/resource/recommendation/state-budget-infrastructure-investment")
+    assert "Low: rests on the paper&#39;s own analysis" in seed.get_data(as_text=True)
+    claim = client.get("/resource/claim/example-beta-hub-firms-keep-know-how").get_data(
+        as_text=True
+    )
+    assert 'id="certainty"' not in claim
