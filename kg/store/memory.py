@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.rdfio import read_dataset
 from kg.sparql_parser import no_parse_running, prepare_query, prepare_update
+from kg.sparql_safety import disable_rdflib_fetching
 from kg.store.base import QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
@@ -40,6 +41,7 @@ class MemoryStore:
     name = "memory"
 
     def __init__(self) -> None:
+        disable_rdflib_fetching()  # FROM and USING name graphs of the store, never files or URLs
         self._dataset = Dataset(default_union=True)
         self._lock = threading.Lock()
 
