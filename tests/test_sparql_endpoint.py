@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -11,7 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from kg.config import PROJECT_ROOT
 from kg.namespaces import CKG, CKGRAPH, CKR, DCAT, SD, VOID, sparql_prologue
+from tests.fixtures.web import free_port
 
 PORTER = CKR["study/porter-1990"]
 CITED_AS = f"SELECT ?citedAs WHERE {{ <{PORTER}> <{CKG.citedAs}> ?citedAs }}"
@@ -406,3 +411,48 @@ def test_prologue_of_project_prefixes_is_not_needed_for_full_iris(client):
     assert response.json["results"]["bindings"] == [
         {"citedAs": {"type": "literal", "value": "Porter, 1990"}}
     ]
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_update_token_scheme_name_is_case_insensitive(make_app, scheme):
+    client = make_app(fresh_store=True, update_token=TOKEN).test_client()
+    response = client.post(
+        "/sparql", data={"update": INSERT}, headers={"Authorization": f"{scheme} {TOKEN}"}
+    )
+    assert response.status_code == 204
+    assert count(get(client, STUDIES)) == 15
+    other = client.post(
+        "/sparql", data={"update": INSERT}, headers={"Authorization": f"Basic {TOKEN}"}
+    )
+    assert other.status_code == 401
+
+
+@pytest.mark.parametrize("token", ["", "fifteen-chars15"])
+def test_empty_or_short_update_token_refuses_to_start(tmp_path, token):
+    env = dict(os.environ, CLUSTERKG_DATA_DIR=str(tmp_path), CLUSTERKG_UPDATE_TOKEN=token)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--port", str(free_port())],
+        check=False,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "setting update_token (CLUSTERKG_UPDATE_TOKEN): an update token must have at least 16 "
+        f"characters, this one has {len(token)}; leave it unset to keep the SPARQL endpoint "
+        "read-only\n"
+    )
+    assert not (tmp_path / "store").exists()  # refused before anything was opened
+
+
+def test_a_query_over_a_limit_is_400_before_the_engine(client):
+    steps = "/".join([f"<{CKG.citedAs}>"] * 65)
+    response = get(client, f"SELECT * WHERE {{ ?s {steps} ?o }}", "*/*")
+    assert response.status_code == 400
+    assert response.text == (
+        "query refused: 65 steps in one property path, over the limit of 64 "
+        "(CLUSTERKG_QUERY_MAX_PATH_STEPS)\n"
+    )
