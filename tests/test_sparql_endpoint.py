@@ -456,3 +456,12 @@ def test_a_query_over_a_limit_is_400_before_the_engine(client):
         "query refused: 65 steps in one property path, over the limit of 64 "
         "(CLUSTERKG_QUERY_MAX_PATH_STEPS)\n"
     )
+
+
+def test_nesting_too_deep_for_rdflib_is_400_not_500(client):
+    """The memory store's engine (rdflib) recurses more than Oxigraph: under the limit, still a 400."""
+    response = get(client, "ASK { FILTER(" + "(" * 40 + "true" + ")" * 40 + ") }", "*/*")
+    assert response.status_code == 400
+    assert response.text == (
+        "SPARQL syntax error: the query is nested too deeply for rdflib, the memory store's engine\n"
+    )
