@@ -31,8 +31,9 @@ def prepare_update(text: str) -> Update:
 
 
 @contextmanager
-def no_parse_running() -> Iterator[None]:
-    """Held while forking: the child's copy of the parser is never half-way through a parse, and the
-    child's copy of the lock is free."""
+def parser_held() -> Iterator[None]:
+    """No other thread parses with rdflib meanwhile: held while forking (the child's copy of the parser
+    is never half-way through a parse, and its copy of the lock is free), or around a library that parses
+    with rdflib itself (pyshacl)."""
     with _LOCK:
         yield

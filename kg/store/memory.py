@@ -17,7 +17,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.rdfio import read_dataset
-from kg.sparql_parser import no_parse_running, prepare_query, prepare_update
+from kg.sparql_parser import parser_held, prepare_query, prepare_update
 from kg.sparql_safety import disable_rdflib_fetching
 from kg.store.base import QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
@@ -150,7 +150,7 @@ class MemoryStore:
     @contextmanager
     def _quiet(self) -> Iterator[None]:
         """Held while forking a query's child: no write and no rdflib parse is half-way through."""
-        with self._lock, no_parse_running():
+        with self._lock, parser_held():
             yield
 
     def _add(self, quads: list[Quad]) -> None:
