@@ -38,7 +38,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_OPEN, _CLOSE = "{([", "})]"
+OPENING, CLOSING = "{([", "})]"  # brackets that nest
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_FORMS = (
     "INSERT",
@@ -174,10 +174,10 @@ class Size:
 def size_of(tokens: list[Token]) -> Size:
     depth = deepest = steps = longest = 0
     for token in tokens:
-        if token.text in _OPEN:
+        if token.text in OPENING:
             depth += 1
             deepest = max(deepest, depth)
-        elif token.text in _CLOSE:
+        elif token.text in CLOSING:
             depth -= 1
         if token.text in ("/", "|"):
             steps += 1

@@ -9,11 +9,9 @@ WHERE operation that names no dataset of its own (no USING, USING NAMED or WITH)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from kg.sparql_tokens import Token, code_tokens
-
-_OPEN, _CLOSE = "{([", "})]"
+from kg.sparql_tokens import CLOSING, OPENING, Token, code_tokens
 
 
 def with_union_where(update: str, graphs: Sequence[str]) -> str:
@@ -52,7 +50,7 @@ def _operations(tokens: list[Token]) -> list[list[Token]]:
     operations: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
-        depth += (token.text in _OPEN) - (token.text in _CLOSE)
+        depth += (token.text in OPENING) - (token.text in CLOSING)
         if depth == 0 and token.text == ";":
             operations.append([])
         else:
@@ -67,9 +65,9 @@ def _without_prologue(operation: list[Token]) -> list[Token]:
     return operation[i:]
 
 
-def _at_depth_zero(operation: list[Token]):
+def _at_depth_zero(operation: list[Token]) -> Iterator[Token]:
     depth = 0
     for token in operation:
         if depth == 0:
             yield token
-        depth += (token.text in _OPEN) - (token.text in _CLOSE)
+        depth += (token.text in OPENING) - (token.text in CLOSING)

@@ -3,8 +3,8 @@
 Status codes: 400 malformed query, query over a size limit, or protocol misuse; 401/403 update
 without/with a wrong token; 403 SERVICE/LOAD/non-local FROM; 405 wrong method; 406 no acceptable format;
 415 wrong media type; 503 query time limit hit. The checks before evaluation read tokens only
-(kg.sparql_safety); syntax is the engine's to report. A SELECT answer longer than the row limit is cut, and says so in the
-`X-SPARQL-MaxRows` and `Warning` headers (and on the page).
+(kg.sparql_safety); syntax is the engine's to report. A SELECT answer longer than the row limit is cut,
+and says so in the `X-SPARQL-MaxRows` and `Warning` headers (and on the page).
 """
 
 from __future__ import annotations
@@ -179,13 +179,14 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             )
         try:
             check_update(operation.text, svc.is_local_graph, svc.settings)
-            svc.store.update(operation.text)
-        except QueryTooLarge as exc:
+        except (QuerySyntaxError, QueryTooLarge) as exc:
             return error_response(400, str(exc))
-        except QuerySyntaxError as exc:
-            return error_response(400, _syntax_message(exc))
         except RefusedQuery as exc:
             return error_response(403, str(exc))
+        try:
+            svc.store.update(operation.text)
+        except QuerySyntaxError as exc:
+            return error_response(400, _syntax_message(exc))
         except StoreError as exc:
             return error_response(500, f"the store failed: {exc}")
         return Response(status=204)
@@ -193,12 +194,15 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
     def _run_for_page(text: str) -> tuple[Table | None, str | None]:
         try:
             check_query(text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge, RefusedQuery) as exc:
+            return None, str(exc)
+        try:
             result = svc.query(text)
         except QueryTimeout:
             return None, _timeout_message(svc)
         except QuerySyntaxError as exc:
             return None, _syntax_message(exc)
-        except (QueryTooLarge, RefusedQuery, StoreError) as exc:
+        except StoreError as exc:
             return None, str(exc)
         result, cut = truncate(result, svc.settings.row_limit)
         return result_table(result), _row_limit_message(svc) if cut else None
