@@ -465,3 +465,11 @@ def test_nesting_too_deep_for_rdflib_is_400_not_500(client):
     assert response.text == (
         "SPARQL syntax error: the query is nested too deeply for rdflib, the memory store's engine\n"
     )
+
+
+def test_parsing_counts_against_the_time_limit(make_app):
+    """rdflib takes seconds to parse this (within the size limits): the time limit stops it all the same."""
+    client = make_app(query_timeout=1.0).test_client()
+    response = get(client, "ASK { FILTER(" + " + ".join(["1"] * 2_000) + " > 0) }", "*/*")
+    assert response.status_code == 503
+    assert response.text.startswith("query stopped: it ran longer than the time limit of 1 s")
