@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Literal, URIRef
 
 from kg.config import PROJECT_ROOT
 from kg.store.base import Store
@@ -175,3 +176,19 @@ def test_query_limits_hold_before_the_engine(
     # the store's worker is alive and answers at once
     ok, body = fetch(cold_server, endpoint_path(COMPETENCY_QUESTIONS[0]), JSON)
     assert ok == 200 and solutions(body)
+
+
+def test_default_graph_uri_and_from_count_one_graph_on_the_served_store(
+    cold_server: LiveServer, web_store: Store
+) -> None:
+    """The embedded worker's union default graph no longer overrides the dataset a request names."""
+    ontology = "https://w3id.org/clusterkg/graph/ontology"
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    n = Counter({frozenset({("n", meaning(Literal(web_store.count(URIRef(ontology)))))}): 1})
+    everything = Counter({frozenset({("n", meaning(Literal(web_store.count())))}): 1})
+    query = "/sparql?" + urllib.parse.urlencode({"query": count.format("")})
+    assert solutions(fetch(cold_server, query, JSON)[1]) == everything
+    protocol = query + "&" + urllib.parse.urlencode({"default-graph-uri": ontology})
+    assert solutions(fetch(cold_server, protocol, JSON)[1]) == n
+    in_text = "/sparql?" + urllib.parse.urlencode({"query": count.format(f"FROM <{ontology}>")})
+    assert solutions(fetch(cold_server, in_text, JSON)[1]) == n
