@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_UPDATE_TOKEN = 16  # characters; a shorter (or empty) update token is refused at start
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,24 @@ class Settings:
     query_timeout: float = 10.0  # seconds, for the web SPARQL endpoint
     row_limit: int = 10000  # rows, for the web SPARQL endpoint
     update_token: str | None = None  # SPARQL Update on the endpoint only with this bearer token
+    # Query text limits, checked before any engine sees a query or update (kg.sparql_safety):
+    # over one, the endpoint answers 400.
+    query_max_bytes: int = 131_072  # UTF-8 bytes of the query text
+    query_max_tokens: int = 10_000  # SPARQL tokens (names, terms, operators, brackets)
+    query_max_depth: int = 64  # nesting of { }, ( ) and [ ]
+    query_max_path_steps: int = 64  # `/` and `|` steps in one property path
     serve_memory_copy: bool = True  # serve answers from an in-memory copy of the embedded store
     # The web validation page validates the whole store in the server's process (pyshacl needs an
     # rdflib copy of it: about 13 s and 0.5 GB at 100k quads); above this it points to the CLI instead.
     validation_page_max_quads: int = 150_000
+
+    def __post_init__(self) -> None:
+        if self.update_token is not None and len(self.update_token) < MIN_UPDATE_TOKEN:
+            raise ValueError(
+                f"setting update_token (CLUSTERKG_UPDATE_TOKEN): an update token must have at "
+                f"least {MIN_UPDATE_TOKEN} characters, this one has {len(self.update_token)}; "
+                "leave it unset to keep the SPARQL endpoint read-only"
+            )
 
     @property
     def embedded_path(self) -> Path:

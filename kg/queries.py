@@ -32,14 +32,14 @@ from pathlib import Path
 from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
 from kg.errors import UserError
 from kg.namespaces import PREFIXES, sparql_prologue
 from kg.rdfio import read_text
+from kg.sparql_parser import prepare_query
+from kg.sparql_tokens import code_tokens, iter_tokens, prologue
 from kg.store.oxformats import parses_as_query
 from kg.store.results import query_form
 
@@ -51,16 +51,6 @@ _TERM = re.compile(
     r"""|"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?"""  # literal
     r"""|[^\s]+"""  # prefixed name, number, boolean
 )
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)"""
-    r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)"""
-    r"""|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)"""
-    r"""|(?P<other>[^#"'<?$]+|.)""",
-    re.DOTALL,
-)
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\s]')
 _KINDS = {
     "SelectQuery": "SELECT",
@@ -68,6 +58,7 @@ _KINDS = {
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 }
+_TOO_DEEP = "bad SPARQL: nested too deeply for rdflib's parser"
 
 
 @dataclass(frozen=True)
@@ -155,8 +146,8 @@ class NamedQuery:
         """The text cut into (variable name without ?/$, or None; the piece's text), once: a page
         binds the same query for every cell of a table."""
         return tuple(
-            (tok.group("var")[1:] if tok.group("var") else None, tok.group(0))
-            for tok in _TOKENS.finditer(self.text)
+            (tok.text[1:] if tok.kind == "var" else None, tok.text)
+            for tok in iter_tokens(self.text)
         )
 
 
@@ -191,18 +182,18 @@ def load_queries(folder: Path, pattern: str = "*.rq") -> list[NamedQuery]:
 
 def adhoc_query(text: str) -> NamedQuery:
     """A query typed by the user: prefixes of the project's map are declared for it when it lacks them."""
-    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
-    prologue = "".join(
-        line for line in sparql_prologue().splitlines(True) if _prefix_of(line) not in declared
+    declared = _declared(text)
+    missing = "".join(
+        line for line in sparql_prologue().splitlines(True) if not _declared(line) <= declared
     )
-    offset = prologue.count("\n")
+    offset = missing.count("\n")
     try:
-        kind = check_syntax(prologue + text, None)
+        kind = check_syntax(missing + text, None)
     except UserError as exc:
         raise UserError(
             exc.cause, "--sparql", exc.line - offset if exc.line is not None else None
         ) from None
-    return NamedQuery(name="query", text=prologue + text, kind=kind)
+    return NamedQuery(name="query", text=missing + text, kind=kind)
 
 
 def check_syntax(text: str, path: Path | None) -> str:
@@ -216,13 +207,13 @@ def check_syntax(text: str, path: Path | None) -> str:
     if form in ("SELECT", "CONSTRUCT", "DESCRIBE") and parses_as_query(text):
         return form
     try:
-        parsed = parseQuery(text)
+        parsed = prepare_query(text)
     except ParseException as exc:
         raise UserError(
             f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno
         ) from None
-    try:
-        translateQuery(parsed)
+    except RecursionError:
+        raise UserError(_TOO_DEEP, path or "query") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for unknown prefixes
         message = str(exc)
         prefix = re.search(r"Unknown namespace prefix : (\S*)", message)
@@ -232,7 +223,7 @@ def check_syntax(text: str, path: Path | None) -> str:
         raise UserError(
             f"bad SPARQL: undeclared prefix {prefix.group(1)}:", path or "query", line
         ) from None
-    return _KINDS[parsed[1].name]
+    return _KINDS[parsed.algebra.name]
 
 
 def _found(exc: ParseException) -> str:
@@ -242,16 +233,15 @@ def _found(exc: ParseException) -> str:
 
 def _first_line_of(text: str, needle: str) -> int | None:
     """The line of the first occurrence of `needle` in code (not in a string, IRI or comment)."""
-    for tok in _TOKENS.finditer(text):
-        if tok.group("other") and needle in tok.group(0):
-            start = tok.start() + tok.group(0).index(needle)
-            return text.count("\n", 0, start) + 1
+    for tok in code_tokens(text):
+        if tok.kind == "pname" and tok.text.startswith(needle):
+            return text.count("\n", 0, tok.start) + 1
     return None
 
 
-def _prefix_of(line: str) -> str:
-    match = _PREFIX_DECL.match(line)
-    return (match.group(1) or "") if match else ""
+def _declared(text: str) -> set[str]:
+    """The prefixes `text` declares."""
+    return set(prologue(list(code_tokens(text)))[1])
 
 
 def _namespaces(text: str) -> NamespaceManager:
@@ -259,8 +249,8 @@ def _namespaces(text: str) -> NamespaceManager:
     manager = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         manager.bind(prefix, ns)
-    for match in re.finditer(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE):
-        manager.bind(match.group(1) or "", URIRef(match.group(2)), override=True)
+    for prefix, namespace in prologue(list(code_tokens(text)))[1].items():
+        manager.bind(prefix, URIRef(namespace), override=True)
     return manager
 
 
@@ -310,4 +300,4 @@ def _parse_param(
 
 def _code(text: str) -> str:
     """The query text without its comments (where parameters are looked for)."""
-    return "".join(t.group(0) for t in _TOKENS.finditer(text) if not t.group("comment"))
+    return "".join(t.text for t in iter_tokens(text) if t.kind != "comment")

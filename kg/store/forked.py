@@ -10,9 +10,9 @@ import os
 import pickle
 import select
 import signal
-import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from kg.store.base import QueryTimeout, StoreError
@@ -20,10 +20,11 @@ from kg.store.base import QueryTimeout, StoreError
 T = TypeVar("T")
 
 
-def run_forked(fn: Callable[[], T], timeout: float, fork_lock: threading.Lock) -> T:
+def run_forked(fn: Callable[[], T], timeout: float, fork_lock: AbstractContextManager) -> T:
     """Return `fn()` evaluated in a child process, or raise QueryTimeout after `timeout` seconds.
 
-    `fork_lock` is held only while forking, so that the child never sees data half-way through a write.
+    `fork_lock` is held only while forking, so that the child never sees data half-way through a write
+    (or a lock held by another thread).
     `fn` must return a picklable value; an exception it raises (StoreError and subclasses) is re-raised here.
     """
     deadline = time.monotonic() + timeout

@@ -1,17 +1,24 @@
-"""The memory backend: rdflib's in-memory Dataset (union default graph), for tests and tiny graphs."""
+"""The memory backend: rdflib's in-memory Dataset (union default graph), for tests and tiny graphs.
+
+A query's FROM/FROM NAMED define its dataset (rdflib honours them, and never fetches: see
+kg.sparql_safety.disable_rdflib_fetching); an update's WHERE sees the union, as a query does.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.term import Node
 
 from kg.rdfio import read_dataset
+from kg.sparql_parser import parser_held, prepare_query, prepare_update
+from kg.sparql_safety import disable_rdflib_fetching
 from kg.store.base import QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
@@ -25,6 +32,7 @@ from kg.store.results import (
 )
 
 Quad = tuple[Node, Node, Node, URIRef]
+_TOO_DEEP = "the query is nested too deeply for rdflib, the memory store's engine"
 
 
 class MemoryStore:
@@ -33,6 +41,7 @@ class MemoryStore:
     name = "memory"
 
     def __init__(self) -> None:
+        disable_rdflib_fetching()  # FROM and USING name graphs of the store, never files or URLs
         self._dataset = Dataset(default_union=True)
         self._lock = threading.Lock()
 
@@ -51,12 +60,16 @@ class MemoryStore:
             self._add(quads)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        prepared = _prepare(sparql)
+        """Parse and evaluate; with a time limit both happen in a forked child, so parsing counts
+        against the limit and the server's own copy of rdflib's parser is never entered."""
         form = query_form(sparql)
 
         def evaluate() -> QueryResult:
+            prepared = _prepare(sparql)
             try:
                 return result_from_rdflib(self._dataset.query(prepared), form)
+            except RecursionError:
+                raise QuerySyntaxError(_TOO_DEEP) from None
             except StoreError:
                 raise
             except Exception as error:  # noqa: BLE001 - rdflib raises bare Exceptions when evaluating
@@ -65,14 +78,16 @@ class MemoryStore:
         if timeout is None:
             with self._lock:
                 return evaluate()
-        return run_forked(evaluate, timeout, self._lock)
+        return run_forked(evaluate, timeout, self._quiet())
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize_result(self.query(sparql, timeout), media_type)
 
     def update(self, sparql: str) -> None:
         try:
-            prepared = prepareUpdate(sparql)
+            prepared = prepare_update(sparql)
+        except RecursionError:
+            raise QuerySyntaxError(_TOO_DEEP) from None
         except Exception as error:  # noqa: BLE001 - pyparsing errors and rdflib's bare Exceptions
             raise QuerySyntaxError(_one_line(error)) from None
         with self._lock:
@@ -132,13 +147,21 @@ class MemoryStore:
     def close(self) -> None:
         """Nothing to release: the data lives in this process."""
 
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Held while forking a query's child: no write and no rdflib parse is half-way through."""
+        with self._lock, parser_held():
+            yield
+
     def _add(self, quads: list[Quad]) -> None:
         self._dataset.addN((s, p, o, self._dataset.graph(g)) for s, p, o, g in quads)
 
 
 def _prepare(sparql: str):
     try:
-        return prepareQuery(sparql)
+        return prepare_query(sparql)
+    except RecursionError:
+        raise QuerySyntaxError(_TOO_DEEP) from None
     except Exception as error:  # noqa: BLE001 - pyparsing errors and rdflib's bare Exceptions
         raise QuerySyntaxError(_one_line(error)) from None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.sparql_tokens import dataset_of
 from kg.store.oxformats import (
     GRAPH_FORMATS,
     PREFIX_MAP,
@@ -25,6 +26,7 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
+from kg.store.union_update import with_union_where
 
 WIRE_FORMATS = {
     "solutions": "application/sparql-results+json",
@@ -39,10 +41,20 @@ def _is_empty(store: ox.Store) -> bool:
 
 def _query(store: ox.Store, sparql: str, media_type: str | None) -> tuple[str, bytes]:
     """Evaluate; answer (kind, body) with kind `boolean`, `solutions` or `triples`, the body written in
-    `media_type`, or in SPARQL JSON / N-Triples when it is None."""
-    result = store.query(sparql, use_default_graph_as_union=True)
+    `media_type`, or in SPARQL JSON / N-Triples when it is None. The default graph is the union of
+    all graphs, unless the query's FROM / FROM NAMED give its dataset (Oxigraph's union option would
+    override them)."""
+    text = sparql.lower()
+    union = ("from" not in text and "\\u" not in text) or not any(dataset_of(sparql))
+    result = store.query(sparql, use_default_graph_as_union=union)
     kind = {ox.QueryBoolean: "boolean", ox.QuerySolutions: "solutions"}.get(type(result), "triples")
     return kind, serialize(result, media_type or WIRE_FORMATS[kind])
+
+
+def _update(store: ox.Store, sparql: str) -> None:
+    """Apply an update whose WHERE sees the union of the named graphs, as a query does."""
+    graphs = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    store.update(with_union_where(sparql, graphs))
 
 
 def _load(
@@ -150,7 +162,7 @@ def _write(stores: Stores, op: str, args: tuple) -> None:
     try:
         match op:
             case "update":
-                store.update(*args)
+                _update(store, *args)
             case "load":
                 _load(store, *args)
             case "replace_graph":

@@ -2,7 +2,9 @@
 and the Graph Store Protocol, with time limits, retries with exponential backoff and one-line errors.
 
 The server must answer queries over the union of its named graphs (Oxigraph `--union-default-graph`,
-Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default).
+Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default). A query's FROM /
+FROM NAMED are also sent as the protocol's default-graph-uri / named-graph-uri, which a server applies
+even where its union setting overrides the query's own clauses (Oxigraph's does).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from kg.errors import UserError
 from kg.rdfio import read_dataset, refuse_xml_entities
+from kg.sparql_tokens import QUERY_FORMS, dataset_of
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import (
     GRAPH_FORMATS,
@@ -37,7 +40,7 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.results import QUERY_FORMS, graphs_of, query_form, rdf_bytes, result_from_ox
+from kg.store.results import graphs_of, query_form, rdf_bytes, result_from_ox
 
 T = TypeVar("T")
 ACCEPT = (
@@ -147,6 +150,11 @@ class RemoteStore:
         wrapper = SPARQLWrapper(self.query_endpoint)
         wrapper.setQuery(sparql)
         wrapper.queryType = form  # SPARQLWrapper's own guess can mistake a query for an update
+        default_graphs, named_graphs = dataset_of(sparql)
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
+            wrapper.addNamedGraph(graph)
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         wrapper.addCustomHttpHeader("Accept", ACCEPT)

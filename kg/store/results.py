@@ -7,7 +7,6 @@ backend is normalised to the plain form.
 from __future__ import annotations
 
 import json
-import re
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -15,20 +14,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from kg.sparql_tokens import QUERY_FORMS, UPDATE_FORMS, first_keyword
 from kg.store.base import QueryResult, StoreError
 from kg.store.oxformats import OxResult, serialize
 
 XSD_STRING = str(XSD.string)
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_FORM = re.compile(
-    r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-_NOT_KEYWORDS = re.compile(  # comments, IRIs, strings, variables and prefixed names hold no keyword
-    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|[?$]\w+|[\w.-]*:[\w.-]*",
-    re.DOTALL,
-)
 
 
 def plain(term: Identifier) -> Identifier:
@@ -78,8 +68,7 @@ def query_form(sparql: str) -> str:
     """The form of a SPARQL request: SELECT, ASK, CONSTRUCT or DESCRIBE for a query, or the first keyword of
     an update (INSERT, DELETE, DROP, ...). It is the first such keyword outside comments, IRIs, strings,
     variables and prefixed names (SPARQLWrapper's own guess takes `addressed` in a comment for ADD)."""
-    match = _FORM.search(_NOT_KEYWORDS.sub(" ", sparql))
-    return match.group(1).upper() if match else "SELECT"
+    return first_keyword(sparql, QUERY_FORMS + UPDATE_FORMS) or "SELECT"
 
 
 def result_from_ox(result: OxResult, form: str) -> QueryResult:

@@ -1,13 +1,15 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql, its query page, the named-query pages and the dataset description.
 
-Status codes: 400 malformed query or protocol misuse, 401/403 update without/with a wrong token,
-403 SERVICE/LOAD/non-local FROM, 405 wrong method, 406 no acceptable format, 415 wrong media type,
-503 query time limit hit. A SELECT answer longer than the row limit is cut, and says so in the
-`X-SPARQL-MaxRows` and `Warning` headers (and on the page).
+Status codes: 400 malformed query, query over a size limit, or protocol misuse; 401/403 update
+without/with a wrong token; 403 SERVICE/LOAD/non-local FROM; 405 wrong method; 406 no acceptable format;
+415 wrong media type; 503 query time limit hit. The checks before evaluation read tokens only
+(kg.sparql_safety); syntax is the engine's to report. A SELECT answer longer than the row limit is cut,
+and says so in the `X-SPARQL-MaxRows` and `Warning` headers (and on the page).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -24,7 +26,13 @@ from kg.conneg import (
     negotiate,
 )
 from kg.errors import UserError
-from kg.sparql_safety import RefusedQuery, check_graph_iris, check_query, check_update
+from kg.sparql_safety import (
+    QueryTooLarge,
+    RefusedQuery,
+    check_graph_iris,
+    check_query,
+    check_update,
+)
 from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
 from web.responses import error_response, rdf_response
 from web.services import Services
@@ -115,8 +123,8 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "default-graph-uri/named-graph-uri",
             )
             text = with_dataset(operation.text, operation.default_graphs, operation.named_graphs)
-            checked = check_query(text, svc.is_local_graph)
-        except QuerySyntaxError as exc:
+            checked = check_query(text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge) as exc:
             return _failed(400, str(exc), operation.text)
         except RefusedQuery as exc:
             return _failed(403, str(exc), operation.text)
@@ -130,7 +138,7 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
         except QueryTimeout:
             return _failed(503, _timeout_message(svc), operation.text)
         except QuerySyntaxError as exc:
-            return _failed(400, str(exc), operation.text)
+            return _failed(400, _syntax_message(exc), operation.text)
         except StoreError as exc:
             return _failed(500, f"the store failed: {exc}", operation.text)
         result, cut = truncate(result, svc.settings.row_limit)
@@ -154,14 +162,14 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "this endpoint is read-only: SPARQL Update is switched off "
                 "(start the server with an update token to allow it)",
             )
-        given = request.headers.get("Authorization", "")
-        if not given.startswith("Bearer "):
+        scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":  # RFC 7235: the scheme name is case-insensitive
             response = error_response(
                 401, "SPARQL Update needs the header 'Authorization: Bearer <token>'"
             )
             response.headers["WWW-Authenticate"] = 'Bearer realm="ClusterKG SPARQL Update"'
             return response
-        if not hmac.compare_digest(given.removeprefix("Bearer ").strip().encode(), token.encode()):
+        if not _same_secret(given.strip(), token):
             return error_response(403, "the bearer token is not the update token of this server")
         if operation.default_graphs or operation.named_graphs:
             return error_response(
@@ -170,23 +178,31 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "write USING clauses in the update",
             )
         try:
-            check_update(operation.text, svc.is_local_graph)
-            svc.store.update(operation.text)
-        except QuerySyntaxError as exc:
+            check_update(operation.text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge) as exc:
             return error_response(400, str(exc))
         except RefusedQuery as exc:
             return error_response(403, str(exc))
+        try:
+            svc.store.update(operation.text)
+        except QuerySyntaxError as exc:
+            return error_response(400, _syntax_message(exc))
         except StoreError as exc:
             return error_response(500, f"the store failed: {exc}")
         return Response(status=204)
 
     def _run_for_page(text: str) -> tuple[Table | None, str | None]:
         try:
-            check_query(text, svc.is_local_graph)
+            check_query(text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge, RefusedQuery) as exc:
+            return None, str(exc)
+        try:
             result = svc.query(text)
         except QueryTimeout:
             return None, _timeout_message(svc)
-        except (QuerySyntaxError, RefusedQuery, StoreError) as exc:
+        except QuerySyntaxError as exc:
+            return None, _syntax_message(exc)
+        except StoreError as exc:
             return None, str(exc)
         result, cut = truncate(result, svc.settings.row_limit)
         return result_table(result), _row_limit_message(svc) if cut else None
@@ -232,6 +248,16 @@ def _download_formats(form: str | None) -> tuple[Format, ...]:
         return ()
     offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(form, GRAPH_FORMATS)
     return tuple(f for f in offers if f != HTML)
+
+
+def _same_secret(given: str, token: str) -> bool:
+    """Whether `given` is the token, compared in constant time (digests: the length leaks nothing either)."""
+    digest = hashlib.sha256
+    return hmac.compare_digest(digest(given.encode()).digest(), digest(token.encode()).digest())
+
+
+def _syntax_message(error: QuerySyntaxError) -> str:
+    return f"SPARQL syntax error: {error}"
 
 
 def _timeout_message(svc: Services) -> str:
