@@ -35,8 +35,11 @@ class Services:
         return self.query(self.queries[name].bind(params))
 
     def query(self, sparql: str) -> QueryResult:
-        """Run SPARQL text under the endpoint's time limit."""
-        return self.store.query(sparql, timeout=self.settings.query_timeout)
+        """Run SPARQL text under the endpoint's limits; a SELECT stops one row past the row limit, so
+        that a cut answer can say so."""
+        return self.store.query(
+            sparql, timeout=self.settings.query_timeout, max_rows=self.settings.row_limit + 1
+        )
 
     def is_local_graph(self, iri: str) -> bool:
         """Whether `iri` names a graph of this dataset (the only graphs FROM may name)."""

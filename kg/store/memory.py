@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.term import Node
 
 from kg.rdfio import read_dataset
-from kg.store.base import QueryResult, QuerySyntaxError, StoreError
+from kg.store.base import Limits, QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
 from kg.store.results import (
@@ -28,13 +29,15 @@ Quad = tuple[Node, Node, Node, URIRef]
 
 
 class MemoryStore:
-    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child."""
+    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child, under
+    the memory limit of `limits`; updates are not limited (rdflib changes the data in place)."""
 
     name = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         self._dataset = Dataset(default_union=True)
         self._lock = threading.Lock()
+        self._limits = limits or Limits()
 
     def load(self, dataset: Dataset) -> None:
         quads = _checked_quads(dataset)
@@ -45,18 +48,24 @@ class MemoryStore:
         self.load(read_dataset(path, graph))  # rdflib parses: this backend has no parser of its own
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
-        quads = _checked_quads_of_graph(graph, data)
+        self.replace_graphs([(graph, data)])
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Graph]]) -> None:
+        quads = [quad for name, data in graphs for quad in _checked_quads_of_graph(name, data)]
         with self._lock:
-            self._dataset.remove_graph(graph)
+            for name, _ in graphs:
+                self._dataset.remove_graph(name)
             self._add(quads)
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
         prepared = _prepare(sparql)
         form = query_form(sparql)
 
         def evaluate() -> QueryResult:
             try:
-                return result_from_rdflib(self._dataset.query(prepared), form)
+                return result_from_rdflib(self._dataset.query(prepared), form, max_rows)
             except StoreError:
                 raise
             except Exception as error:  # noqa: BLE001 - rdflib raises bare Exceptions when evaluating
@@ -65,12 +74,12 @@ class MemoryStore:
         if timeout is None:
             with self._lock:
                 return evaluate()
-        return run_forked(evaluate, timeout, self._lock)
+        return run_forked(evaluate, timeout, self._lock, self._limits.query_memory)
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize_result(self.query(sparql, timeout), media_type)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
         try:
             prepared = prepareUpdate(sparql)
         except Exception as error:  # noqa: BLE001 - pyparsing errors and rdflib's bare Exceptions

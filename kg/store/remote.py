@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,8 +78,15 @@ class RemoteStore:
         self.batch_triples = batch_triples
 
     # -- reads -------------------------------------------------------------------------------------------
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        return result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """The server bears the evaluation (its own memory and time limits); a SELECT answer is cut
+        after `max_rows` rows here."""
+        result = result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+        if max_rows is not None:
+            del result.rows[max_rows:]
+        return result
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize(self._fetch(sparql, timeout), media_type)
@@ -124,11 +131,12 @@ class RemoteStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_graphs([(graph, data)], replace=True)
 
-    def replace_graphs(self, graphs: list[tuple[URIRef | None, Graph]]) -> None:
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef | None, Graph]]) -> None:
         """Replace several graphs (None: the default graph) at once, all or nothing."""
         self._write_graphs(graphs, replace=True)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
+        """The server's own limits apply (see the README); `timeout` is not sent to it."""
         self._update(sparql)
 
     def clear(self) -> None:

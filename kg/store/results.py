@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -103,15 +104,15 @@ def result_from_ox(result: OxResult, form: str) -> QueryResult:
     return QueryResult(kind="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", graph=graph)
 
 
-def result_from_rdflib(result, form: str) -> QueryResult:
-    """An rdflib query answer as a QueryResult with normalised terms."""
+def result_from_rdflib(result, form: str, max_rows: int | None = None) -> QueryResult:
+    """An rdflib query answer as a QueryResult with normalised terms (a SELECT cut after `max_rows`)."""
     if result.type == "ASK":
         return QueryResult(kind="ASK", boolean=bool(result.askAnswer))
     if result.type == "SELECT":
         variables = [str(v) for v in result.vars]
         rows = [
             {name: plain(value) for name, value in zip(variables, row) if value is not None}
-            for row in result
+            for row in islice(result, max_rows)
         ]
         return QueryResult(kind="SELECT", variables=variables, rows=rows)
     graph = Graph()

@@ -2,7 +2,7 @@
 
 Status codes: 400 malformed query or protocol misuse, 401/403 update without/with a wrong token,
 403 SERVICE/LOAD/non-local FROM, 405 wrong method, 406 no acceptable format, 415 wrong media type,
-503 query time limit hit. A SELECT answer longer than the row limit is cut, and says so in the
+503 query or update time or memory limit hit. A SELECT answer longer than the row limit is cut, and says so in the
 `X-SPARQL-MaxRows` and `Warning` headers (and on the page).
 """
 
@@ -25,7 +25,7 @@ from kg.conneg import (
 )
 from kg.errors import UserError
 from kg.sparql_safety import RefusedQuery, check_graph_iris, check_query, check_update
-from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout, StoreError
 from web.responses import error_response, rdf_response
 from web.services import Services
 from web.sparql.dataset import with_dataset
@@ -129,6 +129,8 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             result = svc.query(text)
         except QueryTimeout:
             return _failed(503, _timeout_message(svc), operation.text)
+        except LimitExceeded as exc:
+            return _failed(503, str(exc), operation.text)
         except QuerySyntaxError as exc:
             return _failed(400, str(exc), operation.text)
         except StoreError as exc:
@@ -171,11 +173,13 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             )
         try:
             check_update(operation.text, svc.is_local_graph)
-            svc.store.update(operation.text)
+            svc.store.update(operation.text, timeout=svc.settings.update_timeout)
         except QuerySyntaxError as exc:
             return error_response(400, str(exc))
         except RefusedQuery as exc:
             return error_response(403, str(exc))
+        except LimitExceeded as exc:
+            return error_response(503, str(exc))
         except StoreError as exc:
             return error_response(500, f"the store failed: {exc}")
         return Response(status=204)
