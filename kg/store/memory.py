@@ -66,7 +66,7 @@ class MemoryStore:
         def evaluate() -> QueryResult:
             try:
                 return result_from_rdflib(self._dataset.query(prepared), form, max_rows)
-            except StoreError:
+            except (StoreError, MemoryError):  # a MemoryError past the memory limit: run_forked's
                 raise
             except Exception as error:  # noqa: BLE001 - rdflib raises bare Exceptions when evaluating
                 raise StoreError(f"query failed: {type(error).__name__}: {error}") from None
