@@ -21,7 +21,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection, Listener
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -250,9 +251,16 @@ def _handle(stores: Stores, op: str, args: tuple):
     raise ValueError(f"unknown worker operation {op!r}")
 
 
-def _serve(stores: Stores, conn: Connection) -> None:
-    """Answer the requests of one connection: ("ok", value) or (error kind, one-line message)."""
+def _serve(stores: Stores, conn: Connection, authkey: bytes) -> None:
+    """Authenticate the other end (both ways: each proves it holds the key), then answer its requests:
+    ("ok", value) or (error kind, one-line message). Done here, not in the accepting thread, so that a
+    client that never answers holds up only its own connection."""
     with conn:
+        try:
+            deliver_challenge(conn, authkey)
+            answer_challenge(conn, authkey)
+        except (AuthenticationError, EOFError, OSError):
+            return
         while True:
             try:
                 op, args = conn.recv()
@@ -347,18 +355,17 @@ def main(argv: list[str]) -> int:
     stores = Stores(
         store, config["memory_copy"], config["query_memory"], config["parallel_queries"]
     )
-    listener = Listener(
-        "\0" + config["address"], family="AF_UNIX", authkey=bytes.fromhex(config["authkey"])
-    )
+    authkey = bytes.fromhex(config["authkey"])
+    listener = Listener("\0" + config["address"], family="AF_UNIX")  # abstract: no file to leave
     published = _publish(store_path, config["address"], config["authkey"])
     threading.Thread(target=_watch_parent, args=(store, published), daemon=True).start()
     print("ready", flush=True)
     while True:
         try:
             conn = listener.accept()
-        except OSError:  # a client that failed authentication
+        except OSError:
             continue
-        threading.Thread(target=_serve, args=(stores, conn), daemon=True).start()
+        threading.Thread(target=_serve, args=(stores, conn, authkey), daemon=True).start()
 
 
 if __name__ == "__main__":
