@@ -42,7 +42,14 @@ from kg.store.base import (
 )
 from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.oxworker import PUBLISHED
-from kg.store.results import dataset_from_nquads, query_form, rdf_bytes, result_from_ox, to_ox
+from kg.store.results import (
+    check_terms,
+    dataset_from_nquads,
+    query_form,
+    rdf_bytes,
+    result_from_ox,
+    to_ox,
+)
 
 _LINE = re.compile(r"line (\d+), column \d+: (.*)", re.DOTALL)  # syntax_message's form
 READS = frozenset({"query", "describe", "dump", "graphs", "count", "from_memory"})
@@ -267,9 +274,18 @@ class EmbeddedStore:
         """One transaction in the worker: every graph is replaced, or none."""
         for name, _ in graphs:
             to_ox(name)  # an invalid graph name is refused before anything is sent
-        self._write_rdf(
-            "replace_graphs", [(str(name), rdf_bytes(data, "nt")) for name, data in graphs]
-        )
+        try:
+            self._write(
+                "replace_graphs", [(str(name), rdf_bytes(data, "nt")) for name, data in graphs]
+            )
+        except QuerySyntaxError as error:
+            # the worker's parser names a line of its own text: name the term instead
+            try:
+                for _, data in graphs:
+                    check_terms(data)
+            except StoreError as bad:
+                raise StoreError(f"{bad}; nothing was written") from None
+            raise StoreError(f"invalid RDF, nothing was written: {error}") from None
 
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None

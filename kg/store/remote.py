@@ -36,7 +36,14 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.results import QUERY_FORMS, graphs_of, query_form, rdf_bytes, result_from_ox
+from kg.store.results import (
+    QUERY_FORMS,
+    check_terms,
+    graphs_of,
+    query_form,
+    rdf_bytes,
+    result_from_ox,
+)
 
 T = TypeVar("T")
 ACCEPT = (
@@ -208,6 +215,8 @@ class RemoteStore:
         """Add (or replace) graphs (None: the default graph) all or nothing: small writes in one update
         request; large ones are staged in temporary graphs, then moved into place by one update request,
         or dropped on failure."""
+        for _, data in graphs:
+            check_terms(data)  # the server would refuse the request naming a line of it instead
         if sum(len(data) for _, data in graphs) <= self.batch_triples:
             operations = [
                 op

@@ -75,6 +75,13 @@ def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"unsupported RDF term {term!r}")
 
 
+def check_terms(graph: Graph) -> None:
+    """Raise StoreError naming the first term of `graph` that is not valid RDF (an invalid IRI, say)."""
+    for triple in graph:
+        for term in triple:
+            to_ox(term)
+
+
 def query_form(sparql: str) -> str:
     """The form of a SPARQL request: SELECT, ASK, CONSTRUCT or DESCRIBE for a query, or the first keyword of
     an update (INSERT, DELETE, DROP, ...). It is the first such keyword outside comments, IRIs, strings,
