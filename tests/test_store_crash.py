@@ -3,6 +3,7 @@ not a worker holding the store's lock, not a socket directory, not a half-create
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from kg.config import PROJECT_ROOT
 from kg.namespaces import CKGRAPH
 from kg.store.base import Store, StoreError
 from kg.store.embedded import EmbeddedStore
+from kg.store.oxworker import PUBLISHED
 
 G1, G2 = CKGRAPH["test/one"], CKGRAPH["test/two"]
 STATE = URIRef("https://w3id.org/clusterkg/resource/test/state")
@@ -57,7 +59,7 @@ def _trig(path: Path, state: str, bad: bool = False, filler: int = 0) -> Path:
     dataset = Dataset()
     for name in (G1, G2):
         graph = dataset.graph(name)
-        for triple in _graph(name, state, filler, bad=bad and name == G2):
+        for triple in _graph(name, state, filler if name == G2 else 0, bad=bad and name == G2):
             graph.add(triple)
     text = "".join(
         f"<{name}> {{\n"
@@ -124,8 +126,8 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.timeout(600)
 def test_kill_9_in_the_middle_of_a_two_graph_replace(tmp_path: Path) -> None:
-    """`load --replace` of two graphs (G2 large) is killed while the store's worker is busy writing:
-    afterwards both graphs are old, or both new."""
+    """`load --replace` of two graphs (G1 small, G2 large) is killed while the store's worker is busy
+    writing: afterwards both graphs are old, or both new."""
     data_dir = tmp_path / "data"
     old = _clusterkg(data_dir, "load", str(_trig(tmp_path / "old.trig", "old")), "--replace")
     assert old.wait() == 0
@@ -136,12 +138,14 @@ def test_kill_9_in_the_middle_of_a_two_graph_replace(tmp_path: Path) -> None:
         worker = next(iter(_children(load.pid)), None)
         time.sleep(0.05)
     assert worker is not None
-    # rdflib reads the file in the load process while the worker, ready, waits (its processor time
-    # stands still); the worker then writes: kill both once it has been busy for 0.3 s
-    idle, before = -1, _cpu_ticks(worker)
-    while idle != before:
-        time.sleep(0.2)
-        idle, before = before, _cpu_ticks(worker)
+    # rdflib reads the file in the load process while the worker, ready (it has published its
+    # address), waits; the worker then writes: kill both once it has been busy writing for 0.3 s
+    published = data_dir / "store" / PUBLISHED
+    while load.poll() is None and not (
+        published.exists() and json.loads(published.read_text())["pid"] == worker
+    ):
+        time.sleep(0.05)
+    idle = _cpu_ticks(worker)
     while load.poll() is None and _cpu_ticks(worker) < idle + 30:
         time.sleep(0.02)
     os.killpg(load.pid, signal.SIGKILL)
@@ -169,6 +173,7 @@ HOLDER = textwrap.dedent(
     """
     import os, subprocess, sys, time
     from kg.store.embedded import EmbeddedStore
+from kg.store.oxworker import PUBLISHED
     store = EmbeddedStore(sys.argv[1])
     # a process that keeps the worker's stdin open: the worker cannot learn from it that we died
     stdin = store._holder[0].process.stdin.fileno()
