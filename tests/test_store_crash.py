@@ -173,7 +173,6 @@ HOLDER = textwrap.dedent(
     """
     import os, subprocess, sys, time
     from kg.store.embedded import EmbeddedStore
-from kg.store.oxworker import PUBLISHED
     store = EmbeddedStore(sys.argv[1])
     # a process that keeps the worker's stdin open: the worker cannot learn from it that we died
     stdin = store._holder[0].process.stdin.fileno()
