@@ -245,12 +245,15 @@ def test_a_store_killed_while_being_created_opens_again(tmp_path: Path) -> None:
 
 def test_an_incomplete_store_names_the_command_that_fixes_it(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    EmbeddedStore(path).close()
+    store = EmbeddedStore(path)
+    store.update(f'INSERT DATA {{ GRAPH <{G1}> {{ <{G1}/s> <{STATE}> "old" }} }}')
+    store.close()
     (path / "CURRENT").unlink()  # as a creation killed before RocksDB wrote it leaves the directory
     with pytest.raises(StoreError) as refused:
         EmbeddedStore(path)
     assert str(refused.value) == (
         f"cannot open the store at {path}: the store at {path} is incomplete (RocksDB's CURRENT "
-        f"file is missing: its creation was stopped): remove it with `rm -r {path}` and run "
-        "`clusterkg build` again"
+        f"file is missing, as when its creation was stopped): move it away with "
+        f"`mv {path} {path}.broken` and run `clusterkg build` again"
     )
+    assert not (path / "CURRENT").exists()  # RocksDB was not let loose on it

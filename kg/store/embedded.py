@@ -116,8 +116,9 @@ class _Worker:
         status = self.process.stdout.readline().decode().strip()
         if status != "ready":
             self.stop()
-            reason = status.removeprefix("error ").strip() or "the worker process exited"
-            if "lock" in reason.lower():
+            kind, _, reason = status.partition(" ")
+            reason = reason.strip() or "the worker process exited"
+            if kind == "locked":
                 raise _Locked(
                     f"cannot open the store at {path}: it is in use by another process ({reason})"
                 )

@@ -296,22 +296,25 @@ def _watch_parent(store: ox.Store, published: Path) -> None:
 
 def open_disk_store(path: Path) -> ox.Store:
     """The Oxigraph store at `path`. A new one is made in a sibling directory and renamed into place, so
-    that a store killed while it is being created never exists half-made; such leftovers are removed."""
-    if not (path / "CURRENT").exists():
-        if path.is_dir() and any(path.iterdir()):
-            raise OSError(
-                f"the store at {path} is incomplete (RocksDB's CURRENT file is missing: its creation was "
-                f"stopped): remove it with `rm -r {path}` and run `clusterkg build` again"
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_creations(path)
-        new = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
-        del_store = ox.Store(str(new))
-        del del_store  # closed: its files are complete
-        try:
-            new.rename(path)  # replaces an empty directory; fails if another process made it first
-        except OSError:
-            shutil.rmtree(new, ignore_errors=True)
+    that a store killed while it is being created never exists half-made; such leftovers are removed.
+    A directory without RocksDB's CURRENT file is not opened (RocksDB would start a new, empty store over
+    its files): the message names the command that fixes it."""
+    if (path / "CURRENT").exists():
+        return ox.Store(str(path))
+    if path.is_dir() and any(path.iterdir()):
+        raise OSError(
+            f"the store at {path} is incomplete (RocksDB's CURRENT file is missing, as when its "
+            f"creation was stopped): move it away with `mv {path} {path}.broken` and run "
+            "`clusterkg build` again"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_creations(path)
+    new = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
+    ox.Store(str(new)).flush()  # made and closed: its files are complete
+    try:
+        new.rename(path)  # replaces an empty directory; fails if another process made it first
+    except OSError:
+        shutil.rmtree(new, ignore_errors=True)
     return ox.Store(str(path))
 
 
@@ -349,8 +352,9 @@ def main(argv: list[str]) -> int:
         return 1  # the parent died before we could ask to die with it
     try:
         store = open_disk_store(store_path)
-    except OSError as error:
-        print(f"error {' '.join(str(error).split())}", flush=True)
+    except (OSError, RuntimeError) as error:  # RocksDB's corruption errors are RuntimeErrors
+        kind = "locked" if "While lock file" in str(error) else "error"  # RocksDB's words
+        print(f"{kind} {' '.join(str(error).split())}", flush=True)
         return 1
     stores = Stores(
         store, config["memory_copy"], config["query_memory"], config["parallel_queries"]
