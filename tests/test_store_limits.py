@@ -20,6 +20,7 @@ from rdflib import Dataset, Literal, URIRef
 from kg.namespaces import sparql_prologue
 from kg.store.base import Limits, MemoryLimit, QueryTimeout, Store
 from kg.store.embedded import EmbeddedStore
+from kg.store.forked import run_forked
 from kg.store.memory import MemoryStore
 from tests.fixtures.web import LiveServer, start_server, stop_server
 
@@ -245,3 +246,21 @@ def test_http_update_past_its_time_limit_gives_503(limited_server: LiveServer) -
     )
     status, _, body = _get(limited_server, f"ASK {{ GRAPH <{SCRATCH}> {{ ?s ?p ?o }} }}")
     assert (status, json.loads(body)["boolean"]) == (200, False)
+
+
+def test_a_child_forked_while_a_lock_was_held_is_forked_again() -> None:
+    """A child forked while another thread held a lock it needs sleeps forever (as one forked in the middle
+    of a RocksDB block-cache lookup does): it is killed and forked again, and the answer comes."""
+    held = threading.Lock()
+    held.acquire()
+    releaser = threading.Timer(1.5, held.release)  # the children forked before this stay stuck
+    releaser.start()
+
+    def needs_the_lock() -> int:
+        with held:
+            return 42
+
+    try:
+        assert run_forked(needs_the_lock, 60, threading.Lock()) == 42
+    finally:
+        releaser.join()

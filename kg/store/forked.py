@@ -33,11 +33,19 @@ _STUCK = object()
 def die_with_parent() -> None:
     """Have the kernel kill this process (SIGKILL) as soon as the thread that started it ends: a child
     never outlives its parent, even one killed with `kill -9`. Linux only; elsewhere nothing happens."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once at import (not in a forked child: dlopen takes a loader lock)."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+_PRCTL = _prctl()
 
 
 def _cap_memory(limit: int) -> None:
