@@ -126,7 +126,7 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             names = ", ".join(mt for f in offers for mt in f.media_types)
             return error_response(406, f"a {checked.form} answer is available as: {names}")
         try:
-            result = svc.query(text)
+            result = svc.query(text, max_rows=_cut_after(svc))
         except QueryTimeout:
             return _failed(503, _timeout_message(svc), operation.text)
         except LimitExceeded as exc:
@@ -187,7 +187,7 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
     def _run_for_page(text: str) -> tuple[Table | None, str | None]:
         try:
             check_query(text, svc.is_local_graph)
-            result = svc.query(text)
+            result = svc.query(text, max_rows=_cut_after(svc))
         except QueryTimeout:
             return None, _timeout_message(svc)
         except (QuerySyntaxError, RefusedQuery, StoreError) as exc:
@@ -243,6 +243,11 @@ def _timeout_message(svc: Services) -> str:
         f"query stopped: it ran longer than the time limit of {svc.settings.query_timeout:g} s "
         "(simplify it, or add LIMIT)"
     )
+
+
+def _cut_after(svc: Services) -> int:
+    """The engine stops one row past the row limit, so that a cut answer can say so."""
+    return svc.settings.row_limit + 1
 
 
 def _row_limit_message(svc: Services) -> str:
