@@ -229,7 +229,11 @@ class EmbeddedStore:
         self._lock = threading.Lock()
         self._writing = threading.RLock()
         # the current worker, in a list so that the finalizer sees it replaced
-        self._holder = [self._start()]
+        try:
+            self._holder = [self._start()]
+        except BaseException:
+            self._spawner.shutdown(wait=False)
+            raise
         self._generation = 0
         self._idle: list[tuple[int, Connection]] = []
         self._finalizer = weakref.finalize(self, _stop_worker, self._holder, self._spawner)
