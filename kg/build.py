@@ -112,10 +112,14 @@ def write_dumps(dataset: Dataset, build_dir: Path) -> list[Path]:
 
 
 def load_into(store: Store, dataset: Dataset) -> None:
-    """Replace, graph by graph, the store's copy of every named graph of `dataset`."""
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(graph):
-            store.replace_graph(URIRef(graph.identifier), graph)
+    """Replace the store's copy of every named graph of `dataset`, all in one transaction."""
+    store.replace_graphs(
+        [
+            (URIRef(g.identifier), g)
+            for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+            if len(g)
+        ]
+    )
 
 
 def publish(result: BuildResult, settings: Settings, store: Store) -> list[Path]:

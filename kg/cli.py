@@ -306,10 +306,10 @@ def load(file: Path, graph_iri: str | None, replace: bool) -> None:
     settings = _settings()
     with _open_store(settings) as store:
         before = store.count()
-        if replace:
-            for graph in read_dataset(file, target).graphs():
-                if len(graph):
-                    store.replace_graph(URIRef(graph.identifier), graph)
+        if replace:  # one transaction: every graph of the file is replaced, or none
+            store.replace_graphs(
+                [(URIRef(g.identifier), g) for g in read_dataset(file, target).graphs() if len(g)]
+            )
         else:
             store.load_file(file, target)
         after = store.count()
@@ -386,7 +386,9 @@ def serve(
     )
     # Reads come from an in-memory copy of the on-disk store once it is made (see bench/RESULTS.md);
     # the server answers from disk at once, so start-up does not wait for the copy.
-    store = open_store(settings, memory_copy=settings.serve_memory_copy and get_path is None)
+    store = open_store(
+        settings, memory_copy=settings.serve_memory_copy and get_path is None, attach=False
+    )
     try:
         _ready(store, settings)
     except BaseException:

@@ -28,6 +28,14 @@ class Settings:
     remote_retries: int = 3
     query_timeout: float = 10.0  # seconds, for the web SPARQL endpoint
     row_limit: int = 10000  # rows, for the web SPARQL endpoint
+    # The server's limits on memory (MiB) and work; with the in-memory copy serve keeps, they fit a
+    # 24 GB machine: 4 queries x 2 GiB + a 2 GiB update + the store (2 GB per 10M triples, twice).
+    query_memory_limit: int = 2048  # what one query of the server may allocate, beyond the store
+    parallel_queries: int = 4  # queries of the server evaluated at once; the others wait their turn
+    update_timeout: float = 60.0  # seconds, for SPARQL Update on the web endpoint
+    update_memory_limit: int = (
+        2048  # how much one update of the server may grow the store's process
+    )
     update_token: str | None = None  # SPARQL Update on the endpoint only with this bearer token
     # Query text limits, checked before any engine sees a query or update (kg.sparql_safety):
     # over one, the endpoint answers 400.

@@ -9,8 +9,6 @@ functions; the request paths (the endpoint's checks, the embedded and remote sto
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.plugins.sparql.sparql import Query, Update
@@ -30,10 +28,8 @@ def prepare_update(text: str) -> Update:
         return prepareUpdate(text)
 
 
-@contextmanager
-def parser_held() -> Iterator[None]:
-    """No other thread parses with rdflib meanwhile: held while forking (the child's copy of the parser
-    is never half-way through a parse, and its copy of the lock is free), or around a library that parses
-    with rdflib itself (pyshacl)."""
-    with _LOCK:
-        yield
+def parser_held() -> threading.Lock:
+    """The lock no other thread parses with rdflib without: held while forking (the child's copy of the
+    parser is never half-way through a parse, and its copy of the lock is free), or around a library that
+    parses with rdflib itself (pyshacl). A plain lock, so it can be entered again and again."""
+    return _LOCK

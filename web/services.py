@@ -35,9 +35,9 @@ class Services:
         """Run the named query with `params` bound, under the endpoint's time limit."""
         return self.query(self.queries[name].bind(params))
 
-    def query(self, sparql: str) -> QueryResult:
-        """Run SPARQL text under the endpoint's time limit."""
-        return self.store.query(sparql, timeout=self.settings.query_timeout)
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """Run SPARQL text under the endpoint's limits; a SELECT stops after `max_rows` rows."""
+        return self.store.query(sparql, timeout=self.settings.query_timeout, max_rows=max_rows)
 
     def is_local_graph(self, iri: str) -> bool:
         """Whether `iri` names a graph of this dataset (the only graphs FROM may name)."""

@@ -3,25 +3,55 @@
 from __future__ import annotations
 
 from kg.config import Settings
-from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, Store, StoreError
+from kg.store.base import (
+    LimitExceeded,
+    Limits,
+    MemoryLimit,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    Store,
+    StoreError,
+)
 
-__all__ = ["QueryResult", "QuerySyntaxError", "QueryTimeout", "Store", "StoreError", "open_store"]
+__all__ = [
+    "LimitExceeded",
+    "MemoryLimit",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "Store",
+    "StoreError",
+    "open_store",
+]
+MIB = 2**20
 
 
-def open_store(settings: Settings, memory_copy: bool = False) -> Store:
+def limits(settings: Settings) -> Limits:
+    """The limits of the server's requests, from the settings (memory in MiB there, bytes here)."""
+    return Limits(
+        query_memory=settings.query_memory_limit * MIB,
+        parallel_queries=settings.parallel_queries,
+        update_memory=settings.update_memory_limit * MIB,
+    )
+
+
+def open_store(settings: Settings, memory_copy: bool = False, attach: bool = True) -> Store:
     """The backend named by `settings.store`: embedded (default), memory or remote.
 
-    `memory_copy` (embedded only; for `serve`): answer reads from an in-memory copy of the on-disk
-    store, made in the background after opening and after each write (see bench/RESULTS.md).
+    Embedded only: `memory_copy` (for `serve`) answers reads from an in-memory copy of the on-disk
+    store, made in the background after opening and after each write (see bench/RESULTS.md); `attach`
+    hands every request to the worker of the process that holds the store (a running `serve`) instead of
+    refusing to open it. The server opens its own (`attach=False`): it must be able to stop its worker.
     """
     if settings.store == "embedded":
         from kg.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(settings.embedded_path, memory_copy=memory_copy)
+        return EmbeddedStore(settings.embedded_path, memory_copy, limits(settings), attach=attach)
     if settings.store == "memory":
         from kg.store.memory import MemoryStore
 
-        return MemoryStore()
+        return MemoryStore(limits(settings))
     if settings.store == "remote":
         from kg.store.remote import RemoteStore
 

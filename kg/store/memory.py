@@ -7,8 +7,7 @@ kg.sparql_safety.disable_rdflib_fetching); an update's WHERE sees the union, as 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +18,7 @@ from rdflib.term import Node
 from kg.rdfio import read_dataset
 from kg.sparql_parser import parser_held, prepare_query, prepare_update
 from kg.sparql_safety import disable_rdflib_fetching
-from kg.store.base import QueryResult, QuerySyntaxError, StoreError
+from kg.store.base import Limits, QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
 from kg.store.results import (
@@ -36,14 +35,18 @@ _TOO_DEEP = "the query is nested too deeply for rdflib, the memory store's engin
 
 
 class MemoryStore:
-    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child."""
+    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child, under
+    the memory limit of `limits`; updates are not limited (rdflib changes the data in place)."""
 
     name = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         disable_rdflib_fetching()  # FROM and USING name graphs of the store, never files or URLs
         self._dataset = Dataset(default_union=True)
         self._lock = threading.Lock()
+        self._limits = limits or Limits()
+        # held while forking a query's child: no write and no rdflib parse is half-way through
+        self._fork_guard = _Held(self._lock, parser_held())
 
     def load(self, dataset: Dataset) -> None:
         quads = _checked_quads(dataset)
@@ -54,12 +57,18 @@ class MemoryStore:
         self.load(read_dataset(path, graph))  # rdflib parses: this backend has no parser of its own
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
-        quads = _checked_quads_of_graph(graph, data)
+        self.replace_graphs([(graph, data)])
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Graph]]) -> None:
+        quads = [quad for name, data in graphs for quad in _checked_quads_of_graph(name, data)]
         with self._lock:
-            self._dataset.remove_graph(graph)
+            for name, _ in graphs:
+                self._dataset.remove_graph(name)
             self._add(quads)
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
         """Parse and evaluate; with a time limit both happen in a forked child, so parsing counts
         against the limit and the server's own copy of rdflib's parser is never entered."""
         form = query_form(sparql)
@@ -67,10 +76,10 @@ class MemoryStore:
         def evaluate() -> QueryResult:
             prepared = _prepare(sparql)
             try:
-                return result_from_rdflib(self._dataset.query(prepared), form)
+                return result_from_rdflib(self._dataset.query(prepared), form, max_rows)
             except RecursionError:
                 raise QuerySyntaxError(_TOO_DEEP) from None
-            except StoreError:
+            except (StoreError, MemoryError):  # a MemoryError past the memory limit: run_forked's
                 raise
             except Exception as error:  # noqa: BLE001 - rdflib raises bare Exceptions when evaluating
                 raise StoreError(f"query failed: {type(error).__name__}: {error}") from None
@@ -78,12 +87,12 @@ class MemoryStore:
         if timeout is None:
             with self._lock:
                 return evaluate()
-        return run_forked(evaluate, timeout, self._quiet())
+        return run_forked(evaluate, timeout, self._fork_guard, self._limits.query_memory)
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize_result(self.query(sparql, timeout), media_type)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
         try:
             prepared = prepare_update(sparql)
         except RecursionError:
@@ -147,12 +156,6 @@ class MemoryStore:
     def close(self) -> None:
         """Nothing to release: the data lives in this process."""
 
-    @contextmanager
-    def _quiet(self) -> Iterator[None]:
-        """Held while forking a query's child: no write and no rdflib parse is half-way through."""
-        with self._lock, parser_held():
-            yield
-
     def _add(self, quads: list[Quad]) -> None:
         self._dataset.addN((s, p, o, self._dataset.graph(g)) for s, p, o, g in quads)
 
@@ -191,3 +194,18 @@ def _checked_quads_of_graph(name: URIRef, graph: Graph) -> list[Quad]:
     if name != DATASET_DEFAULT_GRAPH_ID:
         to_ox(name)
     return quads
+
+
+class _Held:
+    """Several locks entered together, always in the same order; reusable, and safe for many threads."""
+
+    def __init__(self, *locks: threading.Lock) -> None:
+        self._locks = locks
+
+    def __enter__(self) -> None:
+        for lock in self._locks:
+            lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        for lock in reversed(self._locks):
+            lock.release()

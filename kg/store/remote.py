@@ -18,7 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,7 +40,13 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.results import graphs_of, query_form, rdf_bytes, result_from_ox
+from kg.store.results import (
+    check_terms,
+    graphs_of,
+    query_form,
+    rdf_bytes,
+    result_from_ox,
+)
 
 T = TypeVar("T")
 ACCEPT = (
@@ -82,8 +88,15 @@ class RemoteStore:
         self.batch_triples = batch_triples
 
     # -- reads -------------------------------------------------------------------------------------------
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        return result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """The server bears the evaluation (its own memory and time limits); a SELECT answer is cut
+        after `max_rows` rows here."""
+        result = result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+        if max_rows is not None:
+            del result.rows[max_rows:]
+        return result
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize(self._fetch(sparql, timeout), media_type)
@@ -128,11 +141,12 @@ class RemoteStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_graphs([(graph, data)], replace=True)
 
-    def replace_graphs(self, graphs: list[tuple[URIRef | None, Graph]]) -> None:
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef | None, Graph]]) -> None:
         """Replace several graphs (None: the default graph) at once, all or nothing."""
         self._write_graphs(graphs, replace=True)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
+        """The server's own limits apply (see the README); `timeout` is not sent to it."""
         self._update(sparql)
 
     def clear(self) -> None:
@@ -212,6 +226,8 @@ class RemoteStore:
         """Add (or replace) graphs (None: the default graph) all or nothing: small writes in one update
         request; large ones are staged in temporary graphs, then moved into place by one update request,
         or dropped on failure."""
+        for _, data in graphs:
+            check_terms(data)  # the server would refuse the request naming a line of it instead
         if sum(len(data) for _, data in graphs) <= self.batch_triples:
             operations = [
                 op

@@ -2,7 +2,7 @@
 
 Status codes: 400 malformed query, query over a size limit, or protocol misuse; 401/403 update
 without/with a wrong token; 403 SERVICE/LOAD/non-local FROM; 405 wrong method; 406 no acceptable format;
-415 wrong media type; 503 query time limit hit. The checks before evaluation read tokens only
+415 wrong media type; 503 query or update time or memory limit hit, or the store failed. The checks before evaluation read tokens only
 (kg.sparql_safety); syntax is the engine's to report. A SELECT answer longer than the row limit is cut,
 and says so in the `X-SPARQL-MaxRows` and `Warning` headers (and on the page).
 """
@@ -33,7 +33,7 @@ from kg.sparql_safety import (
     check_query,
     check_update,
 )
-from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
 from web.responses import error_response, rdf_response
 from web.services import Services
 from web.sparql.dataset import with_dataset
@@ -134,13 +134,13 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             names = ", ".join(mt for f in offers for mt in f.media_types)
             return error_response(406, f"a {checked.form} answer is available as: {names}")
         try:
-            result = svc.query(text)
+            result = svc.query(text, max_rows=_cut_after(svc))
         except QueryTimeout:
             return _failed(503, _timeout_message(svc), operation.text)
+        except LimitExceeded as exc:
+            return _failed(503, str(exc), operation.text)
         except QuerySyntaxError as exc:
             return _failed(400, _syntax_message(exc), operation.text)
-        except StoreError as exc:
-            return _failed(500, f"the store failed: {exc}", operation.text)
         result, cut = truncate(result, svc.settings.row_limit)
         cut_message = _row_limit_message(svc) if cut else None
         if fmt == HTML:
@@ -184,11 +184,11 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
         except RefusedQuery as exc:
             return error_response(403, str(exc))
         try:
-            svc.store.update(operation.text)
+            svc.store.update(operation.text, timeout=svc.settings.update_timeout)
         except QuerySyntaxError as exc:
             return error_response(400, _syntax_message(exc))
-        except StoreError as exc:
-            return error_response(500, f"the store failed: {exc}")
+        except LimitExceeded as exc:
+            return error_response(503, str(exc))
         return Response(status=204)
 
     def _run_for_page(text: str) -> tuple[Table | None, str | None]:
@@ -197,13 +197,11 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
         except (QuerySyntaxError, QueryTooLarge, RefusedQuery) as exc:
             return None, str(exc)
         try:
-            result = svc.query(text)
+            result = svc.query(text, max_rows=_cut_after(svc))
         except QueryTimeout:
             return None, _timeout_message(svc)
         except QuerySyntaxError as exc:
             return None, _syntax_message(exc)
-        except StoreError as exc:
-            return None, str(exc)
         result, cut = truncate(result, svc.settings.row_limit)
         return result_table(result), _row_limit_message(svc) if cut else None
 
@@ -265,6 +263,11 @@ def _timeout_message(svc: Services) -> str:
         f"query stopped: it ran longer than the time limit of {svc.settings.query_timeout:g} s "
         "(simplify it, or add LIMIT)"
     )
+
+
+def _cut_after(svc: Services) -> int:
+    """The engine stops one row past the row limit, so that a cut answer can say so."""
+    return svc.settings.row_limit + 1
 
 
 def _row_limit_message(svc: Services) -> str:
