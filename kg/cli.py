@@ -23,7 +23,7 @@ from kg.ontology import load_ontology
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
-from kg.sources.cli import ingest_command
+from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
@@ -398,4 +398,6 @@ def serve(
         raise click.exceptions.Exit(EXIT_FAILED)
 
 
-main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)
+main.add_command(ingest_command)  # the ingest verbs live with the ingesters (kg/sources/cli.py)
+main.add_command(sources_group)
+main.add_command(reconcile_group)

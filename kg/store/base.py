@@ -56,6 +56,9 @@ class Store(Protocol):
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         """Replace the content of named graph `graph` by `data` atomically."""
 
+    def replace_graphs(self, graphs: list[tuple[URIRef, Graph]]) -> None:
+        """Replace several named graphs at once, all or nothing (an empty graph removes that graph)."""
+
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Evaluate a SPARQL 1.1 query; raise QuerySyntaxError / QueryTimeout / StoreError."""
 

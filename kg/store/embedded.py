@@ -147,6 +147,9 @@ class EmbeddedStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_rdf("replace_graph", str(graph), rdf_bytes(data, "nt"))
 
+    def replace_graphs(self, graphs: list[tuple[URIRef, Graph]]) -> None:
+        self._write_rdf("replace_graphs", [(str(g), rdf_bytes(data, "nt")) for g, data in graphs])
+
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         kind, body = self._read("query", (sparql, None), timeout)
         if kind == "boolean" or kind == "solutions":

@@ -50,6 +50,13 @@ class MemoryStore:
             self._dataset.remove_graph(graph)
             self._add(quads)
 
+    def replace_graphs(self, graphs: list[tuple[URIRef, Graph]]) -> None:
+        checked = [(graph, _checked_quads_of_graph(graph, data)) for graph, data in graphs]
+        with self._lock:
+            for graph, quads in checked:
+                self._dataset.remove_graph(graph)
+                self._add(quads)
+
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         prepared = _prepare(sparql)
         form = query_form(sparql)

@@ -71,6 +71,18 @@ def _replace_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
     )
 
 
+def _replace_graphs(store: ox.Store, graphs: list[tuple[str, bytes]]) -> None:
+    """One SPARQL update (one transaction) for all of them: each graph dropped, its new triples inserted."""
+    parts = []
+    for graph, ntriples in graphs:
+        name = ox.NamedNode(graph)
+        parts.append(
+            f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{ntriples.decode()}\n}} }}"
+        )
+    if parts:
+        store.update(" ;\n".join(parts))
+
+
 def _describe(store: ox.Store, iri: str) -> bytes:
     node = ox.NamedNode(iri)
     quads = {
@@ -155,6 +167,8 @@ def _write(stores: Stores, op: str, args: tuple) -> None:
                 _load(store, *args)
             case "replace_graph":
                 _replace_graph(store, *args)
+            case "replace_graphs":
+                _replace_graphs(store, *args)
             case "clear":
                 store.clear()
     finally:
@@ -166,7 +180,7 @@ def _handle(stores: Stores, op: str, args: tuple):
     match op:
         case "query":
             return _query(store, *args)
-        case "update" | "load" | "replace_graph" | "clear":
+        case "update" | "load" | "replace_graph" | "replace_graphs" | "clear":
             return _write(stores, op, args)
         case "describe":
             return _describe(store, *args)
