@@ -20,8 +20,10 @@ from web import (
     gaps,
     home,
     recommendations,
+    reconcile,
     resources,
     search,
+    sources,
     studies,
     validation,
 )
@@ -60,6 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         search,
         validation,
         exports,
+        sources,
+        reconcile,
     ):
         app.register_blueprint(module.bp)
     return app
