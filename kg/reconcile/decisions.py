@@ -83,13 +83,7 @@ def describe(
     graph = new_graph()
     add = graph.add
     add((node, RDF.type, CKG.Reconciliation))
-    add(
-        (
-            node,
-            RDFS.label,
-            Literal(f"reconciliation {rid}: <{match.incoming}> and <{match.canonical}>", lang="en"),
-        )
-    )
+    add((node, RDFS.label, Literal(f"reconciliation {rid}", lang="en")))
     add((node, CKG.decision, decision))
     add((node, CKG.matchRule, match.rule))
     add((node, CKG.incomingRecord, match.incoming))

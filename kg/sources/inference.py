@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from kg.namespaces import INFERRED_GRAPH
 from kg.reason import reason, require_ok
@@ -36,9 +36,26 @@ def inferred_after(
     if not touched:
         return kept
     view = StoreWithBatch(store, graph_iri, name_blank_nodes(new), skip=(INFERRED_GRAPH,))
-    around = neighbourhood(lambda q: view.query(q).graph, touched)
+    around = _individuals(neighbourhood(lambda q: view.query(q).graph, touched), ontology)
     report = require_ok(reason(ontology, around))
     for triple in report.inferred:
         if triple[0] in touched:
             kept.add(triple)
+    return kept
+
+
+def _individuals(data: Graph, ontology: Graph) -> Graph:
+    """`data` without the ontology's own triples (terms it defines, and the blank nodes of their axioms,
+    which the neighbourhood copies only in part): the reasoner gets the ontology whole, from `ontology`."""
+    terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
+    kept = Graph()
+    todo = [s for s in set(data.subjects()) if isinstance(s, URIRef) and s not in terms]
+    seen: set = set(todo)
+    while todo:
+        subject = todo.pop()
+        for p, o in data.predicate_objects(subject):
+            kept.add((subject, p, o))
+            if isinstance(o, BNode) and o not in seen:
+                seen.add(o)
+                todo.append(o)
     return kept
