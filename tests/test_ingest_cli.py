@@ -52,8 +52,9 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     study = cli(ready, "ingest", "example-study.ttl")
     assert (study.exit_code, study.stderr) == (0, "")
     assert study.stdout == (
-        "example-study.ttl: 1 turtle records, 6 triples, written to "
+        "example-study.ttl: 1 turtle records, 16 triples, written to "
         "<https://w3id.org/clusterkg/graph/source/example-study> (held 0 triples before); "
+        "0 merged into studies already in the store, 0 candidates to review; "
         "quotes: 0 selectors, 0 ok, 0 failed, 0 not checked; "
         "validation: 0 violations, 0 warnings, 0 infos\n"
     )
@@ -62,14 +63,14 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     )
     assert (evidence.exit_code, evidence.stderr) == (0, "")
     assert "quotes: 4 selectors, 4 ok, 0 failed, 0 not checked" in evidence.stdout
-    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 57
+    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 67  # 57 + the registry record
 
 
 def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
     before = counts(ready)
     result = cli(ready, "ingest", "example-study.ttl", "--dry-run")
     assert result.exit_code == 0
-    assert "6 triples, valid, not written to" in result.stdout
+    assert "16 triples, valid, not written to" in result.stdout
     assert counts(ready) == before
 
 
@@ -124,7 +125,7 @@ def test_an_invalid_batch_exits_1_with_the_violations(
     before = counts(ready)
     result = cli(ready, "ingest", "evidence.csv")  # its study has not been ingested
     assert result.exit_code == 1
-    assert result.stdout.startswith("evidence.csv: 4 csv records, 57 triples, NOT written to")
+    assert result.stdout.startswith("evidence.csv: 4 csv records, 67 triples, NOT written to")
     assert result.stderr.startswith("validation: 8 violations, 0 warnings, 0 infos\n")
     assert result.stderr.count("ckg:attributedTo: A claim needs ckg:attributedTo a ckg:Study") == 4
     unknown = "<https://w3id.org/clusterkg/resource/study/example-handwritten-2018>, which the graph does not"
@@ -156,4 +157,4 @@ def test_ingested_graphs_survive_a_rebuild(cli: Cli, ready: Settings) -> None:
     ingested = counts(ready)[str(CKGRAPH["source/example-study"])]
     rebuilt = cli(ready, "build")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert counts(ready)[str(CKGRAPH["source/example-study"])] == ingested == 6
+    assert counts(ready)[str(CKGRAPH["source/example-study"])] == ingested == 16

@@ -130,6 +130,7 @@ def ingest(
     source = open_source(path, kind)
     graph_iri = graph_iri or default_graph_iri(path)
     _check_target(graph_iri, settings, path)
+    records = sum(1 for _ in source.iter_records())  # a broken file fails here, before anything else
     facts = file_facts(path)
     before = registered(store, settings.queries_dir, graph_iri)
     previous = store.count(graph_iri)
@@ -138,7 +139,7 @@ def ingest(
             path,
             source.kind,
             graph_iri,
-            before.records,
+            records,
             previous,
             previous,
             Graph(),
@@ -147,7 +148,6 @@ def ingest(
             False,
             unchanged_since=before.time,
         )
-    records = sum(1 for _ in source.iter_records())
     batch = _clash_free_graph(source, store, graph_iri)
     old = graph_content(store, settings.queries_dir, graph_iri)
     old_studies = {s for s in old.subjects(RDF.type, None) if isinstance(s, URIRef)}
