@@ -46,7 +46,9 @@ def decide(
         settings.queries_dir,
         skip={found.source, INFERRED_GRAPH},
     )
-    report = validate_batch(merged, store, found.source, settings, focus={found.canonical})
+    report = validate_batch(
+        merged, store, found.source, settings, focus={found.canonical}, existing={found.canonical}
+    )
     if not report.conforms:
         raise UserError(
             f"reconciliation {found.id}: the merged record fails validation, nothing was changed:\n"

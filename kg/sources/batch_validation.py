@@ -10,7 +10,13 @@ from rdflib import BNode, Graph, URIRef
 from kg.config import Settings
 from kg.ontology import load_ontology
 from kg.store.base import QueryResult, Store
-from kg.validate import ValidationReport, load_checks, load_shapes, validate_focus
+from kg.validate import (
+    ValidationReport,
+    ValidationResult,
+    load_checks,
+    load_shapes,
+    validate_focus,
+)
 
 
 def validate_batch(
@@ -19,20 +25,42 @@ def validate_batch(
     graph_iri: URIRef,
     settings: Settings,
     focus: Collection[URIRef] | None = None,
+    existing: Collection[URIRef] = (),
 ) -> ValidationReport:
     """SHACL shapes and violation queries on every node of the batch, blank nodes (quotes) included, seen
     in their neighbourhood in the store as it will be after the write, against the ontology files; the
     rest of the store is not re-validated, so the cost follows the batch. `focus` narrows the nodes
-    validated (a merge re-validates the study it changed, not the whole graph it rewrote)."""
+    validated (a merge re-validates the study it changed, not the whole graph it rewrote). `existing` are
+    resources the batch adds to (studies merged into): a result about one of them that the store already
+    has without the batch is not the batch's doing and is left out."""
     named = name_blank_nodes(batch)
-    return validate_focus(
-        StoreWithBatch(store, graph_iri, named),
-        sorted(
-            {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
-        ),
-        load_shapes(settings.ontology_dir),
-        load_ontology(settings.ontology_dir),
-        load_checks(settings.queries_dir / "checks"),
+    shapes, ontology = load_shapes(settings.ontology_dir), load_ontology(settings.ontology_dir)
+    checks = load_checks(settings.queries_dir / "checks")
+    nodes = {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
+    report = validate_focus(
+        StoreWithBatch(store, graph_iri, named), sorted(nodes), shapes, ontology, checks
+    )
+    if not existing:
+        return report
+    before = validate_focus(
+        StoreWithBatch(store, graph_iri, Graph()), sorted(existing), shapes, ontology, checks
+    )
+    known = {_key(r) for r in before.results}
+    return ValidationReport(
+        [r for r in report.results if not (r.focus_node in existing and _key(r) in known)],
+        report.graph,
+    )
+
+
+def _key(result: ValidationResult) -> tuple:
+    return (
+        result.focus_node,
+        result.path,
+        result.value,
+        result.constraint,
+        result.shape,
+        result.message,
+        result.source,
     )
 
 

@@ -130,7 +130,9 @@ def ingest(
     source = open_source(path, kind)
     graph_iri = graph_iri or default_graph_iri(path)
     _check_target(graph_iri, settings, path)
-    records = sum(1 for _ in source.iter_records())  # a broken file fails here, before anything else
+    records = sum(
+        1 for _ in source.iter_records()
+    )  # a broken file fails here, before anything else
     facts = file_facts(path)
     before = registered(store, settings.queries_dir, graph_iri)
     previous = store.count(graph_iri)
@@ -157,7 +159,8 @@ def ingest(
     batch += activity(graph_iri, facts, source.kind, records, datetime.now(UTC))
     manifest = read_manifest(settings.sources_manifest)
     quotes = check_quotes(batch, manifest.text_files)
-    validation = validate_batch(batch, store, graph_iri, settings)
+    merged_into = {m.canonical for m in reconciled.merges}
+    validation = validate_batch(batch, store, graph_iri, settings, existing=merged_into)
     written = validation.conforms and quotes.ok and not dry_run
     if written:
         inferred = inferred_after(
