@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -90,6 +91,9 @@ def write_bibtex(path: Path, docs: list[dict[str, str]], total: int) -> None:
 
 
 def clusterkg(data_dir: Path, *args: str) -> tuple[float, str]:
+    """Run `clusterkg ARGS` as a process; its wall-clock seconds (and, printed, the CPU seconds of it and
+    its children: the store worker, HermiT's JVM), and its output."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [*CLI, "--data-dir", str(data_dir), *args],
@@ -99,9 +103,18 @@ def clusterkg(data_dir: Path, *args: str) -> tuple[float, str]:
         text=True,
     )
     elapsed = time.perf_counter() - started
+    print(
+        f"clusterkg {args[0]}: {elapsed:.1f} s wall clock, {_children_cpu() - cpu:.1f} s CPU",
+        flush=True,
+    )
     if done.returncode:
         raise SystemExit(f"clusterkg {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return elapsed, done.stdout + done.stderr
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def time_query(store: ox.Store, text: str, repeat: int) -> tuple[float, int]:

@@ -1,6 +1,6 @@
 """Reasoning follows the data: after a write to one source graph, the inferences about the resources it
-touched are derived again by HermiT from the ontology and their neighbourhood in the store as it will be,
-and the rest of `ckgraph:inferred` is kept (an incremental equivalent of `clusterkg reason`)."""
+touched are derived again by HermiT from the ontology and their neighbourhood (HOPS) in the store as it
+will be, and the rest of `ckgraph:inferred` is kept (an incremental equivalent of `clusterkg reason`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
 from kg.sources.registry import graph_content
 from kg.store.base import Store
 from kg.validate import neighbourhood
+
+# How far from a touched resource the reasoner looks: its own statements, those pointing at it, and the
+# types of what they reach. The defined classes (cluster types by what a cluster is organised around and
+# held together by) need no more; validation looks further (kg.validate.HOPS).
+HOPS = 1
 
 
 def inferred_after(
@@ -36,7 +41,7 @@ def inferred_after(
     if not touched:
         return kept
     view = StoreWithBatch(store, graph_iri, name_blank_nodes(new), skip=(INFERRED_GRAPH,))
-    around = _individuals(neighbourhood(lambda q: view.query(q).graph, touched), ontology)
+    around = _individuals(neighbourhood(lambda q: view.query(q).graph, touched, HOPS), ontology)
     report = require_ok(reason(ontology, around))
     for triple in report.inferred:
         if triple[0] in touched:
