@@ -26,7 +26,7 @@ from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
 from kg.sources.base import expand_term, slugify
-from kg.sources.cli import ingest_command, sources_group
+from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
@@ -432,3 +432,4 @@ def override(item: str, level: str, justification: str, reviewer: str) -> None:
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)
 main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
+main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)

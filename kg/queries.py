@@ -24,7 +24,7 @@ Header format (grlc-style decorators; every line is a SPARQL comment, so the fil
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -301,3 +301,12 @@ def _parse_param(
 def _code(text: str) -> str:
     """The query text without its comments (where parameters are looked for)."""
     return "".join(t.text for t in iter_tokens(text) if t.kind != "comment")
+
+
+def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
+    """`sparql` with the data of every `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
+    block = re.compile(rf"\bVALUES\s+\?{re.escape(variable)}\s*\{{[^{{}}]*\}}")
+    if not block.search(sparql):
+        raise ValueError(f"the query has no 'VALUES ?{variable} {{ ... }}' block")
+    data = " ".join(term.n3() for term in terms)
+    return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)

@@ -23,9 +23,11 @@ from web import (
     gaps,
     home,
     recommendations,
+    reconcile,
     resources,
     search,
     security,
+    sources,
     studies,
     synthesis,
     validation,
@@ -72,6 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         search,
         validation,
         exports,
+        sources,
+        reconcile,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import Response, make_response, render_template, request, url_for
 from rdflib import RDFS
-from rdflib.term import Identifier
 
+from kg.queries import with_values  # noqa: F401 - the pages take it from here
 from kg.store.base import QueryResult
 from web.services import Services
 
@@ -130,15 +130,6 @@ def count(svc: Services, name: str, params: Mapping[str, object]) -> int:
     """The `?total` of a counting query."""
     rows = svc.run(name, **params).rows
     return int(rows[0]["total"]) if rows else 0
-
-
-def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
-    """`sparql` with the data of every `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
-    block = re.compile(rf"\bVALUES\s+\?{re.escape(variable)}\s*\{{[^{{}}]*\}}")
-    if not block.search(sparql):
-        raise ValueError(f"the query has no 'VALUES ?{variable} {{ ... }}' block")
-    data = " ".join(term.n3() for term in terms)
-    return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)
 
 
 def list_page(

@@ -144,6 +144,7 @@ def show(path: str):
         return error_response(404, f"no study <{iri}> in this dataset")
     first = record[0]
     authors = [text(r.get("name")) for r in svc.run("web/study-authors", study=iri).rows]
+    given_by, not_stated_by = _sources_of_fields(svc, iri)
     return render_template(
         "studies/show.html",
         iri=str(iri),
@@ -152,6 +153,13 @@ def show(path: str):
         et_al=text(first.get("completeAuthors")) == "false",
         authors=authors,
         not_stated=sorted({compact(str(r["notStated"])) for r in record if "notStated" in r}),
+        given_by=given_by,
+        not_stated_by=not_stated_by,
+        several_sources=len(
+            {g for names in given_by.values() for g in names}
+            | {g for names in not_stated_by.values() for g in names}
+        )
+        > 1,
         cited_by=unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
         claims=_claims(svc, iri),
         evidence=[
@@ -166,6 +174,22 @@ def show(path: str):
         resource_href=url_for("resources.resource", path=path),
         sparql=svc.queries["web/study-claims"].bind({"study": iri}),
     )
+
+
+def _sources_of_fields(
+    svc: Services, iri: URIRef
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per field of the record (title, year, ...): the sources that state it, and those that say they
+    do not state it; a source is named by its label, else the file it was ingested from, else its IRI."""
+    given: dict[str, list[str]] = {}
+    silent: dict[str, list[str]] = {}
+    for row in svc.run("web/study-sources", study=iri).rows:
+        name = text(row.get("graphLabel"), text(row.get("file"), compact(str(row["graph"]))))
+        field_name = compact(str(row["property"]))
+        table = silent if row["notStated"].toPython() else given
+        if name not in table.setdefault(field_name, []):
+            table[field_name].append(name)
+    return given, silent
 
 
 def _claims(svc: Services, iri: URIRef) -> list[ClaimView]:
