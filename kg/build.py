@@ -59,7 +59,7 @@ def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = Tr
     `strict`, also for source texts that are missing), and UserError when HermiT finds the ontology and
     data inconsistent or a class unsatisfiable.
     """
-    ontology = load_ontology(settings.ontology_dir)
+    ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
     manifest = read_manifest(settings.sources_manifest)
     dataset = Dataset(default_union=True)
     bind_all(dataset)

@@ -159,7 +159,11 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, from_store: bool) 
     """Validate with SHACL and the violation queries: the built sources by default, or FILES."""
     settings = _settings()
     if files:
-        report = validate_files(list(files), settings, load_ontology(settings.ontology_dir))
+        report = validate_files(
+            list(files),
+            settings,
+            load_ontology(settings.ontology_dir, settings.ontology_extensions),
+        )
     elif from_store:
         with _open_store(settings) as store:
             report = validate_store(store, settings)
@@ -183,10 +187,15 @@ def reason(files: tuple[Path, ...]) -> None:
         data = Graph()
         for path in files:
             parse_into(data, path)
-        report = run_reasoner(load_ontology(settings.ontology_dir), data)
+        report = run_reasoner(
+            load_ontology(settings.ontology_dir, settings.ontology_extensions), data
+        )
     else:
         result = build_dataset(settings, reasoning=False)
-        report = run_reasoner(load_ontology(settings.ontology_dir), data_graph(result.dataset))
+        report = run_reasoner(
+            load_ontology(settings.ontology_dir, settings.ontology_extensions),
+            data_graph(result.dataset),
+        )
     click.echo(f"reasoner: {report.message()}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_FAILED)

@@ -199,9 +199,8 @@ def adhoc_query(text: str) -> NamedQuery:
     try:
         kind = check_syntax(prologue + text, None)
     except UserError as exc:
-        raise UserError(
-            exc.cause, "--sparql", exc.line - offset if exc.line is not None else None
-        ) from None
+        line = exc.line - offset if exc.line is not None else None
+        raise UserError(exc.cause, "--sparql", line, exc.column) from None
     return NamedQuery(name="query", text=prologue + text, kind=kind)
 
 
@@ -219,7 +218,7 @@ def check_syntax(text: str, path: Path | None) -> str:
         parsed = parseQuery(text)
     except ParseException as exc:
         raise UserError(
-            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno
+            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno, exc.col
         ) from None
     try:
         translateQuery(parsed)

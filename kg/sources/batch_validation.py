@@ -21,9 +21,9 @@ def validate_batch(
     return validate_focus(
         StoreWithBatch(store, graph_iri, named),
         sorted({s for s in named.subjects() if isinstance(s, URIRef)}),
-        load_shapes(settings.ontology_dir),
-        load_ontology(settings.ontology_dir),
-        load_checks(settings.queries_dir / "checks"),
+        load_shapes(settings.ontology_dir, settings.shapes_extensions),
+        load_ontology(settings.ontology_dir, settings.ontology_extensions),
+        load_checks(settings.queries_dir / "checks", settings.checks_extensions),
     )
 
 
