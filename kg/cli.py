@@ -15,7 +15,7 @@ import click
 from rdflib import Dataset, Graph, URIRef
 
 from kg.build import BuildResult, build_dataset, data_graph, publish
-from kg.config import Settings, load_settings
+from kg.config import WORKSPACE_FILE, Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
@@ -31,6 +31,7 @@ from kg.store import open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
+from kg.workspace import init_workspace
 
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
 EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
@@ -70,12 +71,27 @@ class CLI(click.Group):
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Default .clusterkg"
 )
 @click.option("--store", type=click.Choice(["embedded", "memory", "remote"]), help="Store backend.")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The review workspace to use. Default: the nearest folder upward with a clusterkg.toml.",
+)
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, data_dir: Path | None, store: str | None) -> None:
+def main(
+    ctx: click.Context,
+    config: Path | None,
+    data_dir: Path | None,
+    store: str | None,
+    project: Path | None,
+) -> None:
     """ClusterKG: a validated, queryable knowledge graph of the literature on industrial clusters."""
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are SHACL's to report
+    if project is not None and not (project / WORKSPACE_FILE).is_file():
+        raise UserError(
+            f"no {WORKSPACE_FILE} here: make a workspace with `clusterkg init`", project
+        )
     try:
-        settings = load_settings(config)
+        settings = load_settings(config, project=project)
     except FileNotFoundError as exc:
         raise UserError("config file not found", exc.filename) from None
     except TOMLDecodeError as exc:
@@ -220,12 +236,13 @@ def reason(files: tuple[Path, ...]) -> None:
     default="table",
 )
 def query(file: Path | None, text: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run a SPARQL query (FILE.rq from queries/, or --sparql TEXT) on the store."""
+    """Run a SPARQL query on the store: FILE.rq, a query of the library by name (`cq04-hanoi-cluster-figures`;
+    the workspace's queries/ first), or --sparql TEXT."""
     if (file is None) == (text is None):
         raise click.UsageError("give either FILE or --sparql TEXT")
-    named = load_query(file) if file is not None else adhoc_query(text or "")
-    sparql = named.bind(_params(named, params))
     settings = _settings()
+    named = _named_query(file, settings) if file is not None else adhoc_query(text or "")
+    sparql = named.bind(_params(named, params))
     with _open_store(settings) as store:
         _ready(store, settings)
         if fmt == "table" and named.kind in ("SELECT", "ASK"):
@@ -236,6 +253,17 @@ def query(file: Path | None, text: str | None, params: tuple[str, ...], fmt: str
             raise UserError(f"--format {fmt} does not fit a {named.kind} query")
         sys.stdout.buffer.write(store.query_serialized(sparql, media))
         sys.stdout.flush()
+
+
+def _named_query(file: Path, settings: Settings) -> NamedQuery:
+    """FILE if it exists, else the library's query of that name (the workspace's before the packaged)."""
+    if file.exists() or file.parent != Path("."):
+        return load_query(file)
+    name = file.name.removesuffix(".rq")
+    for folder in reversed(settings.query_dirs):
+        if (folder / f"{name}.rq").is_file():
+            return load_query(folder / f"{name}.rq")
+    raise UserError("no such file, and no query of that name in the library", file)
 
 
 def _params(named: NamedQuery, pairs: tuple[str, ...]) -> dict[str, str]:
@@ -434,6 +462,19 @@ def override(item: str, level: str, justification: str, reviewer: str) -> None:
     with _open_store(settings) as store:
         made = record_override(_ready(store, settings), iri, level, justification, reviewer)
     click.echo(f"recorded {made} in <{OVERRIDES_GRAPH}>")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option(
+    "--with-example", is_flag=True, help="Include the seed paper's graph as a first source."
+)
+def init(folder: Path, with_example: bool) -> None:
+    """Create a review workspace in FOLDER: clusterkg.toml, a sources manifest, data/, texts/, queries/, an
+    ontology/ module that imports the packaged ontology and a shapes/ extension."""
+    written = init_workspace(folder, with_example)
+    click.echo(f"created a ClusterKG workspace in {display_path(folder)} ({len(written)} files)")
+    click.echo(f"next: cd {display_path(folder)} && clusterkg ingest FILE && clusterkg build")
 
 
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)

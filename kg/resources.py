@@ -37,7 +37,7 @@ def example_inputs_dir() -> Path:
 
 def workspace_template() -> Path:
     """The files `clusterkg init` copies into a new review workspace."""
-    return _folder("kg", "workspace")
+    return _folder("kg", "workspace_template")
 
 
 def web_data_dir() -> Path:
