@@ -15,7 +15,7 @@ import click
 from rdflib import Dataset, Graph, URIRef
 
 from kg.build import BuildResult, build_dataset, data_graph, publish
-from kg.config import WORKSPACE_FILE, Settings, load_settings
+from kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
@@ -128,6 +128,12 @@ def _checked_build(settings: Settings, strict: bool) -> tuple[BuildResult, Valid
     for path in result.quotes.missing_texts():
         click.echo(
             f"warning: {display_path(path)}: source text not found; its quotes were not checked",
+            err=True,
+        )
+    if result.quotes.missing_texts() and settings.sources_manifest == EXAMPLE_MANIFEST:
+        click.echo(
+            "note: the built-in example's full text (the seed paper) is not included in ClusterKG; "
+            "`clusterkg init --with-example DIR` makes a workspace whose texts/ folder takes it",
             err=True,
         )
     if strict and report.fails("violation"):

@@ -117,3 +117,16 @@ def test_the_installed_wheel_works_from_any_folder(tmp_path: Path) -> None:
     assert "10 bibtex records" in taken.stdout
     listed = sh(clusterkg, "query", "review-studies", "--format", "csv", cwd=review, env=env)
     assert "https://w3id.org/clusterkg/graph/source/studies-bib" in listed.stdout
+
+    elsewhere = (
+        tmp_path / "elsewhere"
+    )  # outside any workspace: the packaged example, its text not included
+    elsewhere.mkdir()
+    example = sh(
+        clusterkg, "--store", "memory", "query", "cq09-evidence-gaps", cwd=elsewhere, env=env
+    )
+    assert example.returncode == 0, example.stderr
+    assert "(3 rows)" in example.stdout
+    assert (
+        "note: the built-in example's full text (the seed paper) is not included" in example.stderr
+    )
