@@ -18,9 +18,11 @@ from kg.build import BuildResult, build_dataset, data_graph, publish
 from kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
+from kg.manifest import read_manifest
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
 from kg.ontology import load_ontology
 from kg.overrides import OVERRIDES_GRAPH, record_override
+from kg.progress import Advance, steps
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
@@ -36,6 +38,7 @@ from kg.workspace import init_workspace
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
 EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
 INSTANCES_QUERY = Path(__file__).parent / "sparql" / "instances-per-class.rq"
+NAMED_GRAPHS_HOLD_DATA = Path(__file__).parent / "sparql" / "named-graphs-hold-data.rq"
 SELECT_MEDIA = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
@@ -111,19 +114,36 @@ def _open_store(settings: Settings) -> Iterator[Store]:
         yield store
 
 
+def _sources(settings: Settings) -> int:
+    """How many sources the manifest lists: a build's progress shows a step for each."""
+    return len(read_manifest(settings.sources_manifest).sources)
+
+
 def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
-    if is_empty(store):
-        click.echo(f"the {store.name} store is empty: building it first", err=True)
-        result, report = _checked_build(settings, strict=False)
+    if not is_empty(store):
+        return store
+    if store.query(load_query(NAMED_GRAPHS_HOLD_DATA).bind()).boolean:
+        raise UserError(
+            f"the {store.name} store's default graph is empty but its named graphs hold data: the server "
+            "must answer queries over the union of its named graphs (Oxigraph: serve with "
+            "--union-default-graph; Fuseki: tdb2:unionDefaultGraph true)"
+        )
+    click.echo(f"the {store.name} store is empty: building it first", err=True)
+    with steps("build", _sources(settings) + 3) as advance:
+        result, report = _checked_build(settings, strict=False, progress=advance)
+        advance("store")
         publish(result, settings, store)
-        click.echo("\n".join(_summary(result, report, store)), err=True)
+    click.echo("\n".join(_summary(result, report, store)), err=True)
     return store
 
 
-def _checked_build(settings: Settings, strict: bool) -> tuple[BuildResult, ValidationReport]:
+def _checked_build(
+    settings: Settings, strict: bool, progress: Advance
+) -> tuple[BuildResult, ValidationReport]:
     """Build and validate; warn about unchecked quotes; with `strict`, stop (exit 1) on violations."""
-    result = build_dataset(settings, strict=strict)
+    result = build_dataset(settings, strict=strict, progress=progress)
+    progress("validation")
     report = validate_dataset(result.dataset, settings)
     for path in result.quotes.missing_texts():
         click.echo(
@@ -152,10 +172,13 @@ def build(strict: bool) -> None:
     Everything is parsed and checked before the store is opened: a failed build changes nothing.
     """
     settings = _settings()
-    result, report = _checked_build(settings, strict)
-    with _open_store(settings) as store:
-        publish(result, settings, store)
-        click.echo("\n".join(_summary(result, report, store)))
+    with steps("build", _sources(settings) + 3) as advance:
+        result, report = _checked_build(settings, strict, advance)
+        advance("store")
+        with _open_store(settings) as store:
+            publish(result, settings, store)
+            summary = _summary(result, report, store)
+    click.echo("\n".join(summary))
 
 
 def _summary(result: BuildResult, report: ValidationReport, store: Store) -> list[str]:
@@ -190,7 +213,10 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, from_store: bool) 
         with _open_store(settings) as store:
             report = validate_store(store, settings)
     else:
-        report = validate_dataset(build_dataset(settings, reasoning=False).dataset, settings)
+        with steps("validate", _sources(settings) + 1) as advance:
+            dataset = build_dataset(settings, reasoning=False, progress=advance).dataset
+            advance("validation")
+            report = validate_dataset(dataset, settings)
     click.echo({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), nl=False)
     if report.fails(fail_on):  # type: ignore[arg-type]
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -213,11 +239,13 @@ def reason(files: tuple[Path, ...]) -> None:
             load_ontology(settings.ontology_dir, settings.ontology_extensions), data
         )
     else:
-        result = build_dataset(settings, reasoning=False)
-        report = run_reasoner(
-            load_ontology(settings.ontology_dir, settings.ontology_extensions),
-            data_graph(result.dataset),
-        )
+        with steps("reason", _sources(settings) + 1) as advance:
+            result = build_dataset(settings, reasoning=False, progress=advance)
+            advance("reasoner")
+            report = run_reasoner(
+                load_ontology(settings.ontology_dir, settings.ontology_extensions),
+                data_graph(result.dataset),
+            )
     click.echo(f"reasoner: {report.message()}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -350,11 +378,15 @@ def load(file: Path, graph_iri: str | None, replace: bool) -> None:
     with _open_store(settings) as store:
         before = store.count()
         if replace:
-            for graph in read_dataset(file, target).graphs():
-                if len(graph):
+            graphs = [graph for graph in read_dataset(file, target).graphs() if len(graph)]
+            with steps("load", len(graphs)) as advance:
+                for graph in graphs:
+                    advance(str(graph.identifier))
                     store.replace_graph(URIRef(graph.identifier), graph)
         else:
-            store.load_file(file, target)
+            with steps("load", 1) as advance:
+                advance(display_path(file))
+                store.load_file(file, target)
         after = store.count()
         click.echo(
             f"loaded {after - before} new quads from {display_path(file)}; store: {after} quads"
@@ -385,22 +417,27 @@ def push(
         store_endpoint=store_endpoint,
     )
     with _open_store(remote) as server:  # checks the endpoints before any work
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "local.nq"
-            with _open_store(local) as store:
-                _ready(store, local).dump(path, "nquads")
-            dataset = parse_into(Dataset(), path)
-        pushed = push_dataset(
-            dataset,
-            str(remote.query_endpoint),
-            str(remote.update_endpoint),
-            remote.store_endpoint,
-            remote.remote_timeout,
-            remote.remote_retries,
-        )
+        with _open_store(local) as store:
+            _ready(store, local)
+            with steps("push", 3) as advance, tempfile.TemporaryDirectory() as tmp:
+                advance("reading the local store")
+                path = Path(tmp) / "local.nq"
+                store.dump(path, "nquads")
+                dataset = parse_into(Dataset(), path)
+                advance(f"sending to {remote.query_endpoint}")
+                pushed = push_dataset(
+                    dataset,
+                    str(remote.query_endpoint),
+                    str(remote.update_endpoint),
+                    remote.store_endpoint,
+                    remote.remote_timeout,
+                    remote.remote_retries,
+                )
+                advance("counting what the server holds")
+                held = server.count()
         click.echo(
             f"pushed {sum(g.sent for g in pushed)} triples in {len(pushed)} graphs to "
-            f"{remote.query_endpoint}; the server holds {server.count()} quads"
+            f"{remote.query_endpoint}; the server holds {held} quads"
         )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.config import PROJECT_ROOT, find_workspace
+from kg.config import PROJECT_ROOT, WORKSPACE_FILE
 from kg.errors import UserError
 from kg.namespaces import CKG
 from kg.rdfio import parse_graph
@@ -37,8 +37,8 @@ class Manifest:
 
 def read_manifest(path: Path, project_root: Path | None = None) -> Manifest:
     """Parse the manifest. `ckg:dataFile` is relative to the manifest's folder, `ckg:textFile` to the project
-    root: the review workspace the manifest lies in (its `clusterkg.toml`), else the checkout."""
-    workspace = find_workspace(path.parent)
+    root: the manifest's folder in a review workspace (a `clusterkg.toml` beside it), else the checkout."""
+    workspace = path.parent if (path.parent / WORKSPACE_FILE).is_file() else None
     project_root = project_root or workspace or PROJECT_ROOT
     graph = parse_graph(path)
     sources = []

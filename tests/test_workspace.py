@@ -113,29 +113,3 @@ def test_a_project_without_clusterkg_toml_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == (
         f"{display_path(tmp_path)}: no clusterkg.toml here: make a workspace with `clusterkg init`\n"
     )
-
-
-@pytest.mark.parametrize(
-    ("variable", "value", "expected"),
-    [
-        ("CLUSTERKG_QUERY_TIMEOUT", "abc", "expected a number"),
-        ("CLUSTERKG_ROW_LIMIT", "1.5", "expected a whole number"),
-        ("CLUSTERKG_SERVE_MEMORY_COPY", "maybe", "expected true or false"),
-    ],
-)
-def test_a_bad_setting_names_the_variable_and_the_type(
-    variable: str, value: str, expected: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(variable, value)
-    result = run("stats")
-    assert (result.exit_code, result.stderr) == (2, f"{variable}={value}: {expected}\n")
-
-
-def test_a_bad_setting_in_the_toml_names_the_file_and_the_setting(tmp_path: Path) -> None:
-    config = tmp_path / "clusterkg.toml"
-    config.write_text('[clusterkg]\nquery_timeout = "ten"\n', encoding="utf-8")
-    result = run("--project", str(tmp_path), "stats")
-    assert (result.exit_code, result.stderr) == (
-        2,
-        f"{config}: setting query_timeout = 'ten': expected a number\n",
-    )

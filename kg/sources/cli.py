@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from kg.config import Settings
-from kg.errors import UserError
+from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
+from kg.progress import steps
 from kg.sources.base import expand_term
 from kg.sources.ingest import SOURCES, ingest
 from kg.store import open_store
@@ -59,7 +60,8 @@ def ingest_command(
         graph_iri = expand_term(graph) if graph else None
     except ValueError as exc:
         raise UserError(f"bad --graph: {exc}") from None
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings)) as store, steps("ingest", 1) as advance:
+        advance(display_path(file))
         result = ingest(file, kind, graph_iri, store, settings, dry_run, replace)
     for check in result.quotes.failures:
         click.echo(check.line(), err=True)
