@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test chromium poppler
+.PHONY: serve test wheel chromium poppler
 
 serve: $(VENV)/.installed
 	$(BIN)/clusterkg serve
@@ -14,6 +14,10 @@ test: $(VENV)/.installed-test chromium poppler
 	@status=0; $(BIN)/pytest -q || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# The installable package (README, "Your own review"): dist/clusterkg-<version>-py3-none-any.whl
+wheel: | $(BIN)/python
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

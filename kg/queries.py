@@ -190,9 +190,8 @@ def adhoc_query(text: str) -> NamedQuery:
     try:
         kind = check_syntax(missing + text, None)
     except UserError as exc:
-        raise UserError(
-            exc.cause, "--sparql", exc.line - offset if exc.line is not None else None
-        ) from None
+        line = exc.line - offset if exc.line is not None else None
+        raise UserError(exc.cause, "--sparql", line, exc.column) from None
     return NamedQuery(name="query", text=missing + text, kind=kind)
 
 
@@ -210,7 +209,7 @@ def check_syntax(text: str, path: Path | None) -> str:
         parsed = prepare_query(text)
     except ParseException as exc:
         raise UserError(
-            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno
+            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno, exc.col
         ) from None
     except RecursionError:
         raise UserError(_TOO_DEEP, path or "query") from None

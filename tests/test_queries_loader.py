@@ -135,7 +135,11 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "cause"),
     [
-        ("SELECT ?x WHERE {\n  ?x ?p\n}\n", 2, "bad SPARQL: Expected SelectQuery, found '?x ?p'"),
+        (
+            "SELECT ?x WHERE {\n  ?x ?p\n}\n",
+            "2:3",
+            "bad SPARQL: Expected SelectQuery, found '?x ?p'",
+        ),
         ("SELECT ?x WHERE {\n  ?x a foo:Bar .\n}\n", 2, "bad SPARQL: undeclared prefix foo:"),
         ("#+ summary ok\nSELECT * {}\n", 1, "bad header line: expected '#+ key: value'"),
         (
@@ -161,7 +165,7 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
     ],
 )
 def test_bad_query_files_name_file_line_and_cause(
-    tmp_path: Path, text: str, line: int, cause: str
+    tmp_path: Path, text: str, line: int | str, cause: str
 ) -> None:
     path = write(tmp_path, text)
     with pytest.raises(UserError) as caught:
@@ -169,7 +173,7 @@ def test_bad_query_files_name_file_line_and_cause(
     assert str(caught.value) == f"{display_path(path)}:{line}: {cause}"
 
 
-def test_adhoc_query_knows_the_project_prefixes_and_counts_lines_from_the_text() -> None:
+def test_adhoc_query_knows_the_project_prefixes_and_counts_from_the_text() -> None:
     query = adhoc_query("SELECT ?s WHERE { ?s a ckg:Study }")
     assert (
         query.kind == "SELECT"
@@ -179,7 +183,10 @@ def test_adhoc_query_knows_the_project_prefixes_and_counts_lines_from_the_text()
     assert own.kind == "ASK" and "https://w3id.org/clusterkg/ontology#" not in own.text
     with pytest.raises(UserError) as caught:
         adhoc_query("SELECT ?s WHERE {\n ?s a ckg:Study }\n LIMIT x")
-    assert str(caught.value) == "--sparql:3: bad SPARQL: Expected end of text, found 'LIMIT x'"
+    assert str(caught.value) == "--sparql:3:2: bad SPARQL: Expected end of text, found 'LIMIT x'"
+    with pytest.raises(UserError) as caught:  # the prologue the CLI adds shifts neither
+        adhoc_query("SELECT ?s WHERE { ?s a ckg:Study . FILTER(?s = ) }")
+    assert str(caught.value).startswith("--sparql:1:36: bad SPARQL: ")
 
 
 def test_query_kinds(tmp_path: Path) -> None:

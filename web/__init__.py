@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     svc = Services(
         store=store,
         settings=settings,
-        queries=load_library(settings.queries_dir),
+        queries=load_library(*settings.query_dirs),
         text_files=TextFiles(
             read_manifest(settings.sources_manifest).text_files, store, settings.text_cache_dir
         ),

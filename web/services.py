@@ -44,10 +44,13 @@ class Services:
         return URIRef(iri) in set(self.store.graphs())
 
 
-def load_library(queries_dir: Path) -> dict[str, NamedQuery]:
-    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`."""
-    library = {q.name: q for q in load_queries(queries_dir)}
-    library.update({f"web/{q.name}": q for q in load_queries(queries_dir / "web")})
+def load_library(*query_dirs: Path) -> dict[str, NamedQuery]:
+    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`, from each folder
+    in turn (a review workspace's queries come last: a query of the same name replaces the packaged one)."""
+    library = {}
+    for folder in query_dirs:
+        library.update({q.name: q for q in load_queries(folder)})
+        library.update({f"web/{q.name}": q for q in load_queries(folder / "web")})
     return library
 
 

@@ -34,8 +34,9 @@ def validate_batch(
     resources the batch adds to (studies merged into): a result about one of them that the store already
     has without the batch is not the batch's doing and is left out."""
     named = name_blank_nodes(batch)
-    shapes, ontology = load_shapes(settings.ontology_dir), load_ontology(settings.ontology_dir)
-    checks = load_checks(settings.queries_dir / "checks")
+    shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
+    ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
+    checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
     nodes = {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
     report = validate_focus(
         StoreWithBatch(store, graph_iri, named), sorted(nodes), shapes, ontology, checks

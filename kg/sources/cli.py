@@ -15,8 +15,9 @@ import click
 
 from kg.config import Settings
 from kg.display import short
-from kg.errors import UserError
+from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
+from kg.progress import steps
 from kg.reconcile.decisions import find_reconciliation, read_reconciliations
 from kg.reconcile.review import decide, remove_source
 from kg.reconcile.rules import Match
@@ -93,7 +94,8 @@ def ingest_command(
         graph_iri = expand_term(graph) if graph else None
     except ValueError as exc:
         raise UserError(f"bad --graph: {exc}") from None
-    with _writing(settings) as store:
+    with _writing(settings) as store, steps("ingest", 1) as advance:
+        advance(display_path(file))
         result = ingest(file, kind, graph_iri, store, settings, dry_run, replace)
     for check in result.quotes.failures:
         click.echo(check.line(), err=True)
