@@ -29,7 +29,7 @@ from web import create_app
 DATA = Path(__file__).parent / "data" / "reconcile"
 PORTER = CKR["study/porter-1990"]
 INCOMING = CKR["study/porter-1990-2"]
-PORTER_GRAPH = CKGRAPH["source/porter-1990"]
+PORTER_GRAPH = CKGRAPH["source/porter-1990-bib"]
 TITLE = "The Competitive Advantage of Nations"
 
 
@@ -152,7 +152,7 @@ def test_worked_example_reject(store: Store, settings: Settings) -> None:
     assert [str(r["title"]) for r in _bibliography_rows(store, settings, PORTER)] == ["not stated"]
 
     edited = DATA.parent / "reconcile" / "porter-1990-edited.bib"
-    result = ingest(edited, None, PORTER_GRAPH, store, settings)
+    result = ingest(edited, None, PORTER_GRAPH, store, settings, replace=True)  # its new version
     assert result.written and result.changes is not None
     assert result.changes.added["studies"] == [CKR["study/example-2019"]]
     assert not result.candidates and not _pending(store, settings)
@@ -202,7 +202,7 @@ def test_rules_1_and_3_merge_on_ingest_and_weaker_evidence_is_a_candidate(
     rows = _bibliography_rows(store, settings, CKR["study/pham-2017"])
     assert {str(r["title"]) for r in rows} == {"Trust and Distance: An Example"}
     assert store.query(
-        f"ASK {{ GRAPH <{CKGRAPH['source/second']}> {{ <{CKR['study/tran-2018']}> "
+        f"ASK {{ GRAPH <{CKGRAPH['source/second-bib']}> {{ <{CKR['study/tran-2018']}> "
         f"<{CKG.reconciledBy}> ?r }} }}"
     ).boolean
 
@@ -352,7 +352,7 @@ def test_cli_list_show_accept(store: Store, settings: Settings, tmp_path: Path) 
     ]
     shown = runner.invoke(main, [*args, "reconcile", "show", rid])
     assert (
-        "dcterms:title\n    incoming:  The Competitive Advantage of Nations [ckgraph:source/porter-1990]\n    canonical: -"
+        "dcterms:title\n    incoming:  The Competitive Advantage of Nations [ckgraph:source/porter-1990-bib]\n    canonical: -"
         in shown.output
     )
     assert (

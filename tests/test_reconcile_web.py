@@ -18,7 +18,7 @@ from kg.store.base import Store
 from web import create_app
 
 DATA = Path(__file__).parent / "data" / "reconcile"
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-token-of-the-reviewers"
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_read_only_without_token(store: Store, candidate: str, tmp_path: Path) -
     page = client.get(f"/reconcile/{candidate}").get_data(as_text=True)
     assert f"<code>clusterkg reconcile accept {candidate}</code>" in page
     assert 'id="decide"' not in page
-    assert "The Competitive Advantage of Nations [ckgraph:source/porter-1990]" in page
+    assert "The Competitive Advantage of Nations [ckgraph:source/porter-1990-bib]" in page
     assert "dcterms:title [ckgraph:source/hanoi-industrial-clusters-2021]" in page
     refused = client.post(f"/reconcile/{candidate}/accept", headers={"Accept": "text/plain"})
     assert refused.status_code == 403
@@ -112,7 +112,7 @@ def test_reject_with_bearer_token(store: Store, candidate: str, tmp_path: Path) 
 
 def test_sources_page(store: Store, candidate: str, tmp_path: Path) -> None:
     page = _client(store, tmp_path, None).get("/sources/").get_data(as_text=True)
-    assert '<a href="/graph/source/porter-1990">source/porter-1990</a>' in page
+    assert '<a href="/graph/source/porter-1990-bib">source/porter-1990-bib</a>' in page
     assert "<td>porter-1990.bib</td><td>bibtex</td><td>1</td>" in page
     assert '<span class="pill">1 pending</span>' in page
 

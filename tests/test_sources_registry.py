@@ -77,7 +77,7 @@ def test_ingest_is_registered_and_its_datatypes_survive_the_store(
     (entry,) = read_sources(store, settings.queries_dir)
     raw = (DATA / "first.bib").read_bytes()
     assert (entry.graph, entry.file_name, entry.kind) == (
-        CKGRAPH["source/first"],
+        CKGRAPH["source/first-bib"],
         "first.bib",
         "bibtex",
     )
@@ -89,10 +89,10 @@ def test_ingest_is_registered_and_its_datatypes_survive_the_store(
     assert entry.tool_version == "clusterkg 0.1.0" and entry.time.startswith("20")
     # the activity (xsd:integer, xsd:dateTime, strings) and a reconciliation (xsd:decimal) read back as written
     activity = Graph()
-    activity += result.graph.triples((CKR["ingest/source/first"], None, None))
+    activity += result.graph.triples((CKR["ingest/source/first-bib"], None, None))
     stored = store.query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entry.graph}> {{ ?s ?p ?o }} "
-        f"FILTER(?s = <{CKR['ingest/source/first']}>) }}"
+        f"FILTER(?s = <{CKR['ingest/source/first-bib']}>) }}"
     ).graph
     assert isomorphic(activity, stored)
     second = ingest(DATA / "second.bib", None, None, store, settings)
@@ -110,7 +110,7 @@ def test_unchanged_file_does_nothing_and_says_so(store: Store, settings: Setting
     assert out.exit_code == 0, out.output
     assert out.output.startswith("first.bib: unchanged since its ingest at 20")
     assert out.output.rstrip().endswith(
-        "(same SHA-256); nothing to do, <https://w3id.org/clusterkg/graph/source/first> is as it was"
+        "(same SHA-256); nothing to do, <https://w3id.org/clusterkg/graph/source/first-bib> is as it was"
     )
     with closing(open_store(settings)) as again:
         _same_store(before, _dump(again, settings.data_dir / "after.nq"))
@@ -160,10 +160,10 @@ def test_remove_restores_the_store_exactly(store: Store, settings: Settings) -> 
     ingest(DATA / "first.bib", None, None, store, settings)
     ingest(DATA / "second.bib", None, None, store, settings)  # merges into first, one candidate
     store.close()
-    assert _cli(settings, "sources", "remove", "source/second").exit_code == 0
+    assert _cli(settings, "sources", "remove", "source/second-bib").exit_code == 0
     out = _cli(settings, "sources", "remove", "first.bib")
     assert out.exit_code == 0, out.output
-    assert out.output.startswith("removed source/first (first.bib): ")
+    assert out.output.startswith("removed source/first-bib (first.bib): ")
     with closing(open_store(settings)) as again:
         _same_store(before, _dump(again, settings.data_dir / "after.nq"))
 
@@ -175,7 +175,7 @@ def test_decisions_on_a_removed_source_are_kept_and_shown_dangling(
     (candidate,) = read_reconciliations(store, settings.queries_dir)
     decide(store, settings, candidate.id, accept=False, who="a reviewer")
     store.close()
-    out = _cli(settings, "sources", "remove", "source/porter-1990")
+    out = _cli(settings, "sources", "remove", "source/porter-1990-bib")
     assert out.exit_code == 0
     assert out.output.endswith("0 pending candidates; 1 decisions kept (now dangling)\n")
     listed = _cli(settings, "reconcile", "list", "--all")
@@ -184,11 +184,11 @@ def test_decisions_on_a_removed_source_are_kept_and_shown_dangling(
         and "DANGLING (source removed)" in listed.output
     )
     assert _cli(settings, "sources", "list").output == "(0 sources)\n"
-    missing = _cli(settings, "sources", "show", "source/porter-1990")
+    missing = _cli(settings, "sources", "show", "source/porter-1990-bib")
     assert missing.exit_code == 2
     assert (
         missing.stderr
-        == "no source called 'source/porter-1990'; `clusterkg sources list` shows them\n"
+        == "no source called 'source/porter-1990-bib'; `clusterkg sources list` shows them\n"
     )
 
 
@@ -196,10 +196,10 @@ def test_sources_list_and_show(store: Store, settings: Settings) -> None:
     ingest(DATA / "porter-1990.bib", None, None, store, settings)
     store.close()
     listed = _cli(settings, "sources", "list").output.splitlines()
-    assert listed[0].startswith("source/porter-1990  porter-1990.bib  bibtex  1 records  ")
+    assert listed[0].startswith("source/porter-1990-bib  porter-1990.bib  bibtex  1 records  ")
     assert listed[1] == "(1 source)"
     shown = _cli(settings, "sources", "show", "porter-1990.bib").output
-    assert "    graph: https://w3id.org/clusterkg/graph/source/porter-1990\n" in shown
+    assert "    graph: https://w3id.org/clusterkg/graph/source/porter-1990-bib\n" in shown
     assert "  pending: " in shown and "ckg:SameAuthorsYear" in shown
 
 
@@ -212,7 +212,7 @@ def test_reasoning_follows_the_data(store: Store, settings: Settings) -> None:
     result = ingest(DATA / "example-cluster.ttl", None, None, store, settings)
     assert result.written
     assert store.query(classified).boolean
-    remove_source(store, settings, CKGRAPH["source/example-cluster"], [])
+    remove_source(store, settings, CKGRAPH["source/example-cluster-ttl"], [])
     assert not store.query(classified).boolean
     assert not store.query(f"ASK {{ <{cluster}> ?p ?o }}").boolean
 
@@ -248,7 +248,7 @@ def test_two_ingests_at_once_are_serialised(settings: Settings, seed_nquads: Pat
     assert sum("waiting for process" in err for _, err in outputs) == 1, outputs
     with closing(open_store(settings)) as store:
         sources = {s.graph: s for s in read_sources(store, settings.queries_dir)}
-        assert set(sources) == {CKGRAPH["source/first"], CKGRAPH["source/porter-1990"]}
+        assert set(sources) == {CKGRAPH["source/first-bib"], CKGRAPH["source/porter-1990-bib"]}
         for graph, entry in sources.items():
             # each graph holds its whole batch: as many studies as the file has records
             studies = store.query(
