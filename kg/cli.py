@@ -354,6 +354,8 @@ def push(
             remote.store_endpoint,
             remote.remote_timeout,
             remote.remote_retries,
+            remote.remote_user,
+            remote.remote_password,
         )
         click.echo(
             f"pushed {sum(g.sent for g in pushed)} triples in {len(pushed)} graphs to "

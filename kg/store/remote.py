@@ -2,7 +2,8 @@
 and the Graph Store Protocol, with time limits, retries with exponential backoff and one-line errors.
 
 The server must answer queries over the union of its named graphs (Oxigraph `--union-default-graph`,
-Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default).
+Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default). Writes may need a
+user and password (HTTP digest or basic auth, as the server asks: Virtuoso's /sparql-auth).
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class RemoteStore:
         timeout: float = 30.0,
         retries: int = 3,
         batch_triples: int = 50_000,
+        user: str | None = None,
+        password: str | None = None,
     ) -> None:
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint
@@ -77,6 +80,7 @@ class RemoteStore:
         self.retries = retries
         # writes of more triples than this are staged graph by graph, then swapped in
         self.batch_triples = batch_triples
+        self._opener = _opener([update_endpoint, store_endpoint], user, password)
 
     # -- reads -------------------------------------------------------------------------------------------
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
@@ -133,7 +137,13 @@ class RemoteStore:
         self._update(sparql)
 
     def clear(self) -> None:
+        """Drop every graph. Virtuoso 7 accepts DROP ALL and does nothing, so the graphs still there are
+        then dropped by name; StoreError if any remains."""
         self._update("DROP ALL")
+        if left := self.graphs():
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {_n3(g)}" for g in left))
+            if left := self.graphs():
+                raise StoreError(f"{self.update_endpoint} did not drop {len(left)} graphs")
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
@@ -202,9 +212,10 @@ class RemoteStore:
 
     def _write_graphs(self, graphs: list[tuple[URIRef | None, Graph]], replace: bool) -> None:
         """Add (or replace) graphs (None: the default graph) all or nothing: small writes in one update
-        request; large ones are staged in temporary graphs, then moved into place by one update request,
-        or dropped on failure."""
-        if sum(len(data) for _, data in graphs) <= self.batch_triples:
+        request; large ones, and all when a Graph Store endpoint is given (Virtuoso's INSERT DATA refuses
+        blank nodes), are staged in temporary graphs, then moved into place by one update request, or
+        dropped on failure."""
+        if not self.store_endpoint and sum(len(data) for _, data in graphs) <= self.batch_triples:
             operations = [
                 op
                 for name, data in graphs
@@ -229,7 +240,7 @@ class RemoteStore:
                 elif replace:
                     swap.append(f"MOVE {stage.n3()} TO {target}")
                 else:
-                    swap += [f"ADD {stage.n3()} TO {target}", f"DROP GRAPH {stage.n3()}"]
+                    swap += [f"ADD {stage.n3()} TO {target}", f"DROP SILENT GRAPH {stage.n3()}"]
             self._update(" ;\n".join(swap))
         except BaseException:
             for _, stage, _ in staged:
@@ -247,7 +258,7 @@ class RemoteStore:
         )
 
         def exchange() -> None:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 response.read()
 
         self._retrying(exchange, url, lambda: False, all_failures=retry)
@@ -340,6 +351,20 @@ def _server_text(error: SPARQLWrapperException) -> str:
     except (ValueError, SyntaxError):
         text = body
     return " ".join(text.split())[:300]
+
+
+def _opener(
+    urls: list[str | None], user: str | None, password: str | None
+) -> urllib.request.OpenerDirector:
+    """An opener that answers a digest or basic auth challenge from `urls` with `user` and `password`."""
+    if user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, [u for u in urls if u], user, password or "")
+    return urllib.request.build_opener(
+        urllib.request.HTTPDigestAuthHandler(passwords),
+        urllib.request.HTTPBasicAuthHandler(passwords),
+    )
 
 
 def _graph_ref(name: URIRef | None) -> str:
