@@ -41,10 +41,17 @@ from kg.store.oxformats import (
 from kg.store.results import QUERY_FORMS, graphs_of, query_form, rdf_bytes, result_from_ox
 
 T = TypeVar("T")
-ACCEPT = (
-    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-    "application/sparql-results+xml;q=0.5"
-)
+# What each query form accepts: Virtuoso 7 would answer a CONSTRUCT with a SPARQL results table if asked
+# for both kinds at once.
+ACCEPT = {
+    "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "CONSTRUCT": "application/n-triples, text/turtle;q=0.8",
+    "DESCRIBE": "application/n-triples, text/turtle;q=0.8",
+}
+# Virtuoso 7 labels blank nodes in SPARQL JSON results "nodeID://b123", which is no valid label
+VIRTUOSO_BNODE = b'"type": "bnode", "value": "nodeID://'
+
 BACKOFF = 0.25  # seconds before the first retry; doubled for each further one
 STAGING = "urn:x-clusterkg:staging:"
 
@@ -159,7 +166,7 @@ class RemoteStore:
         wrapper.queryType = form  # SPARQLWrapper's own guess can mistake a query for an update
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
-        wrapper.addCustomHttpHeader("Accept", ACCEPT)
+        wrapper.addCustomHttpHeader("Accept", ACCEPT[form])
         wrapper.setTimeout(max(1, math.ceil(min(self.timeout, timeout or self.timeout))))
 
         def exchange(cancelled: Callable[[], bool]) -> tuple[str, bytes]:
@@ -179,7 +186,11 @@ class RemoteStore:
         )
         try:
             if content_type in RESULT_FORMATS and content_type != "text/csv":
-                return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+                body = body.replace(VIRTUOSO_BNODE, b'"type": "bnode", "value": "')
+                answer = ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+                if form == "ASK" and isinstance(answer, ox.QuerySolutions):
+                    return _boolean(any(True for _ in answer))  # Virtuoso 7: one row when true
+                return answer
             if content_type == "application/rdf+xml":  # Oxigraph's parser would expand entities
                 refuse_xml_entities(body, self.query_endpoint)
             if content_type in GRAPH_FORMATS:
@@ -365,6 +376,12 @@ def _opener(
         urllib.request.HTTPDigestAuthHandler(passwords),
         urllib.request.HTTPBasicAuthHandler(passwords),
     )
+
+
+def _boolean(value: bool) -> ox.QueryBoolean:
+    """A pyoxigraph boolean answer (which has no constructor of its own)."""
+    text = b'{"head": {}, "boolean": true}' if value else b'{"head": {}, "boolean": false}'
+    return ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
 
 
 def _graph_ref(name: URIRef | None) -> str:
