@@ -1,8 +1,8 @@
 """The query library (queries/*.rq): every file runs as it is, and answers exactly, and alike, on every backend.
 
 Expected answers are read off the seed paper (../shared/seed/000_a9070600d8d8c5ce.txt) and its encoding in
-kg/data/seed/. Each answer is checked on the memory, embedded and remote stores (the Oxigraph server and
-Virtuoso), each loaded once per module with the dataset `clusterkg build` makes. (That every query gives the same solutions
+kg/data/seed/. Each answer is checked on the memory, embedded and remote (Oxigraph server) stores, each
+loaded once per module with the dataset `clusterkg build` makes. (That every query gives the same solutions
 on every backend, term by term, is tested for the whole library in test_store_queries.py.)
 """
 
@@ -22,7 +22,7 @@ from kg.config import PROJECT_ROOT
 from kg.namespaces import CKG, CKR, UNIT
 from kg.queries import NamedQuery, load_query
 from kg.store.base import Store
-from tests.fixtures.stores import BACKENDS, VIRTUOSO, open_backend
+from tests.fixtures.stores import BACKENDS, open_backend
 
 QUERIES = PROJECT_ROOT / "queries"
 FILES = sorted(QUERIES.glob("*.rq"))
@@ -89,7 +89,7 @@ def pick(rows: list[dict[str, object]], *columns: str) -> list[tuple]:
     return [tuple(row[c] for c in columns) for row in rows]
 
 
-@pytest.fixture(scope="module", params=[*BACKENDS, VIRTUOSO])
+@pytest.fixture(scope="module", params=BACKENDS)
 def library_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, built: BuildResult
 ) -> Iterator[Store]:
