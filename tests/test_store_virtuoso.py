@@ -36,7 +36,6 @@ NOT_YET_ALIKE = {
     "contested.rq": "Virtuoso fails at run time (VECSL 'ssl refd before set')",
     "cq02-porter-diamond.rq": "Virtuoso's compiler fails (SP031 sparp_gp_deprecate)",
     "web/studies.rq": "Virtuoso cannot sort by an aggregate's name; nested, it binds one ?study to every row",
-    "web/study-concept-options.rq": "Virtuoso's property paths need a bound start ('transitive start not given')",
     "claims-of-study.rq": "Virtuoso answers a boolean expression (EXISTS, =) as xsd:integer 0/1",
     "cq03-hub-firm-evidence.rq": "Virtuoso answers a boolean expression as xsd:integer 0/1",
     "cq10-evidence-chain.rq": "Virtuoso answers a boolean expression as xsd:integer 0/1",
