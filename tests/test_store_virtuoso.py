@@ -34,7 +34,6 @@ TITLE = URIRef("http://purl.org/dc/terms/title")
 NOT_YET_ALIKE = {
     "certainty.rq": "Virtuoso's compiler fails (SQ156 'Bad dfe in sqlo_place_exp')",
     "contested.rq": "Virtuoso fails at run time (VECSL 'ssl refd before set')",
-    "cq02-porter-diamond.rq": "Virtuoso's compiler fails (SP031 sparp_gp_deprecate)",
     "web/studies.rq": "Virtuoso cannot sort by an aggregate's name; nested, it binds one ?study to every row",
     "claims-of-study.rq": "Virtuoso answers a boolean expression (EXISTS, =) as xsd:integer 0/1",
     "cq03-hub-firm-evidence.rq": "Virtuoso answers a boolean expression as xsd:integer 0/1",
