@@ -71,7 +71,9 @@ def test_writes_need_the_granted_user(virtuoso_server: VirtuosoServer) -> None:
     data = Graph()
     data.add((CKR["study/x"], TITLE, Literal("x")))
     graph = CKGRAPH["source/auth-check"]
-    anonymous = RemoteStore(virtuoso_server.query_endpoint, virtuoso_server.query_endpoint, retries=0)
+    anonymous = RemoteStore(
+        virtuoso_server.query_endpoint, virtuoso_server.query_endpoint, retries=0
+    )
     with pytest.raises(StoreError):
         anonymous.replace_graph(graph, data)
     wrong = RemoteStore(
@@ -104,7 +106,9 @@ def test_the_default_graph_is_the_union_of_the_named_graphs_and_hides_virtuosos_
             store.replace_graph(CKGRAPH[f"source/{slug}"], data)
         answer = store.query("SELECT ?t WHERE { ?s <http://purl.org/dc/terms/title> ?t }")
         assert sorted(str(row["t"]) for row in answer.rows) == ["a", "b"]
-        assert store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].toPython() == 2
+        assert (
+            store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].toPython() == 2
+        )
     finally:
         store.clear()
 
@@ -145,9 +149,7 @@ def test_the_query_library_is_there() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    "name", [str(p.relative_to(Settings().queries_dir)) for p in QUERY_FILES]
-)
+@pytest.mark.parametrize("name", [str(p.relative_to(Settings().queries_dir)) for p in QUERY_FILES])
 def test_query_gives_the_same_multiset_of_answers_as_rdflib(
     seeded: dict[str, Store], name: str, request: pytest.FixtureRequest
 ) -> None:
