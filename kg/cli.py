@@ -430,6 +430,8 @@ def push(
                     remote.store_endpoint,
                     remote.remote_timeout,
                     remote.remote_retries,
+                    remote.remote_user,
+                    remote.remote_password,
                 )
                 advance("counting what the server holds")
                 held = server.count()

@@ -35,6 +35,10 @@ class Settings:
     store_endpoint: str | None = None  # SPARQL 1.1 Graph Store Protocol endpoint
     remote_timeout: float = 30.0
     remote_retries: int = 3
+    remote_user: str | None = (
+        None  # for the update and Graph Store endpoints (digest or basic auth)
+    )
+    remote_password: str | None = None
     query_timeout: float = 10.0  # seconds, for the web SPARQL endpoint
     row_limit: int = 10000  # rows, for the web SPARQL endpoint
     # The server's limits on memory (MiB) and work; with the in-memory copy serve keeps, they fit a

@@ -65,5 +65,7 @@ def open_store(settings: Settings, memory_copy: bool = False, attach: bool = Tru
             store_endpoint=settings.store_endpoint,
             timeout=settings.remote_timeout,
             retries=settings.remote_retries,
+            user=settings.remote_user,
+            password=settings.remote_password,
         )
     raise StoreError(f"unknown store {settings.store!r}: choose embedded, memory or remote")
