@@ -68,7 +68,7 @@ def short(term: Identifier | None) -> object:
 
 def returns(query: NamedQuery) -> list[str]:
     """The columns the header's `returns:` line promises."""
-    return [name.strip() for name in query.meta.get("returns", "").split(",") if name.strip()]
+    return list(query.returns)
 
 
 @pytest.fixture

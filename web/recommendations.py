@@ -14,7 +14,6 @@ from web.paging import (
     Paging,
     list_page,
     run_paged,
-    with_values,
 )
 from web.quotes import QuoteView
 from web.responses import error_response
@@ -96,10 +95,8 @@ def recommendation_summaries(svc: Services, paging: Paging) -> list[Recommendati
         )
     if not summaries:
         return []
-    sparql = with_values(
-        svc.queries["web/recommendation-summaries"].text, "rec", map(URIRef, summaries)
-    )
-    for row in svc.query(sparql).rows:
+    found = svc.run("web/recommendation-summaries", values={"rec": map(URIRef, summaries)})
+    for row in found.rows:
         summary = summaries[str(row["rec"])]
         own = row.get("ownAnalysis")
         summary.question = link(row.get("question"), row.get("questionLabel"))

@@ -17,7 +17,6 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
@@ -116,10 +115,8 @@ def bibliography(
             evidence_links=int(row["evidenceLinks"]),
         )
     if rows:
-        authors = with_values(
-            svc.queries["web/studies-authors"].text, "study", (URIRef(k) for k in rows)
-        )
-        for row in svc.query(authors).rows:
+        authors = svc.run("web/studies-authors", values={"study": map(URIRef, rows)})
+        for row in authors.rows:
             rows[str(row["study"])].authors.append(text(row.get("name")))
     return list(rows.values())
 

@@ -21,7 +21,6 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
 from web.services import Services, services
 from web.terms import TermView, link, text
@@ -72,18 +71,17 @@ def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, Synthes
     marks = {str(i): SynthesisMark() for i in terms}
     if not terms:
         return marks
-    for row in svc.query(with_values(svc.queries["certainty"].text, "item", terms)).rows:
+    for row in svc.run("certainty", values={"item": terms}).rows:
         mark = marks[str(row["item"])]
         mark.rating = text(row.get("ratingLabel"))
         mark.reasons = text(row.get("reasons"))
         mark.concerns = [(label, text(row.get(column))) for column, label in CONCERNS]
-    for row in svc.query(with_values(svc.queries["contested"].text, "item", terms)).rows:
+    for row in svc.run("contested", values={"item": terms}).rows:
         mark = marks[str(row["item"])]
         mark.contested = True
         mark.supporting_studies = int(row["supportingStudies"])
         mark.disputing_studies = int(row["disputingStudies"])
-    sparql = with_values(svc.queries["certainty-overrides"].text, "item", terms)
-    for row in svc.query(sparql).rows:
+    for row in svc.run("certainty-overrides", values={"item": terms}).rows:
         marks[str(row["item"])].overrides.append(
             Override(
                 level=text(row.get("levelLabel")),
@@ -134,8 +132,7 @@ def matrix(svc: Services, paging: Paging) -> Matrix:
     rows = {iri: MatrixRow(theme, marks[iri]) for iri, theme in themes.items() if theme}
     studies: dict[str, tuple[str, TermView]] = {}
     if iris:
-        sparql = with_values(svc.queries["synthesis-matrix"].text, "theme", iris)
-        for r in svc.query(sparql).rows:
+        for r in svc.run("synthesis-matrix", values={"theme": iris}).rows:
             study = str(r["study"])
             view = link(r["study"], r.get("studyCitedAs") or r.get("studyLabel"))
             studies.setdefault(study, (text(r.get("studyYear")), view))  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from rdflib import BNode, Graph, URIRef
 
 from kg.config import Settings
 from kg.ontology import load_ontology
+from kg.sparql_tokens import where_group
 from kg.store.base import QueryResult, Store
 from kg.validate import ValidationReport, load_checks, load_shapes, validate_focus
 
@@ -74,12 +75,13 @@ class StoreWithBatch:
 
 
 def _outside_graph(sparql: str, graph_iri: URIRef) -> str:
-    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graph_iri`."""
-    head, where, body = sparql.partition("WHERE {")
-    end = body.rfind("}")
-    if not where or end < 0:
+    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graph_iri`
+    (the WHERE group found by the SPARQL tokenizer)."""
+    group = where_group(sparql)
+    if group is None:
         raise ValueError(f"expected a CONSTRUCT ... WHERE {{ ... }} query, got: {sparql[:80]!r}")
+    start, end = group
     return (
-        f"{head}WHERE {{ GRAPH ?ingest_graph {{ {body[:end]} }} "
-        f"FILTER(?ingest_graph != {graph_iri.n3()}) }}"
+        f"{sparql[:start]} GRAPH ?ingest_graph {{ {sparql[start:end]} }} "
+        f"FILTER(?ingest_graph != {graph_iri.n3()}) {sparql[end:]}"
     )
