@@ -29,6 +29,9 @@ class Question:
     answers: list[tuple[str, TermView]] = field(default_factory=list)  # (kind, answer)
 
 
+HOME_COUNTS = ("studies", "claims", "recommendations", "evidenceLinks", "quotes")  # the cards
+
+
 @bp.route("/")
 def index() -> str:
     svc = services()
@@ -47,7 +50,7 @@ def index() -> str:
     first = Paging(1, HOME_QUESTIONS)
     return render_template(
         "home/index.html",
-        counts={k: int(v) for k, v in counts[0].items()} if counts else {},
+        counts={name: int(counts[0][name]) for name in HOME_COUNTS} if counts else {},
         triples=svc.store.count(),
         sources=sources,
         questions=page_of(first, total, lambda p: research_questions(svc, p)),
