@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from kg.store import BACKENDS, backend_names
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_UPDATE_TOKEN = 16  # characters; a shorter (or empty) update token is refused at start
 
@@ -19,7 +21,7 @@ class Settings:
     queries_dir: Path = PROJECT_ROOT / "queries"
     sources_manifest: Path = PROJECT_ROOT / "kg" / "data" / "sources.ttl"
     data_dir: Path = Path(".clusterkg")
-    store: str = "embedded"  # embedded | memory | remote
+    store: str = "embedded"  # a name in kg.store.BACKENDS
     store_path: Path | None = None  # default: <data_dir>/store
     query_endpoint: str | None = None
     update_endpoint: str | None = None
@@ -41,6 +43,11 @@ class Settings:
     validation_page_max_quads: int = 150_000
 
     def __post_init__(self) -> None:
+        if self.store not in BACKENDS:
+            raise ValueError(
+                f"setting store (CLUSTERKG_STORE): unknown store {self.store!r}: "
+                f"choose {backend_names()}"
+            )
         if self.update_token is not None and len(self.update_token) < MIN_UPDATE_TOKEN:
             raise ValueError(
                 f"setting update_token (CLUSTERKG_UPDATE_TOKEN): an update token must have at "

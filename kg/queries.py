@@ -130,7 +130,9 @@ class NamedQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
-    returns: tuple[str, ...] = ()  # a SELECT's columns, in order ("boolean" / "graph" for the others)
+    returns: tuple[
+        str, ...
+    ] = ()  # a SELECT's columns, in order ("boolean" / "graph" for the others)
 
     def param(self, name: str) -> Param:
         """The parameter called `name` (its variable name or short name)."""
@@ -350,7 +352,7 @@ class Row(Mapping[str, Identifier]):
     """One solution, read by column name: a column the query declares is there or unbound (KeyError,
     so `.get` gives None); a column it does not declare is a QueryContractError."""
 
-    __slots__ = ("_values", "_declared", "_query")
+    __slots__ = ("_declared", "_query", "_values")
 
     def __init__(
         self, values: Mapping[str, Identifier], declared: frozenset[str], query: NamedQuery
@@ -458,7 +460,9 @@ def _paging_edits(
         )
     edits = [] if limit is None else [(limits[0].start, limits[0].end, str(int(limit)))]
     if offset is not None:
-        offsets = [t for t in _numbers_after(tokens, "OFFSET") if _same_clause(tokens, t, limits[0])]
+        offsets = [
+            t for t in _numbers_after(tokens, "OFFSET") if _same_clause(tokens, t, limits[0])
+        ]
         if offsets:
             edits.append((offsets[0].start, offsets[0].end, str(int(offset))))
         else:

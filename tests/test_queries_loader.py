@@ -161,12 +161,16 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
         (
             "#+ summary: s\nSELECT ?s { ?s ?p ?o }\n",
             1,
-            "no '#+ returns:' line: say what the query returns (its SELECT's columns, "
-            "'boolean' for ASK, 'graph' for CONSTRUCT/DESCRIBE)",
+            (
+                "no '#+ returns:' line: say what the query returns (its SELECT's columns, "
+                "'boolean' for ASK, 'graph' for CONSTRUCT/DESCRIBE)"
+            ),
         ),
         (
-            "#+ summary: s\n#+ returns: s, label\n"
-            "SELECT ?s (SAMPLE(?l) AS ?name) { ?s ?p ?l } GROUP BY ?s\n",
+            (
+                "#+ summary: s\n#+ returns: s, label\n"
+                "SELECT ?s (SAMPLE(?l) AS ?name) { ?s ?p ?l } GROUP BY ?s\n"
+            ),
             2,
             "returns says s, label but the SELECT gives s, name",
         ),
@@ -175,7 +179,11 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
             1,
             "returns says s, p but the SELECT gives p, s",
         ),
-        ("#+ returns: s o\nSELECT ?s { ?s ?p ?o }\n", 1, "bad returns: 's o' is not a variable name"),
+        (
+            "#+ returns: s o\nSELECT ?s { ?s ?p ?o }\n",
+            1,
+            "bad returns: 's o' is not a variable name",
+        ),
         ("#+ returns: s\nASK { ?s ?p ?o }\n", 1, "returns of an ASK query is 'boolean', not 's'"),
     ],
 )

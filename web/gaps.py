@@ -18,10 +18,9 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import TermView, link, text
+from web.urls import rec_href, study_href
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
 

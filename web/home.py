@@ -13,9 +13,9 @@ from web.paging import (
     page_of,
     run_paged,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
 from web.terms import TermView, link, text
+from web.urls import rec_href
 
 bp = Blueprint("home", __name__)
 

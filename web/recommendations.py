@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKG, CKR
+from kg.namespaces import CKG
 from web.describe import resource_quotes
 from web.evidence import EvidenceItem, evidence_chain
+from web.marks import SynthesisMark, synthesis_marks
 from web.paging import (
     Paging,
     list_page,
@@ -18,8 +19,8 @@ from web.paging import (
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
-from web.synthesis import SynthesisMark, synthesis_marks
 from web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
+from web.urls import rec_href
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -66,10 +67,6 @@ class RecommendationPage:
     def cited_support(self) -> list[EvidenceItem]:
         """Evidence links that support the recommendation with a claim from a cited study."""
         return [e for e in self.evidence if e.kind_key == "supports" and e.from_cited_study]
-
-
-def rec_href(iri: str) -> str:
-    return url_for("recommendations.show", slug=iri.removeprefix(str(CKR["recommendation/"])))
 
 
 @bp.route("/")

@@ -18,10 +18,9 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import compact, link_href, text
+from web.urls import rec_href, study_href
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -143,7 +142,9 @@ def _page_hits(
         hit.href = page_of_type(iri) if page_of_type else link_href(iri)
         page[iri] = hit
     if page:
-        details = svc.run("web/search-details", values={"resource": map(URIRef, page)}, text=Literal(q))
+        details = svc.run(
+            "web/search-details", values={"resource": map(URIRef, page)}, text=Literal(q)
+        )
         for row in details.rows:
             page[str(row["resource"])].snippets.append(
                 _snippet(str(row["field"]), str(row["text"]), q)
