@@ -119,3 +119,19 @@ def _rename_in_header(path: Path, column: str) -> None:
             names = [f"{column}Renamed" if n == column else n for n in names]
             lines[i] = "#+ returns: " + ", ".join(names) + "\n"
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_every_query_file_the_code_names_exists() -> None:
+    sources = [
+        *sorted((PROJECT_ROOT / "kg").rglob("*.py")),
+        *sorted((PROJECT_ROOT / "web").rglob("*.py")),
+        *sorted((PROJECT_ROOT / "queries").rglob("*.rq")),
+        PROJECT_ROOT / "README.md",
+    ]
+    cited = {
+        (path.name, name)
+        for path in sources
+        for name in re.findall(r"\bqueries/[\w./-]+\.rq\b", path.read_text(encoding="utf-8"))
+    }
+    assert len(cited) > 10
+    assert {(source, name) for source, name in cited if not (PROJECT_ROOT / name).exists()} == set()
