@@ -29,7 +29,7 @@ from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, reconcile_group, sources_group
-from kg.store import open_store
+from kg.store import BACKENDS, open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
@@ -73,7 +73,7 @@ class CLI(click.Group):
 @click.option(
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Default .clusterkg"
 )
-@click.option("--store", type=click.Choice(["embedded", "memory", "remote"]), help="Store backend.")
+@click.option("--store", type=click.Choice(list(BACKENDS)), help="Store backend.")
 @click.option(
     "--project",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -444,7 +444,7 @@ def push(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--store", "store_name", type=click.Choice(["embedded", "memory", "remote"]))
+@click.option("--store", "store_name", type=click.Choice(list(BACKENDS)))
 @click.option("--query-endpoint", help="SPARQL query endpoint of the remote store.")
 @click.option("--update-endpoint", help="SPARQL update endpoint of the remote store.")
 @click.option(

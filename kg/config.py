@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kg import resources
+from kg.store import BACKENDS, backend_names
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout (site-packages when installed)
 WORKSPACE_FILE = "clusterkg.toml"
@@ -28,7 +29,7 @@ class Settings:
     data_dir: Path = Path(".clusterkg")
     # A review workspace (`clusterkg init`): its ontology/, shapes/ and queries/ add to the packaged ones.
     workspace: Path | None = None
-    store: str = "embedded"  # embedded | memory | remote
+    store: str = "embedded"  # a name in kg.store.BACKENDS
     store_path: Path | None = None  # default: <data_dir>/store
     query_endpoint: str | None = None
     update_endpoint: str | None = None
@@ -62,6 +63,11 @@ class Settings:
     validation_page_max_quads: int = 150_000
 
     def __post_init__(self) -> None:
+        if self.store not in BACKENDS:
+            raise ValueError(
+                f"setting store (CLUSTERKG_STORE): unknown store {self.store!r}: "
+                f"choose {backend_names()}"
+            )
         if self.update_token is not None and len(self.update_token) < MIN_UPDATE_TOKEN:
             raise ValueError(
                 f"setting update_token (CLUSTERKG_UPDATE_TOKEN): an update token must have at "

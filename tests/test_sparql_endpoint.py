@@ -55,7 +55,7 @@ def test_select_as_xml(client):
     response = get(client, CITED_AS, "application/sparql-results+xml")
     assert response.status_code == 200
     assert response.content_type == "application/sparql-results+xml; charset=utf-8"
-    assert '<variable name="citedAs">' in response.text
+    assert '<variable name="citedAs"' in response.text
     assert '<binding name="citedAs"><literal>Porter, 1990</literal></binding>' in response.text
 
 

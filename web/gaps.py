@@ -17,12 +17,10 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import TermView, link, text
+from web.urls import rec_href, study_href
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
 
@@ -122,10 +120,9 @@ def _actor_matrix(svc: Services, paging: Paging) -> list[Matrix]:
     matrix = Matrix()
     if not recs:
         return [matrix]
-    matrix.sparql = with_values(
-        svc.queries["web/gap-recommendations-actors"].text, "rec", map(URIRef, recs)
-    )
-    rows = svc.query(matrix.sparql).rows
+    values = {"rec": [URIRef(rec) for rec in recs]}
+    matrix.sparql = svc.queries["web/gap-recommendations-actors"].bind(values=values)
+    rows = svc.run("web/gap-recommendations-actors", values=values).rows
     order = {iri: index for index, iri in enumerate(recs)}
     for row in sorted(rows, key=lambda r: (order[str(r["rec"])], str(r["kindLabel"]).lower())):
         params = {"rec": row["rec"], "kind": row["kind"]}
@@ -159,16 +156,22 @@ def porter_cell() -> Response:
     paging = requested_paging()
     sparql = paged_sparql(svc, "web/gap-porter-cluster-types-cell", paging, params)
     total = count(svc, "web/gap-porter-cluster-types-cell-count", params)
-    page = page_of(paging, total, lambda p: svc.query(sparql).rows)
+    page = page_of(
+        paging,
+        total,
+        lambda p: run_paged(svc, "web/gap-porter-cluster-types-cell", p, params).rows,
+    )
     body = _cell_page(page.items, sparql, params, "Porter factor x cluster type", page)
     return paged_response(body, page)
 
 
 @bp.route("/recommendations-actors")
 def actor_cell() -> str:
+    svc = services()
     params = {"rec": request.args.get("rec", ""), "kind": request.args.get("kind", "")}
-    sparql = services().queries["web/gap-recommendations-actors-cell"].bind(params)
-    return _cell_page(services().query(sparql).rows, sparql, params, "Recommendation x actor")
+    sparql = svc.queries["web/gap-recommendations-actors-cell"].bind(params)
+    rows = svc.run("web/gap-recommendations-actors-cell", **params).rows
+    return _cell_page(rows, sparql, params, "Recommendation x actor")
 
 
 def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | None = None) -> str:

@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKR
+from web.bibliography import bibliography
 from web.paging import (
     ANY,
-    Paging,
     count,
     page_of,
     paged_response,
     paged_sparql,
     requested_paging,
-    run_paged,
-    with_values,
 )
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
@@ -31,33 +28,11 @@ SORTS = ("year", "cited", "claims")  # see queries/web/studies.rq
 
 
 @dataclass
-class StudyRow:
-    study: TermView
-    cited_as: str
-    year: str
-    title: str
-    venue: str
-    source_document: bool
-    complete_authors: bool | None
-    claims: int
-    evidence_links: int
-    authors: list[str] = field(default_factory=list)
-
-    @property
-    def et_al(self) -> bool:
-        return self.complete_authors is False
-
-
-@dataclass
 class ClaimView:
     claim: TermView
     section: str
     subjects: list[TermView] = field(default_factory=list)
     quote: QuoteView | None = None
-
-
-def study_href(iri: str) -> str:
-    return url_for("studies.show", path=iri.removeprefix(str(CKR)))
 
 
 @bp.route("/")
@@ -88,40 +63,6 @@ def index() -> Response:
         sparql=paged_sparql(svc, "web/studies", paging, filters | {"sort": sort}),
     )
     return paged_response(body, page)
-
-
-def bibliography(
-    svc: Services,
-    paging: Paging,
-    sort: str = "year",
-    year: str = "",
-    concept: object = ANY,
-) -> list[StudyRow]:
-    """One page of studies (filtered and sorted) with their authors in order."""
-    params = {"year": year, "concept": concept, "sort": sort}
-    rows: dict[str, StudyRow] = {}
-    for row in run_paged(svc, "web/studies", paging, params).rows:
-        key = str(row["study"])
-        complete = row.get("completeAuthors")
-        study = link(row["study"], row.get("label") or row.get("citedAs"))
-        rows[key] = StudyRow(
-            study=TermView("iri", study.text, study_href(key), iri=key),
-            cited_as=text(row.get("citedAs"), text(row.get("label"))),
-            year=text(row.get("year")),
-            title=text(row.get("title")),
-            venue=text(row.get("venue")),
-            source_document="sourceDocument" in row,
-            complete_authors=None if complete is None else bool(complete.toPython()),
-            claims=int(row["claims"]),
-            evidence_links=int(row["evidenceLinks"]),
-        )
-    if rows:
-        authors = with_values(
-            svc.queries["web/studies-authors"].text, "study", (URIRef(k) for k in rows)
-        )
-        for row in svc.query(authors).rows:
-            rows[str(row["study"])].authors.append(text(row.get("name")))
-    return list(rows.values())
 
 
 def _concept_options(svc: Services) -> dict[str, str]:

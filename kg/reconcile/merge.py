@@ -13,7 +13,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.namespaces import CKG
-from kg.queries import load_query, with_values
+from kg.queries import load_query
 from kg.sources.base import new_graph
 from kg.store.base import Store
 
@@ -28,11 +28,11 @@ def statements_elsewhere(
     store: Store, queries_dir: Path, subjects: Iterable[URIRef], skip: set[URIRef]
 ) -> Statements:
     """What the store states about `subjects` in any named graph but those in `skip`."""
-    template = load_query(queries_dir / "reconcile" / "record-statements.rq").text
+    query = load_query(queries_dir / "reconcile" / "record-statements.rq")
     found: Statements = defaultdict(lambda: defaultdict(set))
     ordered = sorted(set(subjects))
     for start in range(0, len(ordered), _BATCH):
-        sparql = with_values(template, "s", ordered[start : start + _BATCH])
+        sparql = query.bind(values={"s": ordered[start : start + _BATCH]})
         for row in store.query(sparql).rows:
             if row["g"] not in skip:
                 found[URIRef(row["s"])][URIRef(row["p"])].add(row["o"])

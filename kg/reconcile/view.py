@@ -10,7 +10,7 @@ from rdflib import URIRef
 
 from kg.display import short
 from kg.namespaces import INFERRED_GRAPH
-from kg.queries import load_query, with_values
+from kg.queries import load_query
 from kg.store.base import Store
 
 
@@ -25,9 +25,9 @@ class Row:
 
 def side_by_side(store: Store, queries_dir: Path, left: URIRef, right: URIRef) -> list[Row]:
     """The statements about `left` and `right` in every graph but the inferred one, by property."""
-    template = load_query(queries_dir / "reconcile" / "record-statements.rq").text
+    query = load_query(queries_dir / "reconcile" / "record-statements.rq")
     values: dict[str, dict[URIRef, list[str]]] = {}
-    for row in store.query(with_values(template, "s", [left, right])).rows:
+    for row in store.query(query.bind(values={"s": [left, right]})).rows:
         if row["g"] == INFERRED_GRAPH:
             continue
         cell = values.setdefault(short(row["p"]), {left: [], right: []})

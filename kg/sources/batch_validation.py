@@ -9,6 +9,7 @@ from rdflib import BNode, Graph, URIRef
 
 from kg.config import Settings
 from kg.ontology import load_ontology
+from kg.sparql_tokens import where_group
 from kg.store.base import QueryResult, Store
 from kg.validate import (
     ValidationReport,
@@ -140,13 +141,14 @@ class StoreWithBatch:
 
 
 def _outside_graphs(sparql: str, graphs: Sequence[URIRef]) -> str:
-    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graphs`."""
-    head, where, body = sparql.partition("WHERE {")
-    end = body.rfind("}")
-    if not where or end < 0:
+    """Rewrite `CONSTRUCT {...} WHERE { P }` so that P matches within any one named graph but `graphs`
+    (the WHERE group found by the SPARQL tokenizer)."""
+    group = where_group(sparql)
+    if group is None:
         raise ValueError(f"expected a CONSTRUCT ... WHERE {{ ... }} query, got: {sparql[:80]!r}")
+    start, end = group
     names = ", ".join(g.n3() for g in graphs)
     return (
-        f"{head}WHERE {{ GRAPH ?ingest_graph {{ {body[:end]} }} "
-        f"FILTER(?ingest_graph NOT IN ({names})) }}"
+        f"{sparql[:start]} GRAPH ?ingest_graph {{ {sparql[start:end]} }} "
+        f"FILTER(?ingest_graph NOT IN ({names})) {sparql[end:]}"
     )

@@ -34,6 +34,8 @@ from kg.sparql_safety import (
     check_update,
 )
 from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
+from kg.store.results import serialize_result
+from web.errors import timeout_message
 from web.responses import error_response, rdf_response
 from web.services import Services
 from web.sparql.dataset import with_dataset
@@ -44,7 +46,7 @@ from web.sparql.description import (
     void_url,
 )
 from web.sparql.protocol import Operation, ProtocolError, read_operation
-from web.sparql.results import serialize, truncate
+from web.sparql.results import truncate
 from web.tables import Table, result_table
 
 
@@ -134,21 +136,28 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             names = ", ".join(mt for f in offers for mt in f.media_types)
             return error_response(406, f"a {checked.form} answer is available as: {names}")
         try:
-            result = svc.query(text, max_rows=_cut_after(svc))
+            if fmt == HTML or checked.form == "SELECT":
+                result, cut = truncate(
+                    svc.query(text, max_rows=_cut_after(svc)), svc.settings.row_limit
+                )
+            else:  # no row limit to apply: the store writes the answer itself
+                body = svc.store.query_serialized(
+                    text, fmt.media_type, timeout=svc.settings.query_timeout
+                )
         except QueryTimeout:
-            return _failed(503, _timeout_message(svc), operation.text)
-        except LimitExceeded as exc:
-            return _failed(503, str(exc), operation.text)
+            return _failed(503, timeout_message(svc.settings.query_timeout), operation.text)
         except QuerySyntaxError as exc:
             return _failed(400, _syntax_message(exc), operation.text)
-        result, cut = truncate(result, svc.settings.row_limit)
+        except LimitExceeded as exc:
+            return _failed(503, str(exc), operation.text)
+        if fmt != HTML and checked.form != "SELECT":
+            return _answer(body, fmt)
         cut_message = _row_limit_message(svc) if cut else None
         if fmt == HTML:
             return _page(
                 operation.text, table=result_table(result), warning=cut_message, form=checked.form
             )
-        response = Response(serialize(result, fmt), content_type=fmt.content_type)
-        response.vary.add("Accept")
+        response = _answer(serialize_result(result, fmt.media_type), fmt)
         if cut:
             response.headers["X-SPARQL-MaxRows"] = str(svc.settings.row_limit)
             response.headers["Warning"] = f'199 clusterkg "{cut_message}"'
@@ -199,7 +208,7 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
         try:
             result = svc.query(text, max_rows=_cut_after(svc))
         except QueryTimeout:
-            return None, _timeout_message(svc)
+            return None, timeout_message(svc.settings.query_timeout)
         except QuerySyntaxError as exc:
             return None, _syntax_message(exc)
         result, cut = truncate(result, svc.settings.row_limit)
@@ -236,6 +245,12 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
     return bp
 
 
+def _answer(body: bytes, fmt: Format) -> Response:
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
 def _wants_page() -> bool:
     """Browsers (which prefer text/html) get pages; protocol clients get plain text."""
     return negotiate(ERROR_FORMATS, request.headers.get("Accept")) == HTML
@@ -256,13 +271,6 @@ def _same_secret(given: str, token: str) -> bool:
 
 def _syntax_message(error: QuerySyntaxError) -> str:
     return f"SPARQL syntax error: {error}"
-
-
-def _timeout_message(svc: Services) -> str:
-    return (
-        f"query stopped: it ran longer than the time limit of {svc.settings.query_timeout:g} s "
-        "(simplify it, or add LIMIT)"
-    )
 
 
 def _cut_after(svc: Services) -> int:

@@ -16,7 +16,7 @@ DATA_DIR = web_data_dir()
 
 
 def service_description(endpoint: str, graphs: Graph, with_update: bool) -> Graph:
-    """sd:Service for `endpoint`, with its named graphs (`graphs`, from queries/web/graphs.rq)."""
+    """sd:Service for `endpoint`, with its named graphs (`graphs`, from queries/web/dataset-graphs.rq)."""
     description = _template("service.ttl", endpoint)
     if with_update:
         description += _template("service-update.ttl", endpoint)
