@@ -17,6 +17,7 @@ from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
 from web.responses import error_response, rdf_response
 from web.services import services
+from web.synthesis import rated_item_mark
 from web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)
@@ -77,6 +78,7 @@ def _show(candidates: list[URIRef | None]) -> Response:
     body = render_template(
         "resources/resource.html",
         view=view,
+        mark=rated_item_mark(svc, iri, {t.iri for t in view.types}),
         formats=formats,
         sparql_href=url_for("sparql.endpoint", query=view.sparql),
     )

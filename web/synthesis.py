@@ -96,6 +96,13 @@ def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, Synthes
     return marks
 
 
+def rated_item_mark(svc: Services, iri: URIRef, types: set[str | None]) -> SynthesisMark | None:
+    """The mark of `iri` when its types make it a recommendation or theme (a resource page shows it), else None."""
+    if not types & {str(t) for t in ITEM_KINDS}:
+        return None
+    return synthesis_marks(svc, [iri])[str(iri)]
+
+
 @dataclass
 class Cell:
     stance: str
