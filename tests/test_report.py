@@ -61,7 +61,7 @@ def test_markdown_follows_the_papers_structure(markdown: str) -> None:
     q2 = section(markdown, "## [Question 2:", "## Synthesis matrix")
     # Question 1 leads to the three recommendations of section 5, each flagged as resting on own analysis.
     for rec in RECOMMENDATIONS:
-        assert f"### Recommendation: [" in q1 and f"(<{rec}>)" in q1
+        assert "### Recommendation: [" in q1 and f"(<{rec}>)" in q1
         assert rec not in q2
     assert q1.count("**Rests on the paper's own analysis:**") == 3
     assert "**Certainty:** [Low: rests on the paper's own analysis; no cited study" in q1
