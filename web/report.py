@@ -14,6 +14,7 @@ from kg.report.cli import load_report_library, render
 from kg.report.gather import Report, gather
 from kg.report.html import html_body
 from kg.report.outline import outline
+from web.paging import PageError
 from web.services import services
 
 bp = Blueprint("report", __name__, url_prefix="/report")
@@ -50,7 +51,7 @@ def index() -> str:
 @bp.route("/report.<fmt>")
 def download(fmt: str) -> Response:
     if fmt not in DOWNLOADS:
-        return Response("no such format (html, md, docx)\n", 404, mimetype="text/plain")
+        raise PageError(404, "no such format (html, md, docx)")
     data = render(_report(), fmt)
     response = Response(data, mimetype=DOWNLOADS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="clusterkg-report.{fmt}"'
