@@ -129,7 +129,7 @@ def test_html_report_links_and_structure(seed_dir: Path, tmp_path: Path) -> None
     done = clusterkg(seed_dir, "report", "--format", "html", "-o", str(out))
     assert done.returncode == 0, done.stderr
     html = out.read_text("utf-8")
-    assert html.startswith("<!DOCTYPE html>") and '<h2 id="question-1">' in html
+    assert html.startswith("<!DOCTYPE html>") and '<h2 id="question-hanoi-2021-q1">' in html
     assert html.count('<p class="own-analysis">') == 3
     for rec in RECOMMENDATIONS:
         assert f'<a href="{rec}">' in html

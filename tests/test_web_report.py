@@ -15,7 +15,9 @@ def test_report_page_in_the_site_layout(client: FlaskClient) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'class="site-nav"' in html
     assert html.count('<p class="own-analysis">') == 3
-    assert f'<a href="{REC}">' in html and "Dataset version <strong>sha256:" in html
+    # Our own IRIs link to this site's pages of them.
+    assert '<a href="/resource/recommendation/state-budget-infrastructure-investment">' in html
+    assert "Dataset version <strong>sha256:" in html
     assert "<script>" not in html
 
 

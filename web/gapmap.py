@@ -18,7 +18,7 @@ DEFAULT_COLUMNS = CKG.IndustrialCluster
 NOT_RATED = ("not rated", "#9aa5b1")
 HIGH, LOW = (27, 120, 55), (215, 48, 39)  # the colours of the highest and the lowest certainty rank
 # Layout of the SVG, in pixels.
-LABEL_WIDTH, CELL, HEAD, LEGEND = 300, 96, 150, 70
+LABEL_WIDTH, CELL, HEAD, LEGEND = 340, 96, 150, 70
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from kg.report.html import html_body
 from kg.report.outline import outline
 from web.paging import PageError
 from web.services import services
+from web.terms import link_href
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 DOWNLOADS = {
@@ -39,7 +40,7 @@ def _report() -> Report:
 @bp.route("/")
 def index() -> str:
     report = _report()
-    body = html_body(outline(report, Citer(report.references, report.cited, APA)))
+    body = html_body(outline(report, Citer(report.references, report.cited, APA)), link_href)
     return render_template(
         "report/index.html",
         body=body,

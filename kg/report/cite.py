@@ -36,6 +36,10 @@ class Citer:
         items = csl_items(references)
         known = {item["id"] for item in items}
         self.order = [iri for iri in order if iri in known]
+        # citeproc lower-cases item ids: the items get ids of their own, mapped back to the IRIs.
+        self._ids = {iri: f"item{n}" for n, iri in enumerate(self.order)}
+        iris = {key: iri for iri, key in self._ids.items()}
+        items = [{**item, "id": self._ids[item["id"]]} for item in items if item["id"] in self._ids]
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # citeproc warns about every CSL feature it skips
@@ -43,9 +47,11 @@ class Citer:
         except (OSError, XMLSyntaxError) as exc:
             raise UserError(f"--style: not a CSL style file ({exc})", style) from None
         self._bib = CitationStylesBibliography(csl, CiteProcJSON(items), FORMATTERS[output])
-        self._citations = {iri: Citation([CitationItem(iri)]) for iri in self.order}
+        self._citations = {iri: Citation([CitationItem(self._ids[iri])]) for iri in self.order}
         for citation in self._citations.values():
             self._bib.register(citation)
+        self._bib.sort()  # the style's bibliography order (APA: by author, then year)
+        self._iris = iris
         self._texts: dict[str, str] = {}
 
     def cite(self, iri: str) -> str:
@@ -62,7 +68,7 @@ class Citer:
         """(study IRI, formatted entry) in the style's order."""
         for iri in self.order:
             self.cite(iri)  # citeproc lays out the bibliography of the citations it has cited
-        keys = list(self._bib.keys)
+        keys = [self._iris[key] for key in self._bib.keys]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             entries = [str(entry) for entry in self._bib.bibliography()]

@@ -63,6 +63,7 @@ class Answer:
 @dataclass
 class Question:
     iri: str
+    document: str
     number: str
     text: str
     answers: list[Answer] = field(default_factory=list)
@@ -112,7 +113,12 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
             continue
         q = questions.setdefault(
             row["question"],
-            Question(row["question"], row.get("number", ""), row.get("questionText", "")),
+            Question(
+                row["question"],
+                row.get("document", ""),
+                row.get("number", ""),
+                row.get("questionText", ""),
+            ),
         )
         if "answer" in row and row["answer"] not in {a.iri for a in q.answers}:
             q.answers.append(
@@ -180,7 +186,7 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
     return Report(
         version=dataset_version(store),
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        questions=sorted(questions.values(), key=lambda q: (_number(q.number), q.iri)),
+        questions=sorted(questions.values(), key=lambda q: (q.document, _number(q.number), q.iri)),
         matrix=matrix,
         limitations=limitations,
         references=references,

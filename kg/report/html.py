@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -14,9 +16,14 @@ _ENV = Environment(
 
 def to_html(blocks: list[Block], version: str) -> str:
     """A whole HTML document."""
-    return _ENV.get_template("standalone.html").render(blocks=blocks, version=version)
+    return _ENV.get_template("standalone.html").render(blocks=blocks, version=version, href=_same)
 
 
-def html_body(blocks: list[Block]) -> Markup:
-    """The report's <article>, for a page that has its own layout."""
-    return Markup(_ENV.get_template("body.html").render(blocks=blocks))
+def html_body(blocks: list[Block], href: Callable[[str], str | None]) -> Markup:
+    """The report's <article>, for a page that has its own layout; `href` says where a link to an IRI
+    points (None: no link)."""
+    return Markup(_ENV.get_template("body.html").render(blocks=blocks, href=href))
+
+
+def _same(iri: str) -> str:
+    return iri

@@ -44,7 +44,11 @@ def outline(report: Report, citer: Citer) -> list[Block]:
     for q in report.questions:
         title = f"Question {q.number}: {q.text}" if q.number else q.text
         blocks.append(
-            Block("h2", (Span(title, q.iri),), anchor=f"question-{q.number or len(blocks)}")
+            Block(
+                "h2",
+                (Span(title, q.iri),),
+                anchor="question-" + q.iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+            )
         )
         if not q.answers:
             blocks.append(Block("p", (Span("Nothing in the dataset answers this question."),)))
