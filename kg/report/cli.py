@@ -22,12 +22,9 @@ from kg.store.base import is_empty
 
 
 def load_report_library(settings: Settings) -> dict:
-    """The named queries a report runs: queries/*.rq, queries/report/*.rq as report/<name>, queries/web/gap-map.rq."""
+    """The named queries a report runs: queries/*.rq, and queries/report/*.rq as report/<name>."""
     library = {q.name: q for q in load_queries(settings.queries_dir)}
     library.update({f"report/{q.name}": q for q in load_queries(settings.queries_dir / "report")})
-    library.update(
-        {f"web/{q.name}": q for q in load_queries(settings.queries_dir / "web", "gap-map.rq")}
-    )
     return library
 
 

@@ -6,16 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rdflib import URIRef
-
 from kg.errors import UserError
-from kg.namespaces import CKG
 from kg.queries import NamedQuery
 from kg.report.version import dataset_version
 from kg.store.base import Store
-
-GAP_COLUMNS = CKG.Actor  # the report's gap map: each question's answers x kinds of actor
-GAP_ROWS = (CKG.Recommendation, CKG.Finding)
 
 
 @dataclass(frozen=True)
@@ -144,14 +138,16 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
                 int(row["supportingStudies"]),
                 int(row["disputingStudies"]),
             )
-    for axis in GAP_ROWS:
-        for row in rows("web/gap-map", rows=URIRef(axis), columns=URIRef(GAP_COLUMNS)):
-            if row["row"] in answers:
-                answers[row["row"]].gaps.append(
-                    GapCell(
-                        row["column"], row.get("columnLabel", row["column"]), int(row["studies"])
-                    )
-                )
+    kinds: dict[str, str] = {}
+    covered: dict[str, dict[str, int]] = {}
+    for row in rows("report/gap-actors"):
+        kinds.setdefault(row["kind"], row.get("kindLabel", row["kind"]))
+        if row.get("item") in answers:
+            covered.setdefault(row["item"], {})[row["kind"]] = int(row["studies"])
+    for iri, answer in answers.items():
+        answer.gaps = [
+            GapCell(kind, label, covered.get(iri, {}).get(kind, 0)) for kind, label in kinds.items()
+        ]
     matrix = [
         MatrixRow(
             r["theme"],
