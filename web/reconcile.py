@@ -7,6 +7,7 @@ import hmac
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from kg.config import PACKAGED_QUERIES
 from kg.errors import UserError
 from kg.reconcile.decisions import find_reconciliation, read_reconciliations
 from kg.reconcile.review import decide
@@ -22,7 +23,7 @@ REVIEWER = "reviewer with the update token"
 @bp.route("/")
 def index() -> str:
     svc = services()
-    found = read_reconciliations(svc.store, svc.settings.queries_dir)
+    found = read_reconciliations(svc.store, PACKAGED_QUERIES)
     return render_template(
         "reconcile/index.html",
         pending=[r for r in found if r.status == "pending"],
@@ -34,13 +35,13 @@ def index() -> str:
 def show(rid: str) -> str | Response:
     svc = services()
     try:
-        found = find_reconciliation(svc.store, svc.settings.queries_dir, rid)
+        found = find_reconciliation(svc.store, PACKAGED_QUERIES, rid)
     except UserError as exc:
         return error_response(404, str(exc))
     return render_template(
         "reconcile/show.html",
         r=found,
-        rows=side_by_side(svc.store, svc.settings.queries_dir, found.incoming, found.canonical),
+        rows=side_by_side(svc.store, PACKAGED_QUERIES, found.incoming, found.canonical),
         can_decide=svc.settings.update_token is not None,
     )
 
@@ -64,7 +65,7 @@ def decision(rid: str, verb: str) -> Response:
     note = request.form.get("note", "").strip()
     who = request.form.get("reviewer", "").strip() or REVIEWER
     try:
-        found = find_reconciliation(svc.store, svc.settings.queries_dir, rid)
+        found = find_reconciliation(svc.store, PACKAGED_QUERIES, rid)
     except UserError as exc:
         return error_response(404, str(exc))
     try:

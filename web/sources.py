@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from kg.config import PACKAGED_QUERIES
 from kg.reconcile.decisions import read_reconciliations
 from kg.sources.registry import read_sources
 from web.services import services
@@ -14,8 +15,8 @@ bp = Blueprint("sources", __name__, url_prefix="/sources")
 @bp.route("/")
 def index() -> str:
     svc = services()
-    entries = read_sources(svc.store, svc.settings.queries_dir)
-    reconciliations = read_reconciliations(svc.store, svc.settings.queries_dir)
+    entries = read_sources(svc.store, PACKAGED_QUERIES)
+    reconciliations = read_reconciliations(svc.store, PACKAGED_QUERIES)
     counts = {
         s.graph: {
             status: sum(1 for r in reconciliations if r.source == s.graph and r.status == status)

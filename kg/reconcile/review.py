@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.config import Settings
+from kg.config import PACKAGED_QUERIES, Settings
 from kg.errors import UserError
 from kg.namespaces import CKG, INFERRED_GRAPH
 from kg.ontology import load_ontology
@@ -26,7 +26,7 @@ def decide(
 
     Raises UserError for an unknown id, a decision already taken, a dangling candidate, or a merge the
     shapes refuse (the report's first lines)."""
-    found = find_reconciliation(store, settings.queries_dir, rid)
+    found = find_reconciliation(store, PACKAGED_QUERIES, rid)
     if found.status != "pending":
         raise UserError(f"reconciliation {found.id} is already {found.status}: nothing to do")
     match = Match(
@@ -38,12 +38,12 @@ def decide(
         return found
     if found.dangling:
         raise UserError(f"reconciliation {found.id}: its source <{found.source}> was removed")
-    old = graph_content(store, settings.queries_dir, found.source)
+    old = graph_content(store, PACKAGED_QUERIES, found.source)
     merged = merge_records(
         old,
         {found.incoming: (found.canonical, reconciliation_iri(found.id))},
         store,
-        settings.queries_dir,
+        PACKAGED_QUERIES,
         skip={found.source, INFERRED_GRAPH},
     )
     report = validate_batch(
@@ -56,7 +56,7 @@ def decide(
         )
     inferred = inferred_after(
         store,
-        settings.queries_dir,
+        PACKAGED_QUERIES,
         load_ontology(settings.ontology_dir),
         found.source,
         old,
@@ -72,10 +72,10 @@ def remove_source(store: Store, settings: Settings, graph: URIRef, pending: list
     """Remove source graph `graph` with its pending candidates (`pending`, their graphs), and the
     inferences about what it described, in one write; decisions on its records are kept. Returns the
     number of triples removed from the graph."""
-    old = graph_content(store, settings.queries_dir, graph)
+    old = graph_content(store, PACKAGED_QUERIES, graph)
     empty = type(old)()
     inferred = inferred_after(
-        store, settings.queries_dir, load_ontology(settings.ontology_dir), graph, old, empty
+        store, PACKAGED_QUERIES, load_ontology(settings.ontology_dir), graph, old, empty
     )
     store.replace_graphs(
         [(graph, empty), (INFERRED_GRAPH, inferred), *((g, empty) for g in pending)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from kg.config import Settings
+from kg.config import PACKAGED_QUERIES, Settings
 from kg.display import short
 from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
@@ -124,7 +124,7 @@ def sources_group() -> None:
 def sources_list(settings: Settings) -> None:
     """Every ingested source: graph, file, kind, records, size, SHA-256, when."""
     with _reading(settings) as store:
-        entries = read_sources(store, settings.queries_dir)
+        entries = read_sources(store, PACKAGED_QUERIES)
     for s in entries:
         click.echo(
             f"{s.name}  {s.file_name}  {s.kind}  {s.records} records  {s.size} bytes  "
@@ -139,11 +139,9 @@ def sources_list(settings: Settings) -> None:
 def sources_show(settings: Settings, source: str) -> None:
     """One source's provenance, triple count and reconciliations (SOURCE: its name, graph or file name)."""
     with _reading(settings) as store:
-        s = find_source(store, settings.queries_dir, source)
+        s = find_source(store, PACKAGED_QUERIES, source)
         triples = store.count(s.graph)
-        related = [
-            r for r in read_reconciliations(store, settings.queries_dir) if r.source == s.graph
-        ]
+        related = [r for r in read_reconciliations(store, PACKAGED_QUERIES) if r.source == s.graph]
     for label, value in (
         ("graph", s.graph),
         ("activity", s.ingest),
@@ -171,10 +169,8 @@ def sources_remove(settings: Settings, source: str) -> None:
 
     Decisions a reviewer took on its records are kept, shown as dangling."""
     with _writing(settings) as store:
-        s = find_source(store, settings.queries_dir, source)
-        related = [
-            r for r in read_reconciliations(store, settings.queries_dir) if r.source == s.graph
-        ]
+        s = find_source(store, PACKAGED_QUERIES, source)
+        related = [r for r in read_reconciliations(store, PACKAGED_QUERIES) if r.source == s.graph]
         pending = [r.graph for r in related if r.status == "pending"]
         removed = remove_source(store, settings, s.graph, pending)
     kept = [r for r in related if r.status in ("accepted", "rejected")]
@@ -195,7 +191,7 @@ def reconcile_group() -> None:
 def reconcile_list(settings: Settings, everything: bool) -> None:
     """The candidates waiting for review (with --all, every reconciliation)."""
     with _reading(settings) as store:
-        found = read_reconciliations(store, settings.queries_dir)
+        found = read_reconciliations(store, PACKAGED_QUERIES)
     shown = [r for r in found if everything or r.status == "pending"]
     for r in shown:
         score = f" similarity {r.similarity:.1f}" if r.similarity is not None else ""
@@ -213,8 +209,8 @@ def reconcile_list(settings: Settings, everything: bool) -> None:
 def reconcile_show(settings: Settings, rid: str) -> None:
     """One reconciliation: its evidence and both records side by side."""
     with _reading(settings) as store:
-        r = find_reconciliation(store, settings.queries_dir, rid)
-        rows = side_by_side(store, settings.queries_dir, r.incoming, r.canonical)
+        r = find_reconciliation(store, PACKAGED_QUERIES, rid)
+        rows = side_by_side(store, PACKAGED_QUERIES, r.incoming, r.canonical)
     click.echo(f"{r.id}: {r.status}, {short(r.rule)}; matched {', '.join(r.fields)}")
     if r.similarity is not None:
         click.echo(f"title similarity: {r.similarity:.1f}")

@@ -13,7 +13,7 @@ from urllib.request import url2pathname
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
-from kg.config import Settings
+from kg.config import PACKAGED_QUERIES, Settings
 from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
 from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -146,7 +146,7 @@ def ingest(
     if not replace:
         _check_origin(store, graph_iri, origin, path)
     facts = file_facts(path)
-    before = registered(store, settings.queries_dir, graph_iri)
+    before = registered(store, PACKAGED_QUERIES, graph_iri)
     previous = store.count(graph_iri)
     if before is not None and before.sha256 == facts.sha256:
         return IngestResult(
@@ -163,10 +163,10 @@ def ingest(
             unchanged_since=before.time,
         )
     batch = _clash_free_graph(source, store, graph_iri)
-    old = graph_content(store, settings.queries_dir, graph_iri)
+    old = graph_content(store, PACKAGED_QUERIES, graph_iri)
     old_studies = {s for s in old.subjects(RDF.type, None) if isinstance(s, URIRef)}
     replaced = old_studies - _used_elsewhere(store, old_studies, graph_iri)
-    reconciled = reconcile_batch(batch, store, settings.queries_dir, graph_iri, replaced)
+    reconciled = reconcile_batch(batch, store, PACKAGED_QUERIES, graph_iri, replaced)
     batch = reconciled.graph
     batch += activity(graph_iri, facts, source.kind, records, datetime.now(UTC))
     batch.add((graph_iri, PROV.wasDerivedFrom, origin))
@@ -178,7 +178,7 @@ def ingest(
     written = validation.conforms and quotes.ok and not dry_run
     if written:
         inferred = inferred_after(
-            store, settings.queries_dir, load_ontology(settings.ontology_dir), graph_iri, old, batch
+            store, PACKAGED_QUERIES, load_ontology(settings.ontology_dir), graph_iri, old, batch
         )
         store.replace_graphs([(graph_iri, batch), (INFERRED_GRAPH, inferred), *reconciled.writes])
     return IngestResult(
