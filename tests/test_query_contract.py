@@ -140,16 +140,17 @@ def test_every_query_file_the_code_names_exists() -> None:
 def test_ingest_validation_wraps_the_where_group_the_tokenizer_finds() -> None:
     """The store-with-batch view reads every graph but the one being replaced: the WHERE group is found
     by the tokenizer, not by the text 'WHERE {' (here also in a comment and a string)."""
-    from kg.sources.batch_validation import _outside_graph
+    from kg.sources.batch_validation import _outside_graphs
 
     text = (
         "# CONSTRUCT ... WHERE { comment }\n"
         'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o != "WHERE { }") }'
     )
     graph = URIRef("https://w3id.org/clusterkg/graph/source/new")
-    assert _outside_graph(text, graph) == (
+    other = URIRef("https://w3id.org/clusterkg/graph/inferred")
+    assert _outside_graphs(text, [graph, other]) == (
         "# CONSTRUCT ... WHERE { comment }\n"
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?ingest_graph {  ?s ?p ?o "
-        'FILTER(?o != "WHERE { }")  } FILTER(?ingest_graph != '
-        "<https://w3id.org/clusterkg/graph/source/new>) }"
+        'FILTER(?o != "WHERE { }")  } FILTER(?ingest_graph NOT IN ('
+        "<https://w3id.org/clusterkg/graph/source/new>, <https://w3id.org/clusterkg/graph/inferred>)) }"
     )
