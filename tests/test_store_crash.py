@@ -94,9 +94,8 @@ def test_load_replace_with_a_bad_second_graph_changes_nothing(tmp_path: Path) ->
     out, err = bad.communicate()
     assert bad.returncode == 2
     assert out == ""
-    assert err.startswith("invalid RDF term <http://example.org/%zz>: ")
-    assert err.endswith("; nothing was written\n")
-    assert len(err.splitlines()) == 1
+    # the file is read whole before anything is written: the bad IRI is named at its line
+    assert err == f"{tmp_path / 'bad.trig'}:6: bad trig syntax: Invalid IRI percent encoding '%zz'\n"
     store = EmbeddedStore(data_dir / "store")
     try:
         assert _states(store) == ["old", "old"]
