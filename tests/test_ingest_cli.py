@@ -202,7 +202,8 @@ def test_another_file_of_the_same_name_is_refused_unless_replace(
     with closing(open_store(ready)) as store:
         label = store.query(
             "SELECT ?l WHERE { GRAPH <https://w3id.org/clusterkg/graph/source/review-ttl> "
-            "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+            "{ ?s a <https://w3id.org/clusterkg/ontology#Study> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
         ).rows
     assert [str(row["l"]) for row in label] == ["Study B"]
 
