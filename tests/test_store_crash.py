@@ -95,7 +95,9 @@ def test_load_replace_with_a_bad_second_graph_changes_nothing(tmp_path: Path) ->
     assert bad.returncode == 2
     assert out == ""
     # the file is read whole before anything is written: the bad IRI is named at its line
-    assert err == f"{tmp_path / 'bad.trig'}:6: bad trig syntax: Invalid IRI percent encoding '%zz'\n"
+    assert (
+        err == f"{tmp_path / 'bad.trig'}:6: bad trig syntax: Invalid IRI percent encoding '%zz'\n"
+    )
     store = EmbeddedStore(data_dir / "store")
     try:
         assert _states(store) == ["old", "old"]

@@ -107,9 +107,7 @@ def test_load_and_ingest_reach_a_served_store(served: Served, tmp_path: Path) ->
     ingested = _clusterkg(served, "ingest", str(INGEST / "studies.bib"))
     assert ingested.returncode == 0, ingested.stderr
     assert " written to <https://w3id.org/clusterkg/graph/source/studies-bib> " in ingested.stdout
-    count = (
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CKGRAPH['source/studies-bib']}> {{ ?s ?p ?o }} }}"
-    )
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CKGRAPH['source/studies-bib']}> {{ ?s ?p ?o }} }}"
     assert int(_select(served, count)[0]["n"]) > 0
     published = served.store_path / PUBLISHED
     assert stat.S_IMODE(published.stat().st_mode) == 0o600
