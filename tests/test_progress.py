@@ -79,10 +79,10 @@ def test_long_work_shows_progress_on_a_terminal_only(
     code, shown = on_terminal("--config", toml, *args, cwd=built)
     assert code in (0, 1), shown
     assert f"{label}  [" in shown and f"{steps}/{steps}  done" in shown
-    if (
-        label == "build"
-    ):  # the total is known: an ETA once a step has taken a second (HermiT takes more)
-        assert re.search(rf"build  \[#+-*\]  [23]/{steps}  \d\d:\d\d:\d\d  ", shown), shown
+    # the total is known, so click adds an ETA once its own clock says enough time has passed between two
+    # steps; that depends on the machine's load, so only its form is checked where it shows
+    for eta in re.findall(rf"\d/{steps}  (\S+)  ", shown):
+        assert re.fullmatch(r"\d\d:\d\d:\d\d|[a-z]+", eta), shown
     piped = subprocess.run(
         [sys.executable, "-m", "kg", "--config", str(toml), *map(str, args)],
         cwd=built,
