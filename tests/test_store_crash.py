@@ -63,7 +63,7 @@ def _trig(path: Path, state: str, bad: bool = False, filler: int = 0) -> Path:
             graph.add(triple)
     text = "".join(
         f"<{name}> {{\n"
-        + "".join(f"  {s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in dataset.graph(name))
+        + "".join(sorted(f"  {s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in dataset.graph(name)))
         + "}\n"
         for name in (G1, G2)
     )
@@ -95,8 +95,13 @@ def test_load_replace_with_a_bad_second_graph_changes_nothing(tmp_path: Path) ->
     assert bad.returncode == 2
     assert out == ""
     # the file is read whole before anything is written: the bad IRI is named at its line
-    assert (
-        err == f"{tmp_path / 'bad.trig'}:6: bad trig syntax: Invalid IRI percent encoding '%zz'\n"
+    bad_line = next(
+        number
+        for number, line in enumerate((tmp_path / "bad.trig").read_text().splitlines(), start=1)
+        if "%zz" in line
+    )
+    assert err == (
+        f"{tmp_path / 'bad.trig'}:{bad_line}: bad trig syntax: Invalid IRI percent encoding '%zz'\n"
     )
     store = EmbeddedStore(data_dir / "store")
     try:
