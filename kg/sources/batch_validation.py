@@ -11,6 +11,7 @@ from kg.config import Settings
 from kg.ontology import load_ontology
 from kg.sparql_tokens import where_group
 from kg.store.base import QueryResult, Store
+from kg.store.oxgraph import OxGraph
 from kg.validate import (
     ValidationReport,
     ValidationResult,
@@ -100,8 +101,8 @@ def name_blank_nodes(graph: Graph) -> Graph:
 
 class StoreWithBatch:
     """The store as it will be after the write, for the validator's neighbourhood queries: every named
-    graph but `graph_iri` (and those in `skip`), plus the new batch. Each CONSTRUCT runs on both and the
-    answers are merged.
+    graph but `graph_iri` (and those in `skip`), plus the new batch. Each CONSTRUCT runs on both (the
+    batch copied into Oxigraph in memory) and the answers are merged.
 
     A new graph (the usual ingest) is looked up in the union graph as it is: Oxigraph then uses its
     indexes. Only when `graph_iri` already holds triples (a re-ingest, a merge, a removal) is each query
@@ -112,7 +113,7 @@ class StoreWithBatch:
     def __init__(
         self, store: Store, graph_iri: URIRef, batch: Graph, skip: Sequence[URIRef] = ()
     ) -> None:
-        self._store, self._graph_iri, self._batch = store, graph_iri, batch
+        self._store, self._graph_iri, self._batch = store, graph_iri, OxGraph(batch)
         self._skip = tuple(skip)
         self._replacing = bool(
             store.query(f"ASK {{ GRAPH {graph_iri.n3()} {{ ?s ?p ?o }} }}").boolean
@@ -136,7 +137,7 @@ class StoreWithBatch:
         else:
             merged += self._store.query(sparql).graph or Graph()
             merged -= self._skipped
-        merged += self._batch.query(sparql).graph
+        merged += self._batch.query(sparql).graph or Graph()
         return QueryResult("CONSTRUCT", graph=merged)
 
 
