@@ -263,3 +263,41 @@ def test_an_incomplete_store_names_the_command_that_fixes_it(tmp_path: Path) -> 
         f"`mv {path} {path}.broken` and run `clusterkg build` again"
     )
     assert not (path / "CURRENT").exists()  # RocksDB was not let loose on it
+
+
+@pytest.mark.timeout(600)
+def test_kill_9_in_the_middle_of_a_bulk_load_into_a_store_with_data(tmp_path: Path) -> None:
+    """`load` into a store that holds data bulk-loads from a checkpoint: killed once the load is under
+    way (its restore marker is there), the store opens as it was, and the checkpoint is gone; loaded
+    to the end, the store has the old and the new data. Reads during the load see the old state."""
+    data_dir = tmp_path / "data"
+    old = _clusterkg(data_dir, "load", str(_trig(tmp_path / "old.trig", "old")))
+    assert old.wait() == 0
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as out:
+        for i in range(400_000):
+            out.write(f'<{G2}/n{i}> <{STATE}> "filler {i}" .\n')
+    load = _clusterkg(data_dir, "load", str(big), "--graph", str(G2), start_new_session=True)
+    marker = data_dir / ".store.restore"
+    while load.poll() is None and not marker.exists():
+        time.sleep(0.01)
+    assert load.poll() is None, "the load ended before its marker was seen"
+    os.killpg(load.pid, signal.SIGKILL)
+    load.communicate()
+    store = _reopen(data_dir / "store")
+    try:
+        assert _states(store) == ["old", "old"]
+        assert store.count(G2) == 1  # none of the 400,000 new quads
+    finally:
+        store.close()
+    assert sorted(p.name for p in data_dir.iterdir()) == [".store.load-lock", "store"]
+    done = _clusterkg(data_dir, "load", str(big), "--graph", str(G2))
+    out, err = done.communicate()
+    assert done.returncode == 0, err
+    assert out == f"loaded 400000 new quads from {big}; store: 400002 quads\n"
+    store = _reopen(data_dir / "store")
+    try:
+        assert _states(store) == ["old", "old"] and store.count(G2) == 400_001
+    finally:
+        store.close()
+    assert sorted(p.name for p in data_dir.iterdir()) == [".store.load-lock", "store"]
