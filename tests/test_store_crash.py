@@ -282,6 +282,14 @@ def test_kill_9_in_the_middle_of_a_bulk_load_into_a_store_with_data(tmp_path: Pa
     while load.poll() is None and not marker.exists():
         time.sleep(0.01)
     assert load.poll() is None, "the load ended before its marker was seen"
+    reader = EmbeddedStore(data_dir / "store", attach=True)  # through the loading process's worker
+    try:
+        during = reader.count(G2)
+        still_loading = marker.exists()
+    finally:
+        reader.close()
+    if still_loading:
+        assert during == 1  # the checkpoint answers, not the half-loaded store
     os.killpg(load.pid, signal.SIGKILL)
     load.communicate()
     store = _reopen(data_dir / "store")
