@@ -4,8 +4,8 @@ variant that follows owl:sameAs links to a canonical IRI.
 
     nice python bench/reconcile.py --synthetic bench/out/synthetic-1m.nq --work bench/out/reconcile-1m
 
-The records are FICTIONAL: 100 repeat a synthetic document's DOI (rule 1), 100 its title, year and first
-author (rule 3), 800 are new. Everything is written under --work (never into the project's store).
+The records are FICTIONAL: a tenth repeat a synthetic document's DOI (rule 1), a tenth its title, year and
+first author (rule 3), the rest are new (100, 100 and 800 of 1,000). Everything is written under --work (never into the project's store).
 """
 
 from __future__ import annotations
@@ -62,15 +62,19 @@ def synthetic_documents(nquads: Path, count: int) -> list[dict[str, str]]:
 
 
 def write_bibtex(path: Path, docs: list[dict[str, str]], total: int) -> None:
-    """`total` records: 100 with a document's DOI, 100 with its title/year/first author, the rest new."""
+    """`total` records: a tenth with a document's DOI, a tenth with its title/year/first author, the rest
+    new (100, 100 and 800 of 1,000)."""
+    tenth = total // 10
     entries = []
-    for i, doc in enumerate(docs[:100]):
+    for i, doc in enumerate(docs[:tenth]):
         entries.append(
             f"@article{{doi{i},\n  author = {{{doc['family']}, Ann}},\n"
             f"  title = {{A record of synthetic study {i}}},\n  journal = {{Example Journal of Cluster Studies}},\n"
             f"  year = {{{doc['hasPublicationYear']}}},\n  doi = {{https://doi.org/{doc['doi'].upper()}}}\n}}"
         )
-    for i, doc in enumerate(docs[100:200], start=100):  # (fewer when the graph has fewer documents)
+    for i, doc in enumerate(
+        docs[tenth : 2 * tenth], start=tenth
+    ):  # (fewer when the graph has fewer)
         entries.append(
             f"@article{{title{i},\n  author = {{{doc['family']}, Bo}},\n  title = {{{doc['title'].upper()}}},\n"
             f"  journal = {{Example Journal of Cluster Studies}},\n  year = {{{doc['hasPublicationYear']}}}\n}}"
@@ -147,7 +151,7 @@ def main() -> None:
         )
         print(f"prepared {base} (load {load_time:.1f} s)", flush=True)
     bib = work / "records.bib"
-    write_bibtex(bib, synthetic_documents(args.synthetic, 200), args.records)
+    write_bibtex(bib, synthetic_documents(args.synthetic, args.records // 5), args.records)
     results: dict[str, object] = {"records": args.records}
     run = work / "run"
     shutil.rmtree(run, ignore_errors=True)

@@ -149,26 +149,6 @@ def graph_clauses(tokens: list[Token], keyword: str = "FROM") -> list[GraphClaus
     return clauses
 
 
-def where_group(text: str) -> tuple[int, int] | None:
-    """Where the content of a query's outermost `WHERE { ... }` group starts and ends in `text` (after
-    its `{`, at its `}`); None when the query has no WHERE keyword outside braces."""
-    tokens = list(code_tokens(text))
-    depth = 0
-    for i, token in enumerate(tokens[:-1]):
-        if token.text in OPENING:
-            depth += 1
-        elif token.text in CLOSING:
-            depth -= 1
-        elif depth == 0 and token.keyword == "WHERE" and tokens[i + 1].text == "{":
-            inner = 0
-            for closing in tokens[i + 1 :]:
-                inner += (closing.text == "{") - (closing.text == "}")
-                if inner == 0:
-                    return tokens[i + 1].end, closing.start
-            return None
-    return None
-
-
 def dataset_of(text: str) -> tuple[list[str], list[str]]:
     """The graphs a query's FROM and FROM NAMED clauses name: its dataset, if it gives one."""
     clauses = graph_clauses(list(code_tokens(unescaped(text))))

@@ -135,22 +135,3 @@ def test_every_query_file_the_code_names_exists() -> None:
     }
     assert len(cited) > 10
     assert {(source, name) for source, name in cited if not (PROJECT_ROOT / name).exists()} == set()
-
-
-def test_ingest_validation_wraps_the_where_group_the_tokenizer_finds() -> None:
-    """The store-with-batch view reads every graph but the one being replaced: the WHERE group is found
-    by the tokenizer, not by the text 'WHERE {' (here also in a comment and a string)."""
-    from kg.sources.batch_validation import _outside_graphs
-
-    text = (
-        "# CONSTRUCT ... WHERE { comment }\n"
-        'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o != "WHERE { }") }'
-    )
-    graph = URIRef("https://w3id.org/clusterkg/graph/source/new")
-    other = URIRef("https://w3id.org/clusterkg/graph/inferred")
-    assert _outside_graphs(text, [graph, other]) == (
-        "# CONSTRUCT ... WHERE { comment }\n"
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?ingest_graph {  ?s ?p ?o "
-        'FILTER(?o != "WHERE { }")  } FILTER(?ingest_graph NOT IN ('
-        "<https://w3id.org/clusterkg/graph/source/new>, <https://w3id.org/clusterkg/graph/inferred>)) }"
-    )
