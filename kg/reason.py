@@ -78,21 +78,18 @@ class ReasonerReport:
         return f"consistent; {len(self.inferred)} inferred triples"
 
 
-def reason(ontology: Graph, data: Graph | None = None, prune: bool = True) -> ReasonerReport:
+def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
     """Classify `ontology` (plus the individuals in `data`) with HermiT.
 
     The graphs are handed to owlready2 as N-Triples without their owl:imports (already merged), so
     nothing is fetched, and without values and ranges in datatypes outside the OWL 2 datatype map
-    (e.g. xsd:gYear), which HermiT refuses and classification does not use. With `prune`, the data's
-    literal values of properties no axiom mentions are left out too (see `free_literal_properties`):
-    they cannot change what is inferred, and halve HermiT's time on bibliographic records.
-    The inferred graph holds new rdf:type, rdfs:subClassOf and owl:equivalentClass triples between
-    named terms that the input does not already state.
+    (e.g. xsd:gYear), which HermiT refuses and classification does not use. The inferred graph holds new rdf:type, rdfs:subClassOf and owl:equivalentClass
+    triples between named terms that the input does not already state.
     """
     merged = Graph()
     merged += ontology
     if data is not None:
-        merged += _pruned(data, free_literal_properties(ontology)) if prune else data
+        merged += data
     merged.remove((None, OWL.imports, None))
     for triple in list(merged):
         if _unsupported(triple[2]) or (triple[1] == RDFS.range and _unsupported_xsd(triple[2])):
@@ -110,43 +107,6 @@ def reason(ontology: Graph, data: Graph | None = None, prune: bool = True) -> Re
         raise UserError(f"HermiT failed: {_java_cause(exc)}") from None
     finally:
         world.close()
-
-
-def free_literal_properties(ontology: Graph) -> set[URIRef]:
-    """The properties the ontology declares and uses in no axiom: no domain, range, characteristic,
-    sub- or super-property, restriction, key or chain names them (they appear as the subject of their
-    declaration and annotations only, never as an object). A literal value of such a property entails
-    nothing about its subject, so leaving it out of the reasoner's input changes no inferred type and no
-    consistency verdict (a well-typed value; an ill-typed one is refused by the shapes first)."""
-    declarations = {OWL.DatatypeProperty, OWL.ObjectProperty, OWL.AnnotationProperty, RDF.Property}
-    annotations = {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso} | set(
-        ontology.subjects(RDF.type, OWL.AnnotationProperty)
-    )
-    declared = {p for kind in declarations for p in ontology.subjects(RDF.type, kind)}
-    used = {o for o in ontology.objects() if isinstance(o, URIRef)}
-    used |= {
-        s
-        for s, p, o in ontology
-        if p not in annotations and not (p == RDF.type and o in declarations)
-    }
-    reserved = (str(OWL), str(RDF), str(RDFS), str(XSD))
-    return {p for p in declared - used if isinstance(p, URIRef) and not p.startswith(reserved)}
-
-
-def _pruned(data: Graph, free: set[URIRef]) -> Graph:
-    """`data` without the literal values of the `free` properties; a subject left with nothing stays an
-    individual (`owl:NamedIndividual`), as a global axiom could still give it a type."""
-    kept = Graph()
-    dropped = set()
-    for s, p, o in data:
-        if p in free and isinstance(o, Literal):
-            dropped.add(s)
-        else:
-            kept.add((s, p, o))
-    for subject in dropped:
-        if isinstance(subject, URIRef) and (subject, None, None) not in kept:
-            kept.add((subject, RDF.type, OWL.NamedIndividual))
-    return kept
 
 
 def _unsupported(term: object) -> bool:

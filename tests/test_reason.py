@@ -14,7 +14,7 @@ from kg.errors import UserError
 from kg.namespaces import CKG
 from kg.ontology import load_ontology
 from kg.rdfio import parse_graph
-from kg.reason import free_literal_properties, reason, require_ok
+from kg.reason import reason, require_ok
 
 EXAMPLE = Namespace("https://w3id.org/clusterkg/example/")
 TEST_EXAMPLE = Namespace("https://w3id.org/clusterkg/test/example/")
@@ -130,18 +130,3 @@ def test_imports_are_never_followed_by_owlready2(core_dir: Path) -> None:
         )
     )
     assert reason(ontology).ok
-
-
-def test_pruning_free_literal_values_changes_nothing_inferred(project_ontology: Graph) -> None:
-    """The literal values of properties no axiom mentions are left out of HermiT's input: on the seed's
-    source graphs and the example clusters the inferred triples are exactly those of the whole input."""
-    data = parse_graph(PROJECT_ROOT / "ontology" / "examples" / "cluster-classification.ttl")
-    for path in sorted((PROJECT_ROOT / "kg" / "data" / "seed").glob("*.ttl")):
-        data += parse_graph(path)
-    free = free_literal_properties(project_ontology)
-    assert {CKG.authorPosition, RDF.type} & free == set()  # a property with a range stays
-    assert {RDFS.label, URIRef("http://purl.org/dc/terms/title")} <= free
-    assert any(p in free and isinstance(o, Literal) for _, p, o in data)  # something is pruned
-    pruned, whole = reason(project_ontology, data), reason(project_ontology, data, prune=False)
-    assert pruned.ok and whole.ok
-    assert set(pruned.inferred) == set(whole.inferred) != set()
