@@ -20,6 +20,7 @@ from kg.display import short
 from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
+from kg.ontolint.cli import lint_command
 from kg.ontology import load_ontology
 from kg.overrides import OVERRIDES_GRAPH, record_override
 from kg.progress import Advance, steps
@@ -528,3 +529,4 @@ main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
 main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)
 main.add_command(report_command)  # `report` (kg/report/cli.py)
+main.add_command(lint_command)  # `lint` (kg/ontolint/cli.py)
