@@ -55,33 +55,42 @@ class SourceFile:
         return found + (["a"] if term == RDF.type else [])
 
     def line_of(self, triple: Triple) -> int:
-        """The 1-based line stating `triple`: in the block of its subject (or of the named node or
-        axiom its blank node hangs from), the first line naming its object (else its predicate)."""
-        block = self._block(triple)
-        start, end = block if block else (0, len(self.lines))
-        s, p, o = triple
+        """The 1-based line stating `triple`: in a block of its subject (or of the named node or axiom
+        its blank node hangs from), the first line naming its object, else its predicate."""
+        blocks = self._blocks(triple) or [(0, len(self.lines))]
+        _, p, o = triple
         for wanted in (o, p):
-            for i in range(start, end):
-                if any(_written(name, self.lines[i]) for name in self.spellings(wanted)):
-                    return i + 1
-        return start + 1
+            for start, end in blocks:
+                for i in range(start, end):
+                    if any(_written(name, self.lines[i]) for name in self.spellings(wanted)):
+                        return i + 1
+        return blocks[0][0] + 1
 
-    def _block(self, triple: Triple) -> tuple[int, int] | None:
+    def _blocks(self, triple: Triple) -> list[tuple[int, int]]:
+        """The statement blocks that may state `triple`, most likely first."""
         subject = _root(self.graph, triple[0])
-        blocks = [(s, e) for s, e in zip(self.starts, [*self.starts[1:], len(self.lines)])]
+        blocks = list(zip(self.starts, [*self.starts[1:], len(self.lines)]))
         if isinstance(subject, URIRef):
             names = self.spellings(subject)
-            for start, end in blocks:
-                if any(_written(n, self.lines[start].split()[0]) for n in names):
-                    return start, end
-            return None
+            return [
+                (start, end)
+                for start, end in blocks
+                if any(_written(n, self.lines[start].split()[0]) for n in names)
+            ]
         named = _names_below(self.graph, subject)
         scored = [
-            (sum(any(_written(n, "\n".join(self.lines[s:e])) for n in self.spellings(t)) for t in named), s, e)
+            (
+                sum(
+                    any(_written(n, "\n".join(self.lines[s:e])) for n in self.spellings(t))
+                    for t in named
+                ),
+                s,
+                e,
+            )
             for s, e in blocks
         ]
         best = max(scored, default=None)
-        return (best[1], best[2]) if best and best[0] else None
+        return [(best[1], best[2])] if best and best[0] else []
 
 
 @dataclass
