@@ -21,6 +21,7 @@ from kg.errors import UserError, display_path
 from kg.explain import explain_report
 from kg.manifest import read_manifest
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
+from kg.ontodiff.cli import diff_command
 from kg.ontolint.cli import lint_command
 from kg.ontology import load_ontology, ontology_files
 from kg.overrides import OVERRIDES_GRAPH, record_override
@@ -536,3 +537,4 @@ main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
 main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)
 main.add_command(report_command)  # `report` (kg/report/cli.py)
 main.add_command(lint_command)  # `lint` (kg/ontolint/cli.py)
+main.add_command(diff_command)  # `diff` (kg/ontodiff/cli.py)
