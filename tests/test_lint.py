@@ -27,8 +27,15 @@ CASES = PROJECT_ROOT / "tests" / "lint"
 INVALID = sorted(p for p in CASES.glob("*/invalid-*") if p.is_dir())
 EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s*$", re.MULTILINE)
 ISSUE_CHECKS = {  # the nine kinds of check issue 13 asks for, as files
-    "missing-label", "duplicate-label", "missing-definition", "undeclared-term", "orphan-class",
-    "property-domain-range", "deprecated-in-use", "ontology-metadata", "shape-undeclared-class",
+    "missing-label",
+    "duplicate-label",
+    "missing-definition",
+    "undeclared-term",
+    "orphan-class",
+    "property-domain-range",
+    "deprecated-in-use",
+    "ontology-metadata",
+    "shape-undeclared-class",
     "query-undeclared-term",
 }
 
@@ -62,7 +69,9 @@ def with_case(real: LintInput, case: Path) -> LintInput:
 
 
 def expected(case: Path) -> set[str]:
-    return {m for path in case.rglob("*") if path.is_file() for m in EXPECT.findall(path.read_text())}
+    return {
+        m for path in case.rglob("*") if path.is_file() for m in EXPECT.findall(path.read_text())
+    }
 
 
 def test_the_nine_checks_exist_each_with_a_broken_fixture(checks: list[NamedQuery]) -> None:
@@ -70,7 +79,9 @@ def test_the_nine_checks_exist_each_with_a_broken_fixture(checks: list[NamedQuer
     assert ISSUE_CHECKS <= names
     assert {c.meta["severity"] for c in checks} == {"error", "warn", "info"}
     for name in [*names, "meta-shapes"]:
-        assert sorted((CASES / name).glob("invalid-*")), f"{name}: no broken fixture under tests/lint/"
+        assert sorted((CASES / name).glob("invalid-*")), (
+            f"{name}: no broken fixture under tests/lint/"
+        )
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -81,14 +92,17 @@ def test_each_check_fires_exactly_on_its_broken_fixture(
     selected = [c for c in checks if c.name == name]
     meta = name == "meta-shapes"
     before = {f.focus for f in lint(real, selected, meta).findings}
-    findings = [f for f in lint(with_case(real, case), selected, meta).findings if f.focus not in before]
+    findings = [
+        f for f in lint(with_case(real, case), selected, meta).findings if f.focus not in before
+    ]
     assert {f.focus for f in findings} == expected(case) != set()
     assert {f.check for f in findings} == {name}
     fixture_files = [p.name for p in case.rglob("*") if p.is_file()]
     assert all(f.severity in ("error", "warn", "info") and f.message for f in findings)
     if (case / "ontology.ttl").exists() and name != "ontology-metadata":
         assert any(f.where.endswith(f"ontology.ttl:{_line_of(case, f.focus)}") for f in findings), (
-            findings, fixture_files
+            findings,
+            fixture_files,
         )
 
 
@@ -103,7 +117,8 @@ def test_the_real_project_passes_its_checks(checks: list[NamedQuery], real: Lint
     # left as found (README, *Lint*): properties without a stated domain or range (warn), and value sets
     # that stand alone in the hierarchy (info), each located
     assert {(f.check, f.severity) for f in report.findings} == {
-        ("property-domain-range", "warn"), ("orphan-class", "info"),
+        ("property-domain-range", "warn"),
+        ("orphan-class", "info"),
     }
     located = {f.focus: f.where for f in report.findings}
     clusters = display_path(PROJECT_ROOT / "ontology" / "modules" / "clusters.ttl")
@@ -111,7 +126,9 @@ def test_the_real_project_passes_its_checks(checks: list[NamedQuery], real: Lint
     assert report.fails("info")
     rows = [line.split("\t") for line in report.render("tsv").splitlines()]
     assert rows[0] == ["severity", "check", "focus", "where", "message"]
-    assert len(rows) - 1 == len(report.findings) == len(json.loads(report.render("json"))["findings"])
+    assert (
+        len(rows) - 1 == len(report.findings) == len(json.loads(report.render("json"))["findings"])
+    )
     assert report.render("table").splitlines()[-1] == report.summary()
 
 

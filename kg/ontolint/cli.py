@@ -26,7 +26,9 @@ def lint_input(settings: Settings, data: bool = True) -> LintInput:
     meta = SourceMap.read(sorted((shapes_dir / "meta").glob("*.ttl"))).graph()
     built = data_graph(build_dataset(settings, reasoning=False).dataset) if data else None
     return LintInput(
-        ontology=SourceMap.read(ontology_files(settings.ontology_dir, settings.ontology_extensions)),
+        ontology=SourceMap.read(
+            ontology_files(settings.ontology_dir, settings.ontology_extensions)
+        ),
         shapes=SourceMap.read(shape_files),
         meta_shapes=meta,
         data=built if built is not None else SourceMap().graph(),

@@ -78,7 +78,11 @@ def load_lint_checks(folder: Path) -> list[NamedQuery]:
             raise UserError(f"severity must be one of {', '.join(LEVELS)}", check.path, 1)
         unknown = set(_reads(check)) - set(ROLES)
         if unknown:
-            raise UserError(f"reads names unknown roles {sorted(unknown)}: use {', '.join(ROLES)}", check.path, 1)
+            raise UserError(
+                f"reads names unknown roles {sorted(unknown)}: use {', '.join(ROLES)}",
+                check.path,
+                1,
+            )
     return checks
 
 
@@ -93,7 +97,13 @@ def lint(inputs: LintInput, checks: list[NamedQuery], meta: bool = True) -> Lint
         empty = [role for role in _reads(check) if not len(dataset.graph(role_graph(role)))]
         if empty:
             findings.append(
-                Finding("error", check.name, "", _where(check), f"read nothing: no {', '.join(empty)} (no files or no terms)")
+                Finding(
+                    "error",
+                    check.name,
+                    "",
+                    _where(check),
+                    f"read nothing: no {', '.join(empty)} (no files or no terms)",
+                )
             )
             continue
         findings += _run(check, store, inputs)
@@ -117,7 +127,11 @@ def _run(check: NamedQuery, store: ox.Store, inputs: LintInput) -> list[Finding]
     for row in check.checked(result_from_ox(store.query(check.bind()), check.kind)).rows:
         focus, detail = row.get("focus"), row.get("detail")
         message = check.meta["message"] + (f" ({detail})" if detail else "")
-        found.append(Finding(check.meta["severity"], check.name, _show(focus), _located(focus, inputs), message))
+        found.append(
+            Finding(
+                check.meta["severity"], check.name, _show(focus), _located(focus, inputs), message
+            )
+        )
     return found
 
 
@@ -126,7 +140,9 @@ def _meta_findings(inputs: LintInput) -> list[Finding]:
     ontology, shapes = inputs.ontology.graph(), inputs.shapes.graph()
     if not len(inputs.meta_shapes):
         return [Finding("error", "meta-shapes", "", "", "read nothing: no meta-shapes (no files)")]
-    report = validate(ontology + shapes + inputs.meta_shapes, inputs.meta_shapes, source="meta-shacl")
+    report = validate(
+        ontology + shapes + inputs.meta_shapes, inputs.meta_shapes, source="meta-shacl"
+    )
     return [
         Finding(
             SHACL_LEVELS.get(r.severity, "error"),
@@ -152,4 +168,3 @@ def _located(node: object, inputs: LintInput) -> str:
         if place is not None:
             return f"{display_path(place[0])}:{place[1]}"
     return ""
-
