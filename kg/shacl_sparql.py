@@ -200,7 +200,7 @@ class _Translator:
             """Each value node of `focus` (the focus itself for a node shape) with `condition`."""
             if path is None:
                 return f"BIND({focus} AS {value}) FILTER({condition})"
-            return f"{focus} {path} {value} . FILTER({condition})"
+            return self._each(focus, path_node, value, condition)
 
         for datatype in g.objects(shape, SH.datatype):
             bad = f"!isLiteral({value}) || datatype({value}) != {datatype.n3()}"
@@ -238,13 +238,14 @@ class _Translator:
             if path is None:
                 raise UnsupportedShape(shape, "sh:equals on a node shape")
             yield SH.EqualsConstraintComponent, (
-                f"{{ {focus} {path} {value} . FILTER NOT EXISTS {{ {focus} {other.n3()} {value} }} }} UNION "
-                f"{{ {focus} {other.n3()} {value} . FILTER NOT EXISTS {{ {focus} {path} {value} }} }}"
+                f"{{ {self._each(focus, path_node, value, f'NOT EXISTS {{ {focus} {other.n3()} {value} }}')} }} "
+                f"UNION {{ {focus} {other.n3()} {value} . FILTER NOT EXISTS {{ {focus} {path} {value} }} }}"
             ), True  # fmt: skip
         if path is not None:
             for n in g.objects(shape, SH.minCount):
                 if int(n) > 0:
-                    yield SH.MinCountConstraintComponent, f"FILTER NOT EXISTS {{ {self._distinct(focus, path, int(n))} }}", False
+                    has = self._distinct(focus, path, int(n)) if int(n) > 1 else self._each(focus, path_node, self.var(), "true")
+                    yield SH.MinCountConstraintComponent, f"FILTER NOT EXISTS {{ {has} }}", False
             for n in g.objects(shape, SH.maxCount):
                 yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
             yield from self._qualified(shape, focus, path)
@@ -296,6 +297,21 @@ class _Translator:
         parts = [pattern for _, pattern, _ in self._violations(shape, focus)]
         parts += [self._fails(p, focus) for p in self.g.objects(shape, SH.property)]
         return " UNION ".join(f"{{ {p} }}" for p in parts) if parts else "FILTER(false)"
+
+    def _each(self, focus: str, path: Node, value: str, condition: str) -> str:
+        """`value` bound to each value of `focus` on `path`, where `condition` holds. Inside EXISTS, a
+        sequence path becomes one triple pattern per step, each in an EXISTS of its own: Oxigraph plans
+        an EXISTS without its outer bindings, and would else evaluate a step over the whole graph for
+        each focus node."""
+        if focus == "?this" or (path, RDF.first, None) not in self.g:
+            return f"{focus} {render_path(self.g, path)} {value} . FILTER({condition})"
+        *steps, last = list(Collection(self.g, path))
+        text, node = "", focus
+        for step in steps:
+            step_value = self.var()
+            text += f"{node} {render_path(self.g, step)} {step_value} . FILTER EXISTS {{ "
+            node = step_value
+        return text + f"{node} {render_path(self.g, last)} {value} . FILTER({condition})" + " }" * len(steps)
 
     def _is_a(self, node: str, cls: Node) -> str:
         return f"EXISTS {{ {node} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
