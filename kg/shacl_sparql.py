@@ -211,8 +211,14 @@ class _Translator:
             if kind not in _NODE_KINDS:
                 raise UnsupportedShape(shape, f"sh:nodeKind {kind.n3()}")
             yield SH.NodeKindConstraintComponent, values(_NODE_KINDS[kind].format(v=value)), True
+        top = focus == "?this"  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
         for cls in g.objects(shape, SH["class"]):
-            yield SH.ClassConstraintComponent, values(f"!{self._is_a(value, cls)}"), True
+            if top and path is not None:
+                yield SH.ClassConstraintComponent, (
+                    f"{focus} {path} {value} . MINUS {{ {value} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
+                ), True  # fmt: skip
+            else:
+                yield SH.ClassConstraintComponent, values(f"!{self._is_a(value, cls)}"), True
         for listed in g.objects(shape, SH["in"]):
             allowed = " || ".join(f"sameTerm({value}, {m.n3()})" for m in Collection(g, listed))
             yield SH.InConstraintComponent, values(f"!({allowed or 'false'})"), True
@@ -233,7 +239,7 @@ class _Translator:
             if path is None:
                 yield SH.HasValueConstraintComponent, f"FILTER(!sameTerm({focus}, {wanted.n3()}))", False
             else:
-                yield SH.HasValueConstraintComponent, f"FILTER NOT EXISTS {{ {focus} {path} {wanted.n3()} }}", False
+                yield SH.HasValueConstraintComponent, f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {focus} {path} {wanted.n3()} }}", False
         for other in g.objects(shape, SH.equals):
             if path is None:
                 raise UnsupportedShape(shape, "sh:equals on a node shape")
@@ -245,7 +251,7 @@ class _Translator:
             for n in g.objects(shape, SH.minCount):
                 if int(n) > 0:
                     has = self._distinct(focus, path, int(n)) if int(n) > 1 else self._each(focus, path_node, self.var(), "true")
-                    yield SH.MinCountConstraintComponent, f"FILTER NOT EXISTS {{ {has} }}", False
+                    yield SH.MinCountConstraintComponent, f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {has} }}", False
             for n in g.objects(shape, SH.maxCount):
                 yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
             yield from self._qualified(shape, focus, path)

@@ -5,7 +5,9 @@ with violations planted in it. Blank nodes compare as `[]` (their labels differ 
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from kg.namespaces import CKGRAPH, ONTOLOGY_GRAPH, SH
 from kg.ontology import load_ontology
 from kg.shacl_sparql import UnsupportedShape, render_path, translate
 from kg.store.embedded import EmbeddedStore
+from kg.store.memory import MemoryStore
 from kg.validate import (
     ValidationReport,
     load_shapes,
@@ -124,6 +127,21 @@ def test_a_shape_feature_it_does_not_translate_fails_loudly(project: Settings) -
     shapes = load_shapes(project.ontology_dir).data
     shape = next(iter(shapes.subjects(SH.targetClass, None)))
     shapes.add((shape, SH.closed, shapes.value(shape, SH.severity)))
-    with pytest.raises(UnsupportedShape, match="sh:closed"):
+    with pytest.raises(UnsupportedShape, match="shacl#closed"):
         translate(shapes)
+
+
+def test_validate_store_falls_back_to_pyshacl_on_such_a_shape(
+    built: BuildResult, project: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ontology = tmp_path / "ontology"
+    shutil.copytree(project.ontology_dir, ontology)
+    with (ontology / "shapes" / "bibliography.ttl").open("a", encoding="utf-8") as fh:
+        fh.write("cks:AuthorshipShape sh:closed false .\n")
+    settings = dataclasses.replace(project, ontology_dir=ontology)
+    store = MemoryStore()
+    store.load(built.dataset)
+    report = validate_store(store, settings)
+    assert "validating with pyshacl" in capsys.readouterr().err
+    _same(report, validate_dataset(built.dataset, settings))
 
