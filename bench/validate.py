@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,16 +67,19 @@ def high_water_mb(pid: int) -> float:
 def measure(env: dict[str, str]) -> dict:
     """Run the command once; peak memory is the sum over the tree of each process's high-water mark."""
     command = [str(CLI), "validate", "--from-store", "--format", "json"]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peaks: dict[int, float] = {}
-    while process.poll() is None:
-        for pid in tree(process.pid):
-            peaks[pid] = max(peaks.get(pid, 0.0), high_water_mb(pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - start
-    out, err = process.communicate()
-    report = json.loads(out) if out.strip() else {}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        peaks: dict[int, float] = {}
+        while process.poll() is None:
+            for pid in tree(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0.0), high_water_mb(pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text, errors = out.read(), err.read()
+    report = json.loads(text) if text.strip() else {}
     return {
         "command": " ".join(["clusterkg", *command[1:]]),
         "seconds": round(seconds, 2),
@@ -83,7 +87,7 @@ def measure(env: dict[str, str]) -> dict:
         "processes": len(peaks),
         "exit": process.returncode,
         "counts": report.get("counts"),
-        "stderr": err.decode()[-500:],
+        "stderr": errors.decode()[-500:],
     }
 
 
