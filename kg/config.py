@@ -29,8 +29,9 @@ class Settings:
     row_limit: int = 10000  # rows, for the web SPARQL endpoint
     update_token: str | None = None  # SPARQL Update on the endpoint only with this bearer token
     serve_memory_copy: bool = True  # serve answers from an in-memory copy of the embedded store
-    # The web validation page validates the whole store in the server's process (pyshacl needs an
-    # rdflib copy of it: about 13 s and 0.5 GB at 100k quads); above this it points to the CLI instead.
+    # The web validation page validates the whole store from the server's process (the shapes as SPARQL
+    # queries in the store, as `validate --from-store`: 17 s and 0.27 GB at 100k quads on the shared
+    # 2-core machine, bench/RESULTS.md); above this it points to the CLI instead.
     validation_page_max_quads: int = 150_000
 
     @property
