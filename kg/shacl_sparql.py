@@ -196,10 +196,15 @@ class _Translator:
         path = render_path(g, path_node) if path_node is not None else None
         value = "?value" if focus == "?this" else self.var()
 
-        def values(condition: str) -> str:
-            """Each value node of `focus` (the focus itself for a node shape) with `condition`."""
+        def values(condition: str, per_value: bool = False) -> str:
+            """Each value node of `focus` (the focus itself for a node shape) with `condition`; with
+            `per_value` (a costly condition on the value alone), at the top level the condition is
+            evaluated once per distinct value of the path, not once per link."""
             if path is None:
                 return f"BIND({focus} AS {value}) FILTER({condition})"
+            if per_value and focus == "?this":
+                distinct = f"{{ SELECT DISTINCT {value} WHERE {{ [] {path} {value} }} }}"
+                return f"{focus} {path} {value} . {{ SELECT {value} WHERE {{ {distinct} FILTER({condition}) }} }}"
             return self._each(focus, path_node, value, condition)
 
         for datatype in g.objects(shape, SH.datatype):
@@ -261,17 +266,17 @@ class _Translator:
         g = self.g
         for listed in g.objects(shape, SH["or"]):
             fails = " && ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed))
-            yield SH.OrConstraintComponent, values(fails or "true"), True
+            yield SH.OrConstraintComponent, values(fails or "true", True), True
         for listed in g.objects(shape, SH["and"]):
             fails = " || ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed))
-            yield SH.AndConstraintComponent, values(fails or "false"), True
+            yield SH.AndConstraintComponent, values(fails or "false", True), True
         for listed in g.objects(shape, SH.xone):
             passing = " + ".join(f"IF(EXISTS {{ {self._fails(s, value)} }}, 0, 1)" for s in Collection(g, listed))
-            yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1"), True
+            yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1", True), True
         for negated in g.objects(shape, SH["not"]):
-            yield SH.NotConstraintComponent, values(f"NOT EXISTS {{ {self._fails(negated, value)} }}"), True
+            yield SH.NotConstraintComponent, values(f"NOT EXISTS {{ {self._fails(negated, value)} }}", True), True
         for nested in g.objects(shape, SH.node):
-            yield SH.NodeConstraintComponent, values(f"EXISTS {{ {self._fails(nested, value)} }}"), True
+            yield SH.NodeConstraintComponent, values(f"EXISTS {{ {self._fails(nested, value)} }}", True), True
 
     def _qualified(self, shape: Node, focus: str, path: str) -> Iterator[tuple[URIRef, str, bool]]:
         qualified = self.g.value(shape, SH.qualifiedValueShape)
