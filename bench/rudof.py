@@ -27,14 +27,18 @@ def main(dataset: str) -> None:
     report = rudof.validate_shacl()
     done = time.perf_counter()
     severities = Counter(str(getattr(r, "severity", "?")) for r in report)
-    print(json.dumps({
-        "dataset": dataset,
-        "load_s": round(loaded - start, 2),
-        "validate_s": round(done - loaded, 2),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "results": len(report),
-        "severities": dict(severities),
-    }))
+    print(
+        json.dumps(
+            {
+                "dataset": dataset,
+                "load_s": round(loaded - start, 2),
+                "validate_s": round(done - loaded, 2),
+                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "results": len(report),
+                "severities": dict(severities),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ PROJECT = BENCH.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from bench.run import prepare  # noqa: E402
+from bench.run import prepare
 
 CLI = Path(sys.executable).parent / "clusterkg"
 

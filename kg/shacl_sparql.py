@@ -52,7 +52,9 @@ class UnsupportedShape(Exception):
     """The shapes use a SHACL feature the translator does not handle (validate with pyshacl instead)."""
 
     def __init__(self, shape: Node, feature: Node | str) -> None:
-        super().__init__(f"shape {shape.n3()} uses {feature}, which the SPARQL fast path does not translate")
+        super().__init__(
+            f"shape {shape.n3()} uses {feature}, which the SPARQL fast path does not translate"
+        )
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ class _Translator:
             f"{{ ?this {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {c.n3()} }}"
             for c in self._classes(shape)
         ]
-        parts += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in self.g.objects(shape, SH.targetNode)]
+        parts += [
+            f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in self.g.objects(shape, SH.targetNode)
+        ]
         parts += [f"{{ ?this {p.n3()} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {p.n3()} ?this }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
         for target in self.g.objects(shape, SH.target):
@@ -158,14 +162,19 @@ class _Translator:
         lines = set()
         for owner in self.g.objects(None, SH.prefixes):
             for declaration in self.g.objects(owner, SH.declare):
-                prefix, namespace = (self.g.value(declaration, SH.prefix), self.g.value(declaration, SH.namespace))
+                prefix, namespace = (
+                    self.g.value(declaration, SH.prefix),
+                    self.g.value(declaration, SH.namespace),
+                )
                 lines.add(f"PREFIX {prefix}: <{namespace}>\n")
         return "".join(sorted(lines))
 
     def _shape_queries(self, shape: Node, target: str) -> Iterator[ViolationQuery]:
         severity = self.g.value(shape, SH.severity) or SH.Violation
         path = self.g.value(shape, SH.path)
-        messages = tuple(sorted(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal)))
+        messages = tuple(
+            sorted(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal))
+        )
         prologue = self.prologue
         for component, pattern, has_value in self._violations(shape, "?this"):
             value = " ?value" if has_value else ""
@@ -177,7 +186,9 @@ class _Translator:
             select = self.g.value(constraint, SH.select)
             if select is None or self._deactivated(constraint):
                 continue
-            own = tuple(sorted(m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal)))
+            own = tuple(
+                sorted(m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal))
+            )
             yield ViolationQuery(
                 f"{prologue}SELECT DISTINCT ?this\n{self.scope}WHERE {{\n  {target}\n}}",
                 shape, SH.SPARQLConstraintComponent, severity, path, own or messages,
@@ -216,7 +227,9 @@ class _Translator:
             if kind not in _NODE_KINDS:
                 raise UnsupportedShape(shape, f"sh:nodeKind {kind.n3()}")
             yield SH.NodeKindConstraintComponent, values(_NODE_KINDS[kind].format(v=value)), True
-        top = focus == "?this"  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        top = (
+            focus == "?this"
+        )  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
         for cls in g.objects(shape, SH["class"]):
             if top and path is not None:
                 yield SH.ClassConstraintComponent, (
@@ -229,22 +242,46 @@ class _Translator:
             yield SH.InConstraintComponent, values(f"!({allowed or 'false'})"), True
         for regex in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
-            args = f"{Literal(str(regex)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
-            yield SH.PatternConstraintComponent, values(f"isBlank({value}) || !REGEX(STR({value}), {args})"), True
+            args = f"{Literal(str(regex)).n3()}" + (
+                f", {Literal(str(flags)).n3()}" if flags else ""
+            )
+            yield (
+                SH.PatternConstraintComponent,
+                values(f"isBlank({value}) || !REGEX(STR({value}), {args})"),
+                True,
+            )
         for key, (op, component) in _LENGTHS.items():
             for n in g.objects(shape, key):
-                yield component, values(f"isBlank({value}) || STRLEN(STR({value})) {op} {int(n)}"), True
+                yield (
+                    component,
+                    values(f"isBlank({value}) || STRLEN(STR({value})) {op} {int(n)}"),
+                    True,
+                )
         for key, (op, component) in _COMPARISONS.items():
             for bound in g.objects(shape, key):
                 yield component, values(f"!COALESCE({value} {op} {bound.n3()}, false)"), True
         for listed in g.objects(shape, SH.languageIn):
-            tags = " || ".join(f"langMatches(lang({value}), {Literal(str(t)).n3()})" for t in Collection(g, listed))
-            yield SH.LanguageInConstraintComponent, values(f"!isLiteral({value}) || !({tags or 'false'})"), True
+            tags = " || ".join(
+                f"langMatches(lang({value}), {Literal(str(t)).n3()})" for t in Collection(g, listed)
+            )
+            yield (
+                SH.LanguageInConstraintComponent,
+                values(f"!isLiteral({value}) || !({tags or 'false'})"),
+                True,
+            )
         for wanted in g.objects(shape, SH.hasValue):
             if path is None:
-                yield SH.HasValueConstraintComponent, f"FILTER(!sameTerm({focus}, {wanted.n3()}))", False
+                yield (
+                    SH.HasValueConstraintComponent,
+                    f"FILTER(!sameTerm({focus}, {wanted.n3()}))",
+                    False,
+                )
             else:
-                yield SH.HasValueConstraintComponent, f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {focus} {path} {wanted.n3()} }}", False
+                yield (
+                    SH.HasValueConstraintComponent,
+                    f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {focus} {path} {wanted.n3()} }}",
+                    False,
+                )
         for other in g.objects(shape, SH.equals):
             if path is None:
                 raise UnsupportedShape(shape, "sh:equals on a node shape")
@@ -255,8 +292,16 @@ class _Translator:
         if path is not None:
             for n in g.objects(shape, SH.minCount):
                 if int(n) > 0:
-                    has = self._distinct(focus, path, int(n)) if int(n) > 1 else self._each(focus, path_node, self.var(), "true")
-                    yield SH.MinCountConstraintComponent, f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {has} }}", False
+                    has = (
+                        self._distinct(focus, path, int(n))
+                        if int(n) > 1
+                        else self._each(focus, path_node, self.var(), "true")
+                    )
+                    yield (
+                        SH.MinCountConstraintComponent,
+                        f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {has} }}",
+                        False,
+                    )
             for n in g.objects(shape, SH.maxCount):
                 yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
             yield from self._qualified(shape, focus, path)
@@ -265,18 +310,32 @@ class _Translator:
     def _logical(self, shape, focus, path, value, values) -> Iterator[tuple[URIRef, str, bool]]:
         g = self.g
         for listed in g.objects(shape, SH["or"]):
-            fails = " && ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed))
+            fails = " && ".join(
+                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
+            )
             yield SH.OrConstraintComponent, values(fails or "true", True), True
         for listed in g.objects(shape, SH["and"]):
-            fails = " || ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed))
+            fails = " || ".join(
+                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
+            )
             yield SH.AndConstraintComponent, values(fails or "false", True), True
         for listed in g.objects(shape, SH.xone):
-            passing = " + ".join(f"IF(EXISTS {{ {self._fails(s, value)} }}, 0, 1)" for s in Collection(g, listed))
+            passing = " + ".join(
+                f"IF(EXISTS {{ {self._fails(s, value)} }}, 0, 1)" for s in Collection(g, listed)
+            )
             yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1", True), True
         for negated in g.objects(shape, SH["not"]):
-            yield SH.NotConstraintComponent, values(f"NOT EXISTS {{ {self._fails(negated, value)} }}", True), True
+            yield (
+                SH.NotConstraintComponent,
+                values(f"NOT EXISTS {{ {self._fails(negated, value)} }}", True),
+                True,
+            )
         for nested in g.objects(shape, SH.node):
-            yield SH.NodeConstraintComponent, values(f"EXISTS {{ {self._fails(nested, value)} }}", True), True
+            yield (
+                SH.NodeConstraintComponent,
+                values(f"EXISTS {{ {self._fails(nested, value)} }}", True),
+                True,
+            )
 
     def _qualified(self, shape: Node, focus: str, path: str) -> Iterator[tuple[URIRef, str, bool]]:
         qualified = self.g.value(shape, SH.qualifiedValueShape)
@@ -288,13 +347,18 @@ class _Translator:
         def conforming(n: int) -> str:
             names = [self.var() for _ in range(n)]
             triples = " ".join(
-                f"{focus} {path} {v} . FILTER NOT EXISTS {{ {self._fails(qualified, v)} }}" for v in names
+                f"{focus} {path} {v} . FILTER NOT EXISTS {{ {self._fails(qualified, v)} }}"
+                for v in names
             )
             return triples + "".join(f" FILTER(!sameTerm({a}, {b}))" for a, b in _pairs(names))
 
         for n in self.g.objects(shape, SH.qualifiedMinCount):
             if int(n) > 0:
-                yield SH.QualifiedMinCountConstraintComponent, f"FILTER NOT EXISTS {{ {conforming(int(n))} }}", False
+                yield (
+                    SH.QualifiedMinCountConstraintComponent,
+                    f"FILTER NOT EXISTS {{ {conforming(int(n))} }}",
+                    False,
+                )
         for n in self.g.objects(shape, SH.qualifiedMaxCount):
             yield SH.QualifiedMaxCountConstraintComponent, conforming(int(n) + 1), False
 
@@ -322,7 +386,11 @@ class _Translator:
             step_value = self.var()
             text += f"{node} {render_path(self.g, step)} {step_value} . FILTER EXISTS {{ "
             node = step_value
-        return text + f"{node} {render_path(self.g, last)} {value} . FILTER({condition})" + " }" * len(steps)
+        return (
+            text
+            + f"{node} {render_path(self.g, last)} {value} . FILTER({condition})"
+            + " }" * len(steps)
+        )
 
     def _is_a(self, node: str, cls: Node) -> str:
         return f"EXISTS {{ {node} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"

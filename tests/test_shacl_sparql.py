@@ -9,7 +9,7 @@ import dataclasses
 import io
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,7 +48,14 @@ def outcomes(report: ValidationReport) -> Counter:
         return render_path(report.graph, node) if isinstance(node, BNode) else show(node)
 
     return Counter(
-        (show(r.focus_node), path(r.path), show(r.constraint), show(r.severity), show(r.value), r.source)
+        (
+            show(r.focus_node),
+            path(r.path),
+            show(r.constraint),
+            show(r.severity),
+            show(r.value),
+            r.source,
+        )
         for r in report.results
     )
 
@@ -76,7 +83,9 @@ def _same(fast: ValidationReport, reference: ValidationReport) -> None:
     assert got == expected, f"only fast: {got - expected}\nonly pyshacl: {expected - got}"
 
 
-def test_seed_graph_same_as_pyshacl(built: BuildResult, store: EmbeddedStore, project: Settings) -> None:
+def test_seed_graph_same_as_pyshacl(
+    built: BuildResult, store: EmbeddedStore, project: Settings
+) -> None:
     shapes = load_shapes(project.ontology_dir)
     reference = validate_dataset(built.dataset, project, shapes)
     _same(validate_store(_into(store, built.dataset), project), reference)
@@ -144,4 +153,3 @@ def test_validate_store_falls_back_to_pyshacl_on_such_a_shape(
     report = validate_store(store, settings)
     assert "validating with pyshacl" in capsys.readouterr().err
     _same(report, validate_dataset(built.dataset, settings))
-
