@@ -30,7 +30,7 @@ class Settings:
     update_token: str | None = None  # SPARQL Update on the endpoint only with this bearer token
     serve_memory_copy: bool = True  # serve answers from an in-memory copy of the embedded store
     # The web validation page validates the whole store from the server's process (the shapes as SPARQL
-    # queries in the store, as `validate --from-store`: 17 s and 0.27 GB at 100k quads on the shared
+    # queries in the store, as `validate --from-store`: 8.7 s and 0.27 GB at 100k quads on the shared
     # 2-core machine, bench/RESULTS.md); above this it points to the CLI instead.
     validation_page_max_quads: int = 150_000
 
