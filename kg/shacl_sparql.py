@@ -7,7 +7,7 @@ The data scope is the default graph of the query: the union of `scope` (FROM cla
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count
 
@@ -305,9 +305,12 @@ class _Translator:
             for n in g.objects(shape, SH.maxCount):
                 yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
             yield from self._qualified(shape, focus, path)
-        yield from self._logical(shape, focus, path, value, values)
+        yield from self._logical(shape, value, values)
 
-    def _logical(self, shape, focus, path, value, values) -> Iterator[tuple[URIRef, str, bool]]:
+    def _logical(
+        self, shape: Node, value: str, values: Callable[[str, bool], str]
+    ) -> Iterator[tuple[URIRef, str, bool]]:
+        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them)."""
         g = self.g
         for listed in g.objects(shape, SH["or"]):
             fails = " && ".join(
