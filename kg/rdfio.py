@@ -124,30 +124,36 @@ def refuse_unsafe(path: Path, text: str, fmt: str) -> None:
     ones can expand a 1 KB file to gigabytes, external ones read local files) and JSON-LD that names a
     context or import by reference (a parser would fetch it)."""
     if fmt == "xml":
-        _refuse_entities(path, text)
+        refuse_xml_entities(text, path)
     elif fmt == "json-ld":
         _refuse_remote_contexts(path, text)
 
 
-def _refuse_entities(path: Path, text: str) -> None:
+def refuse_xml_entities(data: str | bytes, source: Path | str) -> None:
+    """Read the XML `data` (a file's text, or bytes from `source`, a server) with every DTD entity
+    declaration refused: UserError naming `source`, the line and the entity; also for XML that is not
+    well-formed."""
     parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(ContentHandler())
-    source = InputSource(path.resolve().as_uri())
-    source.setCharacterStream(io.StringIO(text))
+    stream = InputSource(source.resolve().as_uri() if isinstance(source, Path) else source)
+    if isinstance(data, bytes):
+        stream.setByteStream(io.BytesIO(data))
+    else:
+        stream.setCharacterStream(io.StringIO(data))
     try:
-        parser.parse(source)
+        parser.parse(stream)
     except EntitiesForbidden as exc:
         system = f" SYSTEM {exc.sysid!r}" if exc.sysid else ""
         raise UserError(
             f"RDF/XML entity declarations are refused (<!ENTITY {exc.name}{system}>): "
             "write its text out in the file",
-            path,
+            source,
             parser.getLineNumber(),
         ) from None
     except DefusedXmlException as exc:
-        raise _error(f"RDF/XML refused: {exc}", path, parser.getLineNumber()) from None
+        raise _error(f"RDF/XML refused: {exc}", source, parser.getLineNumber()) from None
     except SAXParseException as exc:
-        raise syntax_error(path, text, "xml", exc) from None
+        raise _error(f"bad RDF/XML: {exc.getMessage()}", source, exc.getLineNumber()) from None
 
 
 def _refuse_remote_contexts(path: Path, text: str) -> None:
@@ -268,6 +274,6 @@ def _line_error(path: Path, text: str, fmt: str) -> UserError:
     return _ox_error(path, text, fmt) or UserError(f"bad {fmt} file", path, _last_line(text))
 
 
-def _error(cause: str, path: Path, line: int) -> UserError:
+def _error(cause: str, path: Path | str, line: int) -> UserError:
     """A UserError whose cause, which may quote the file, stays on one line whatever the file holds."""
     return UserError(" ".join(cause.split()), path, line)

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from kg.cli import main
 from kg.config import PROJECT_ROOT, Settings
 from kg.errors import display_path
 from kg.store import open_store
+from kg.store.base import StoreError
+from kg.store.remote import RemoteStore
 
 CORE = PROJECT_ROOT / "tests" / "data" / "core"
 BAD = PROJECT_ROOT / "tests" / "data" / "badinput"
@@ -69,6 +72,14 @@ def assert_one_line_or_accepted(result: Result, path: Path, text: bytes) -> None
         assert int(refused["line"]) <= text.count(b"\n") + 1
 
 
+def run_cut(config: Path, command: str, name: str, cut: int, junk: bytes) -> None:
+    """Run `command` on the first `cut` bytes of fixture `name` followed by `junk`, and check it."""
+    text = (BAD / name).read_bytes()[:cut] + junk
+    path = config.parent / name
+    path.write_bytes(text)
+    assert_one_line_or_accepted(run(config, command, path), path, text)
+
+
 def every_cut(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Run the test for each prefix of the fixture `name` (every cut point, as explicit examples), then on
     prefixes with up to 8 random bytes appended (generated examples)."""
@@ -98,10 +109,7 @@ def memory_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_cut_of_a_turtle_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.ttl").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.ttl"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.ttl", cut, junk)
 
 
 @pytest.mark.parametrize("command", ["load --replace", "validate"])
@@ -109,10 +117,7 @@ def test_every_cut_of_a_turtle_file_is_one_line(
 def test_every_cut_of_a_trig_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.trig").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.trig"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.trig", cut, junk)
 
 
 @pytest.mark.parametrize("command", ["load --replace", "validate"])
@@ -120,10 +125,7 @@ def test_every_cut_of_a_trig_file_is_one_line(
 def test_every_cut_of_an_ntriples_file_is_one_line(
     memory_config: Path, command: str, cut: int, junk: bytes
 ) -> None:
-    text = (BAD / "cut.nt").read_bytes()[:cut] + junk
-    path = memory_config.parent / "cut.nt"
-    path.write_bytes(text)
-    assert_one_line_or_accepted(run(memory_config, command, path), path, text)
+    run_cut(memory_config, command, "cut.nt", cut, junk)
 
 
 @pytest.fixture
@@ -239,6 +241,40 @@ def test_xml_entities_are_refused_by_every_command_and_nothing_is_stored(
         result = run(config, command, path)
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", line + "\n"), command
     assert quads(store_settings) == before
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("levels", [1, 9])
+def test_a_remote_store_answering_with_an_xml_bomb_is_refused(levels: int) -> None:
+    body = laughs(levels).encode()
+
+    class Hostile(BaseHTTPRequestHandler):
+        """A SPARQL server that answers every query with a "billion laughs" RDF/XML document."""
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdf+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        with pytest.raises(StoreError) as caught:
+            RemoteStore(url, retries=0).query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert str(caught.value) == (
+        f"{url} sent an unreadable application/rdf+xml answer: RDF/XML entity declarations are "
+        "refused (<!ENTITY lol0>): write its text out in the file"
+    )
 
 
 def test_plain_rdf_xml_is_read(embedded: tuple[Path, Settings], tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKG, CKR
-from web.paging import MAX_PAGE_SIZE, PAGE_SIZE, Paging, with_values
+from kg.queries import NamedQuery, QueryContractError
+from web.paging import MAX_PAGE_SIZE, PAGE_SIZE, Paging
 
 HTML = "text/html; charset=utf-8"
 HUB_FIRM = quote(str(CKG.HubFirm), safe=":/")
@@ -229,16 +230,21 @@ def test_porter_cell_page_is_paged(client):
     assert get(client, f"{cell}&size=1&page=2").status_code == 404
 
 
+def query(sparql: str) -> NamedQuery:
+    return NamedQuery(name="t", text=sparql, kind="SELECT")
+
+
 def test_limit_sets_the_one_page_clause():
     sparql = "SELECT * { { SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 50 OFFSET 0 } }"
-    assert "LIMIT 5 OFFSET 10" in Paging(3, 5).limit(sparql)
-    with pytest.raises(ValueError):
-        Paging().limit("SELECT * { ?s ?p ?o }")
+    paging = Paging(3, 5)
+    assert "LIMIT 5 OFFSET 10" in query(sparql).bind(limit=paging.size, offset=paging.offset)
+    with pytest.raises(QueryContractError):
+        query("SELECT * { ?s ?p ?o }").bind(limit=5, offset=0)
 
 
 def test_values_are_escaped_terms_never_pasted_text():
     sparql = "SELECT * { VALUES ?s { <urn:a> } { VALUES ?s { <urn:a> } ?s ?p ?o } }"
-    bound = with_values(sparql, "s", [URIRef("urn:x"), Literal('a" } ?evil { "')])
+    bound = query(sparql).bind(values={"s": [URIRef("urn:x"), Literal('a" } ?evil { "')]})
     assert bound.count('VALUES ?s { <urn:x> "a\\" } ?evil { \\"" }') == 2
-    with pytest.raises(ValueError):
-        with_values(sparql, "t", [URIRef("urn:x")])
+    with pytest.raises(QueryContractError):
+        query(sparql).bind(values={"t": [URIRef("urn:x")]})

@@ -184,3 +184,25 @@ def test_browser_walks_the_matrix_to_a_disputing_claim(browser, synthesis_server
     finally:
         context.close()
     assert [u for u in requested if not u.startswith(synthesis_server.url)] == []
+
+
+def test_resource_pages_of_themes_and_recommendations_show_certainty_and_contested(
+    client: FlaskClient,
+) -> None:
+    contested = client.get("/resource/concept/theme/hub-firms-broker-knowledge").get_data(
+        as_text=True
+    )
+    assert (
+        'id="certainty-contested"' in contested and "Very low: two independent sources" in contested
+    )
+    agreed = client.get("/resource/concept/theme/coordinators-help-new-clusters").get_data(
+        as_text=True
+    )
+    assert 'id="certainty"' in agreed and 'id="certainty-contested"' not in agreed
+    assert "Moderate: two independent sources; no dispute" in agreed
+    seed = client.get("/resource/recommendation/state-budget-infrastructure-investment")
+    assert "Low: rests on the paper&#39;s own analysis" in seed.get_data(as_text=True)
+    claim = client.get("/resource/claim/example-beta-hub-firms-keep-know-how").get_data(
+        as_text=True
+    )
+    assert 'id="certainty"' not in claim

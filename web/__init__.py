@@ -23,9 +23,12 @@ from web import (
     gaps,
     home,
     recommendations,
+    reconcile,
+    report,
     resources,
     search,
     security,
+    sources,
     studies,
     synthesis,
     validation,
@@ -51,7 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     svc = Services(
         store=store,
         settings=settings,
-        queries=load_library(settings.queries_dir),
+        queries=load_library(*settings.query_dirs),
         text_files=TextFiles(
             read_manifest(settings.sources_manifest).text_files, store, settings.text_cache_dir
         ),
@@ -69,9 +72,12 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         editor,
         gaps,
         synthesis,
+        report,
         search,
         validation,
         exports,
+        sources,
+        reconcile,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -78,7 +78,8 @@ def resource_iri(kind: str, slug: str) -> URIRef:
 
 def default_graph_iri(path: Path) -> URIRef:
     """The named graph an ingested file goes to unless told otherwise: ckgraph:source/<file-name>, the
-    name with its extension slugified (`review.bib` -> `source/review-bib`, `review.ttl` -> `source/review-ttl`)."""
+    name with its extension slugified (`review.bib` -> `source/review-bib`, `review.ttl` ->
+    `source/review-ttl`), so files of the same stem do not meet in one graph."""
     return CKGRAPH[f"source/{slugify(path.name) or 'unnamed'}"]
 
 
