@@ -186,34 +186,37 @@ def _global_axioms(graph: Graph) -> set[str]:
 
 
 def _shape_changes(old: Graph, new: Graph) -> list[Change]:
-    def shapes(graph: Graph) -> dict[URIRef, str]:
+    """Named shapes added, removed or changed; a changed shape lists the statements it lost and gained."""
+
+    def shapes(graph: Graph) -> dict[URIRef, set[str]]:
         return {
-            s: canonical(graph, s, describe=True)
+            s: {f"{_show(p)} {canonical(graph, o)}" for p, o in graph.predicate_objects(s)}
             for kind in SHAPE_KINDS
             for s in graph.subjects(RDF.type, kind)
             if isinstance(s, URIRef)
         }
 
     before, after = shapes(old), shapes(new)
-    return [
-        Change(
-            "shape",
-            short(s),
-            (before[s],) if s in before else (),
-            (after[s],) if s in after else (),
-        )
-        for s in sorted(before.keys() | after.keys())
-        if before.get(s) != after.get(s)
-    ]
+    changes = []
+    for shape in sorted(before.keys() | after.keys()):
+        lost, gained = before.get(shape, set()), after.get(shape, set())
+        if lost != gained:
+            both = lost & gained if shape in before and shape in after else set()
+            changes.append(
+                Change(
+                    "shape", short(shape), tuple(sorted(lost - both)), tuple(sorted(gained - both))
+                )
+            )
+    return changes
 
 
-def canonical(graph: Graph, node: Node, describe: bool = False, depth: int = 8) -> str:
-    """A node as deterministic Turtle-like text: a blank node (or, with `describe`, a named one) as
-    `[ p o ; ... ]` with its statements sorted, an RDF list as `( ... )`."""
+def canonical(graph: Graph, node: Node, depth: int = 8) -> str:
+    """A node as deterministic Turtle-like text on one line: a blank node as `[ p o ; ... ]` with its
+    statements sorted, an RDF list as `( ... )`, whitespace in literals collapsed."""
     if isinstance(node, BNode) and (node, RDF.first, None) in graph:
         items = graph.items(node)
         return "( " + " ".join(canonical(graph, i, depth=depth - 1) for i in items) + " )"
-    if (isinstance(node, BNode) or describe) and depth > 0:
+    if isinstance(node, BNode) and depth > 0:
         pairs = sorted(
             f"{_show(p)} {canonical(graph, o, depth=depth - 1)}"
             for p, o in graph.predicate_objects(node)
@@ -228,9 +231,8 @@ def _show(node: Node) -> str:
     if isinstance(node, Literal):
         if node.datatype in (XSD.integer, XSD.decimal, XSD.boolean):
             return str(node)
-        if node.datatype is not None:
-            return f'"{node}"^^{short(node.datatype)}'
-        return node.n3()
+        text = Literal(" ".join(str(node).split()), lang=node.language).n3()
+        return f"{text}^^{short(node.datatype)}" if node.datatype is not None else text
     return "[]"
 
 
