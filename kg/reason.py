@@ -20,9 +20,8 @@ INFERRED_PREDICATES = (RDF.type, RDFS.subClassOf, OWL.equivalentClass)
 TRIVIAL_OBJECTS = {OWL.Thing, OWL.NamedIndividual, OWL.Ontology}
 _OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what the reasoner infers
 REASONERS = {"hermit": "HermiT", "pellet": "Pellet"}
-PELLET_JAVA = Path(
-    "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
-)  # owlready2's Pellet runs on Java 25
+# owlready2's Pellet runs on Java 25 (HermiT on the system's Java 17)
+PELLET_JAVA = Path("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
 # The OWL 2 datatype map: HermiT refuses any other datatype (xsd:gYear, xsd:date, ...).
 OWL2_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational} | {
     XSD[name]
@@ -135,6 +134,7 @@ def classified(graph: Graph, reasoner: str = "hermit") -> Iterator[owlready2.Wor
 
 
 def _run(world: owlready2.World, reasoner: str) -> None:
+    """Classify `world`; for Pellet, owlready2's one Java setting points to Java 25 for the run only."""
     if reasoner == "hermit":
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         return
