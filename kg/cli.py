@@ -25,6 +25,7 @@ from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
+from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, sources_group
 from kg.store import open_store
@@ -430,3 +431,4 @@ def override(item: str, level: str, justification: str, reviewer: str) -> None:
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)
 main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
+main.add_command(search_index_command)  # `search-index` (kg/search/cli.py)

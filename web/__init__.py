@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from kg.config import Settings, load_settings
 from kg.manifest import read_manifest
+from kg.search.indexed import indexed
 from kg.sparql_safety import disable_rdflib_fetching
 from kg.store import open_store
 from kg.store.base import Store
@@ -47,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
     settings: Settings = app.config["SETTINGS"] or load_settings()
-    store = store if store is not None else open_store(settings)
+    store = indexed(store, settings) if store is not None else open_store(settings)
     svc = Services(
         store=store,
         settings=settings,

@@ -9,6 +9,13 @@ __all__ = ["QueryResult", "QuerySyntaxError", "QueryTimeout", "Store", "StoreErr
 
 
 def open_store(settings: Settings, memory_copy: bool = False) -> Store:
+    """The backend named by `settings.store`, its search index kept in step with its writes (kg.search)."""
+    from kg.search.indexed import indexed
+
+    return indexed(_backend(settings, memory_copy), settings)
+
+
+def _backend(settings: Settings, memory_copy: bool = False) -> Store:
     """The backend named by `settings.store`: embedded (default), memory or remote.
 
     `memory_copy` (embedded only; for `serve`): answer reads from an in-memory copy of the on-disk

@@ -1,0 +1,149 @@
+"""A store that keeps its search index in step: every write goes to the store, then to the index, and the
+index records the store state it holds; a stale or missing index is rebuilt, never searched."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import weakref
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg.config import Settings
+from kg.errors import UserError
+from kg.queries import load_queries
+from kg.rdfio import QUAD_FORMATS, rdf_format
+from kg.search.index import SearchIndex
+from kg.store.base import QueryResult, QuerySyntaxError, Store
+
+INDEX_FILE = "index.sqlite"
+WRITES_FILE = (
+    "writes"  # the store's write counter: "N" after write N, "N dirty" while write N+1 runs
+)
+
+
+class IndexedStore:
+    """`store` with its search index (none for a remote store, which others may write to). A write to
+    the embedded store rebuilds a stale or missing index; the memory store's is built at the first search."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.name = store.name
+        self._lock = threading.RLock()  # one write or rebuild at a time
+        self._rebuilding: threading.Thread | None = None
+        self._eager = store.name == "embedded"
+        if store.name == "remote":
+            self.index: SearchIndex | None = None
+            return
+        if store.name == "embedded":
+            self.dir = settings.embedded_path.parent / "search"
+            self._identity = str(settings.embedded_path.resolve().stat().st_ino)
+        else:  # memory: lives as long as this object
+            self.dir = Path(tempfile.mkdtemp(prefix="ckg-search-"))
+            self._identity = "memory"
+            weakref.finalize(self, shutil.rmtree, self.dir, True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        queries = {
+            f"web/{q.name}": q
+            for q in load_queries(settings.queries_dir / "web", "search-index-*.rq")
+        }
+        self.index = SearchIndex(self.dir / INDEX_FILE, queries)
+
+    # -- freshness -----------------------------------------------------------------------------------
+    def state(self) -> str:
+        """The store's state now: which store, and how many writes it has had (and whether one runs)."""
+        counter = self.dir / WRITES_FILE
+        writes = counter.read_text().strip() if counter.exists() else "0"
+        return f"{self._identity}:{writes}"
+
+    def fresh_index(self) -> SearchIndex | None:
+        """The index if it holds the store as it is now; else None, and a rebuild starts in the background."""
+        if self.index is None:
+            return None
+        if self.index.state() == self.state():
+            return self.index
+        with self._lock:
+            if self._rebuilding is None or not self._rebuilding.is_alive():
+                self._rebuilding = threading.Thread(target=self.rebuild_index, daemon=True)
+                self._rebuilding.start()
+        return None
+
+    def rebuild_index(self) -> None:
+        """Index the whole store again (`clusterkg search-index`)."""
+        if self.index is not None:
+            with self._lock:
+                self.index.rebuild(self.store, self.state())
+
+    # -- writes --------------------------------------------------------------------------------------
+    def load(self, dataset: Dataset) -> None:
+        graphs = {URIRef(str(g.identifier)) for g in dataset.contexts() if len(g)}
+        self._write(lambda: self.store.load(dataset), graphs)
+
+    def load_file(self, path: Path, graph: URIRef) -> None:
+        quads = rdf_format(path) in QUAD_FORMATS  # their graphs are known only once read: index all
+        self._write(lambda: self.store.load_file(path, graph), None if quads else [graph])
+
+    def replace_graph(self, graph: URIRef, data: Graph) -> None:
+        self._write(lambda: self.store.replace_graph(graph, data), [graph])
+
+    def update(self, sparql: str) -> None:
+        self._write(lambda: self.store.update(sparql), None)
+
+    def clear(self) -> None:
+        self._write(self.store.clear, None)
+
+    def _write(self, write, graphs: Iterable[URIRef] | None) -> None:
+        """Run `write`, then index `graphs` again (None: the whole store). While the write runs, the
+        counter says so: a crash in between leaves the index stale, and so rebuilt, not wrong."""
+        if self.index is None:
+            write()
+            return
+        with self._lock:
+            counter = self.dir / WRITES_FILE
+            done = int(counter.read_text().split()[0]) if counter.exists() else 0
+            was_fresh = self.index.state() == self.state()
+            counter.write_text(f"{done} dirty")
+            try:
+                write()
+            except (QuerySyntaxError, UserError):  # refused before anything was written
+                counter.write_text(str(done))
+                raise
+            after = f"{self._identity}:{done + 1}"
+            if was_fresh and graphs is not None:
+                self.index.update(self.store, graphs, after)
+            elif was_fresh or self._eager:
+                self.index.rebuild(self.store, after)
+            counter.write_text(str(done + 1))
+
+    # -- reads and the rest: the store's own ------------------------------------------------------------
+    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+        return self.store.query(sparql, timeout)
+
+    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
+        return self.store.query_serialized(sparql, media_type, timeout)
+
+    def describe(self, iri: URIRef) -> Dataset:
+        return self.store.describe(iri)
+
+    def dump(self, path: Path, fmt: str = "trig") -> None:
+        self.store.dump(path, fmt)
+
+    def graphs(self) -> list[URIRef]:
+        return self.store.graphs()
+
+    def count(self, graph: URIRef | None = None) -> int:
+        return self.store.count(graph)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __getattr__(self, name: str):  # backend extras (the embedded store's pid, memory copy)
+        return getattr(self.store, name)
+
+
+def indexed(store: Store, settings: Settings) -> IndexedStore:
+    """`store` with its search index kept in step (itself if it already is)."""
+    return store if isinstance(store, IndexedStore) else IndexedStore(store, settings)
