@@ -26,15 +26,19 @@ WRITES_FILE = (
 
 
 class IndexedStore:
-    """`store` with its search index (none for a remote store, which others may write to). A write to
-    the embedded store rebuilds a stale or missing index; the memory store's is built at the first search."""
+    """`store` with its search index (none for a remote store, which others may write to).
+
+    Embedded: the index file lives beside the store; a write rebuilds it when stale or missing, a search
+    that finds it so starts a rebuild in the background. Memory: the index lives in a temporary folder
+    as long as this object, and is built at the first search (a write to a stale one leaves it stale).
+    """
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.name = store.name
         self._lock = threading.RLock()  # one write or rebuild at a time
         self._rebuilding: threading.Thread | None = None
-        self._eager = store.name == "embedded"
+        self._on_disk = store.name == "embedded"
         if store.name == "remote":
             self.index: SearchIndex | None = None
             return
@@ -60,10 +64,14 @@ class IndexedStore:
         return f"{self._identity}:{writes}"
 
     def fresh_index(self) -> SearchIndex | None:
-        """The index if it holds the store as it is now; else None, and a rebuild starts in the background."""
+        """The index if it holds the store as it is now; else None, and a rebuild starts in the background
+        (the memory store's index is rebuilt at once)."""
         if self.index is None:
             return None
         if self.index.state() == self.state():
+            return self.index
+        if not self._on_disk:
+            self.rebuild_index()
             return self.index
         with self._lock:
             if self._rebuilding is None or not self._rebuilding.is_alive():
@@ -79,7 +87,7 @@ class IndexedStore:
 
     # -- writes --------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:
-        graphs = {URIRef(str(g.identifier)) for g in dataset.contexts() if len(g)}
+        graphs = {URIRef(str(g.identifier)) for g in dataset.graphs() if len(g)}
         self._write(lambda: self.store.load(dataset), graphs)
 
     def load_file(self, path: Path, graph: URIRef) -> None:
@@ -114,7 +122,7 @@ class IndexedStore:
             after = f"{self._identity}:{done + 1}"
             if was_fresh and graphs is not None:
                 self.index.update(self.store, graphs, after)
-            elif was_fresh or self._eager:
+            elif was_fresh or self._on_disk:
                 self.index.rebuild(self.store, after)
             counter.write_text(str(done + 1))
 
@@ -138,7 +146,8 @@ class IndexedStore:
         return self.store.count(graph)
 
     def close(self) -> None:
-        self.store.close()
+        with self._lock:  # after a rebuild under way
+            self.store.close()
 
     def __getattr__(self, name: str):  # backend extras (the embedded store's pid, memory copy)
         return getattr(self.store, name)
