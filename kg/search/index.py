@@ -20,6 +20,9 @@ from kg.store.base import Store
 TEXTS = "web/search-index-texts"
 FACETS = "web/search-index-facets"
 FACET_KINDS = ("type", "year", "concept")
+NAME = (
+    "(SELECT MIN(n.key) FROM facets n WHERE n.resource = f.key AND n.kind = 'label')"  # of a value
+)
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(id INTEGER PRIMARY KEY, graph TEXT NOT NULL, resource TEXT NOT NULL,
@@ -27,7 +30,7 @@ CREATE TABLE docs(id INTEGER PRIMARY KEY, graph TEXT NOT NULL, resource TEXT NOT
 CREATE INDEX docs_graph ON docs(graph);
 CREATE INDEX docs_resource ON docs(resource);
 CREATE VIRTUAL TABLE texts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
-CREATE TABLE facets(resource TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, name TEXT,
+CREATE TABLE facets(resource TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
                     PRIMARY KEY(resource, kind, key)) WITHOUT ROWID;
 CREATE INDEX facets_key ON facets(kind, key, resource);
 """
@@ -134,21 +137,16 @@ class SearchIndex:
                 (cursor.lastrowid, indexed_text(text)),
             )
         resources = {str(row["resource"]) for row in rows}
+        if not resources:
+            return
         db.executemany("DELETE FROM facets WHERE resource = ?", ((r,) for r in resources))
-        facets = store.query(self.queries[FACETS].bind({"graph": graph})).rows
-        db.executemany(
-            "INSERT INTO facets(resource, kind, key, name) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET name = COALESCE(facets.name, excluded.name)",
-            (
-                (
-                    str(r["resource"]),
-                    str(r["kind"]),
-                    str(r["key"]),
-                    str(r["name"]) if "name" in r else None,
-                )
-                for r in facets
-            ),
-        )
+        values = {
+            (str(row["resource"]), kind, str(row[kind]))
+            for row in store.query(self.queries[FACETS].bind({"graph": graph})).rows
+            for kind in ("label", *FACET_KINDS)
+            if kind in row
+        }
+        db.executemany("INSERT INTO facets(resource, kind, key) VALUES (?, ?, ?)", sorted(values))
 
     # -- reading -------------------------------------------------------------------------------------
     def search(self, query: str, chosen: Mapping[str, str], offset: int, limit: int) -> Results:
@@ -182,7 +180,7 @@ class SearchIndex:
             self._details(db, page, terms)
             facets = {kind: [] for kind in FACET_KINDS}
             for kind, key, name, count in db.execute(
-                "SELECT kind, key, MIN(name), COUNT(*) FROM hits h JOIN facets f ON f.resource = h.resource "
+                f"SELECT kind, key, {NAME}, COUNT(*) FROM hits h JOIN facets f ON f.resource = h.resource "
                 "WHERE kind != 'label' GROUP BY kind, key"
             ):
                 facets[kind].append(FacetValue(key, name or "", count))
@@ -196,7 +194,7 @@ class SearchIndex:
             return
         marks = ",".join("?" * len(page))
         for resource, key, name in db.execute(
-            f"SELECT resource, key, name FROM facets WHERE kind = 'type' AND resource IN ({marks})",
+            f"SELECT resource, key, {NAME} FROM facets f WHERE kind = 'type' AND resource IN ({marks})",
             list(by_iri),
         ):
             by_iri[resource].types[key] = name or ""

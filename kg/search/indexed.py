@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import Settings
+from kg.config import PROJECT_ROOT, Settings
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
@@ -50,10 +50,8 @@ class IndexedStore:
             self._identity = "memory"
             weakref.finalize(self, shutil.rmtree, self.dir, True)
         self.dir.mkdir(parents=True, exist_ok=True)
-        queries = {
-            f"web/{q.name}": q
-            for q in load_queries(settings.queries_dir / "web", "search-index-*.rq")
-        }
+        own = PROJECT_ROOT / "queries" / "web"  # the project's, whatever queries_dir says
+        queries = {f"web/{q.name}": q for q in load_queries(own, "search-index-*.rq")}
         self.index = SearchIndex(self.dir / INDEX_FILE, queries)
 
     # -- freshness -----------------------------------------------------------------------------------

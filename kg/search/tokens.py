@@ -87,13 +87,14 @@ def marked(text: str, terms: list[Term]) -> list[tuple[int, int]]:
             )
             if window[:-1] == list(term.words[:-1]) and last:
                 spans.append((found[i][0], found[i + n - 1][1]))
-    return _merged(spans)
+    return _merged(text, spans)
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merged(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` in order, those that overlap or only spaces part joined: "70 industrial clusters"."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
+        if out and (start <= out[-1][1] or not text[out[-1][1] : start].strip()):
             out[-1] = (out[-1][0], max(end, out[-1][1]))
         else:
             out.append((start, end))
