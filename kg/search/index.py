@@ -20,6 +20,7 @@ from kg.store.base import Store
 TEXTS = "web/search-index-texts"
 FACETS = "web/search-index-facets"
 FACET_KINDS = ("type", "year", "concept")
+VERSION = "1"  # of SCHEMA and of what the tokenizer writes: an index of another version is stale
 NAME = (
     "(SELECT MIN(n.key) FROM facets n WHERE n.resource = f.key AND n.kind = 'label')"  # of a value
 )
@@ -74,10 +75,10 @@ class SearchIndex:
             return None
         try:
             with closing(self._connect()) as db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+                rows = dict(db.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError:
             return None
-        return row[0] if row else None
+        return rows.get("state") if rows.get("version") == VERSION else None
 
     def size(self) -> tuple[int, int]:
         """How many texts the index holds, and of how many resources."""
@@ -223,4 +224,7 @@ def _narrowing(chosen: Mapping[str, str]) -> tuple[str, list[str]]:
 
 
 def _set_state(db: sqlite3.Connection, state: str) -> None:
-    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('state', ?)", (state,))
+    db.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        (("state", state), ("version", VERSION)),
+    )
