@@ -181,7 +181,7 @@ class SearchIndex:
             self._details(db, page, terms)
             facets = {kind: [] for kind in FACET_KINDS}
             for kind, key, name, count in db.execute(
-                f"SELECT kind, key, {NAME}, COUNT(*) FROM hits h JOIN facets f ON f.resource = h.resource "
+                f"SELECT kind, key, {NAME}, COUNT(*) FROM hits h CROSS JOIN facets f ON f.resource = h.resource "
                 "WHERE kind != 'label' GROUP BY kind, key"
             ):
                 facets[kind].append(FacetValue(key, name or "", count))
