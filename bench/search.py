@@ -3,7 +3,7 @@ the app (from the index, and by the SPARQL scan it replaces), beside tantivy on 
 
     .venv/bin/clusterkg --data-dir bench/out/search-100k build
     .venv/bin/clusterkg --data-dir bench/out/search-100k load bench/out/synthetic-100k.nq
-    .venv/bin/pip install tantivy   # the candidate measured beside SQLite FTS5, not a dependency
+    .venv/bin/pip install -e '.[bench]'   # tantivy, the candidate measured beside SQLite FTS5
     .venv/bin/python bench/search.py --data-dir bench/out/search-100k
 """
 
