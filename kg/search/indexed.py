@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -101,7 +101,7 @@ class IndexedStore:
     def clear(self) -> None:
         self._write(self.store.clear, None)
 
-    def _write(self, write, graphs: Iterable[URIRef] | None) -> None:
+    def _write(self, write: Callable[[], None], graphs: Iterable[URIRef] | None) -> None:
         """Run `write`, then index `graphs` again (None: the whole store). While the write runs, the
         counter says so: a crash in between leaves the index stale, and so rebuilt, not wrong."""
         if self.index is None:
