@@ -5,15 +5,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test chromium poppler
+.PHONY: serve test wheel chromium poppler virtuoso
 
 serve: $(VENV)/.installed
 	$(BIN)/clusterkg serve
 
-test: $(VENV)/.installed-test chromium poppler
+test: $(VENV)/.installed-test chromium poppler virtuoso
 	@status=0; $(BIN)/pytest -q || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# The installable package (README, "Your own review"): dist/clusterkg-<version>-py3-none-any.whl
+wheel: | $(BIN)/python
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,4 +42,14 @@ poppler:
 	@if ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y poppler-utils; \
 	  else echo "make test: pdftotext is missing: install Debian's poppler-utils package as root" >&2; exit 1; fi; \
+	fi
+
+# The remote-store tests also run against Virtuoso Open Source 7 (Debian's virtuoso-opensource-7: virtuoso-t,
+# isql-vt); install it when missing and we may. The package's own service is stopped and left disabled: the
+# tests start their own server on loopback ports.
+virtuoso:
+	@if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7 \
+	    && { service virtuoso-opensource-7 stop || true; }; \
+	  else echo "make test: virtuoso-t is missing: install Debian's virtuoso-opensource-7 package as root" >&2; exit 1; fi; \
 	fi

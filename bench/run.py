@@ -1,7 +1,7 @@
 """Benchmark the store layer per scale, side by side: load time and peak memory, and the median and p95
 latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store, the
-Oxigraph server (raw HTTP and our remote store), rdflib's engine and our memory store; focus-node SHACL
-validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
+Oxigraph server (raw HTTP and our remote store), Virtuoso 7 (our remote store), rdflib's engine and our
+memory store; focus-node SHACL validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
 peak memory is its own.
 
     nice -n 10 .venv/bin/python bench/run.py --scales 10k 100k 1m
@@ -54,7 +54,7 @@ JSON = "application/sparql-results+json"
 FILE_GRAPH = (
     "https://w3id.org/clusterkg/graph/file/bench"  # for default-graph triples: the files have none
 )
-ENGINES = ("pyoxigraph-memory", "embedded", "remote", "rdflib")
+ENGINES = ("pyoxigraph-memory", "embedded", "remote", "virtuoso", "rdflib")
 
 
 # -- data ----------------------------------------------------------------------------------------------
@@ -496,6 +496,40 @@ def job_remote(spec: dict) -> dict:
     return result
 
 
+def job_virtuoso(spec: dict) -> dict:
+    """Virtuoso Open Source 7 as the tests run it (tests/fixtures/virtuoso.py), bulk-loaded from the
+    N-Quads file by its own loader, queried through our remote store."""
+    from kg.store.remote import RemoteStore
+    from tests.fixtures.virtuoso import DBA_PASSWORD, isql, running_virtuoso
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-", dir=spec["work"]))
+    dataset = Path(spec["dataset"]).resolve()
+    try:
+        with running_virtuoso(folder, load_dir=dataset.parent) as server:
+            start = time.perf_counter()
+            isql(
+                server.sql_port,
+                DBA_PASSWORD,
+                f"ld_dir ('{dataset.parent}', '{dataset.name}', 'urn:x-clusterkg:unused');"
+                " rdf_loader_run (); checkpoint;",
+            )
+            result: dict = {"load_s": time.perf_counter() - start}
+            store = RemoteStore(server.query_endpoint, timeout=QUERY_TIMEOUT, retries=0)
+            result["quads"] = store.count()
+            result["queries"] = {
+                name: measure(
+                    {"query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT))},
+                    qs,
+                    spec["repeat"],
+                )
+                for name, qs in spec["variants"].items()
+            }
+            result["rss"] = {"server_mb": vm_hwm_mb(server.pid), **peak_rss_mb()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
 class _Alarm(Exception):
     """Raised by SIGALRM: rdflib's engine is pure Python, so a signal stops it between two bytecodes."""
 
@@ -554,6 +588,7 @@ JOBS: dict[str, Callable[[dict], dict]] = {
     "pyoxigraph-memory": job_pyoxigraph,
     "embedded": job_embedded,
     "remote": job_remote,
+    "virtuoso": job_virtuoso,
     "rdflib": job_rdflib,
 }
 
@@ -670,6 +705,7 @@ LATENCY_COLUMNS = (  # (header, engine, measurement)
     ("server raw", "remote", "server-raw"),
     ("remote json", "remote", "json"),
     ("remote", "remote", "query"),
+    ("virtuoso", "virtuoso", "query"),
     ("rdflib", "rdflib", "rdflib"),
     ("memory", "rdflib", "memory"),
 )
@@ -682,6 +718,7 @@ RATIO_COLUMNS = (  # (header, numerator, denominator)
         ("embedded", "raw-memory-json"),
     ),
     ("remote json / server raw", ("remote", "json"), ("remote", "server-raw")),
+    ("virtuoso / remote", ("virtuoso", "query"), ("remote", "query")),
     ("pyox disk / pyox mem", ("embedded", "raw-json"), ("embedded", "raw-memory-json")),
     ("rdflib / pyox mem", ("rdflib", "rdflib"), ("pyoxigraph-memory", "iterate")),
     ("memory / rdflib", ("rdflib", "memory"), ("rdflib", "rdflib")),
@@ -714,6 +751,10 @@ def _load_rows(jobs: dict) -> list[str]:
         elif engine == "remote":
             rows.append(
                 f"| Oxigraph server (POST /store) | {job['load_s']:.2f} | {rss['server_mb']:.0f} | {job['quads']} |"
+            )
+        elif engine == "virtuoso":
+            rows.append(
+                f"| Virtuoso 7 (bulk loader) | {job['load_s']:.2f} | {rss['server_mb']:.0f} | {job['quads']} |"
             )
         elif engine == "rdflib":
             rows.append(

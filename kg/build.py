@@ -19,6 +19,7 @@ from kg.errors import UserError
 from kg.manifest import Manifest, read_manifest
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_all
 from kg.ontology import load_ontology
+from kg.progress import Advance
 from kg.quotes import QuoteReport, check_quotes
 from kg.rdfio import parse_graph
 from kg.reason import ReasonerReport, reason, require_ok
@@ -52,14 +53,20 @@ class QuoteCheckError(UserError):
         self.report = report
 
 
-def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = True) -> BuildResult:
+def build_dataset(
+    settings: Settings,
+    strict: bool = False,
+    reasoning: bool = True,
+    progress: Advance = lambda step: None,
+) -> BuildResult:
     """Parse the ontology and every source, check the quotes and (by default) reason; nothing is written.
+    `progress` hears of each source and of the reasoner as they start (`kg.progress.steps`).
 
     Raises UserError for broken input (`file:line: cause`), QuoteCheckError for quotes that fail (with
     `strict`, also for source texts that are missing), and UserError when HermiT finds the ontology and
     data inconsistent or a class unsatisfiable.
     """
-    ontology = load_ontology(settings.ontology_dir)
+    ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
     manifest = read_manifest(settings.sources_manifest)
     dataset = Dataset(default_union=True)
     bind_all(dataset)
@@ -67,6 +74,7 @@ def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = Tr
     ontology_graph += ontology
     report = QuoteReport(strict=strict)
     for source in manifest.sources:
+        progress(f"source {source.graph}")
         files = {path: parse_graph(path) for path in source.data_files}
         graph = dataset.graph(source.graph)
         graph += source.description
@@ -79,6 +87,7 @@ def build_dataset(settings: Settings, strict: bool = False, reasoning: bool = Tr
         raise QuoteCheckError(report)
     result = BuildResult(dataset, report, manifest)
     if reasoning:
+        progress("reasoner")
         result.reasoner = require_ok(reason(ontology, data_graph(dataset)))
         inferred = dataset.graph(INFERRED_GRAPH)
         inferred += result.reasoner.inferred
@@ -112,10 +121,14 @@ def write_dumps(dataset: Dataset, build_dir: Path) -> list[Path]:
 
 
 def load_into(store: Store, dataset: Dataset) -> None:
-    """Replace, graph by graph, the store's copy of every named graph of `dataset`."""
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(graph):
-            store.replace_graph(URIRef(graph.identifier), graph)
+    """Replace the store's copy of every named graph of `dataset`, all in one transaction."""
+    store.replace_graphs(
+        [
+            (URIRef(g.identifier), g)
+            for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+            if len(g)
+        ]
+    )
 
 
 def publish(result: BuildResult, settings: Settings, store: Store) -> list[Path]:

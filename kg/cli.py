@@ -15,27 +15,32 @@ import click
 from rdflib import Dataset, Graph, URIRef
 
 from kg.build import BuildResult, build_dataset, data_graph, publish
-from kg.config import Settings, load_settings
+from kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
+from kg.manifest import read_manifest
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
 from kg.ontology import load_ontology
 from kg.overrides import OVERRIDES_GRAPH, record_override
+from kg.progress import Advance, steps
 from kg.queries import NamedQuery, adhoc_query, load_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
+from kg.report.cli import report_command
 from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
-from kg.sources.cli import ingest_command, sources_group
-from kg.store import open_store
+from kg.sources.cli import ingest_command, reconcile_group, sources_group
+from kg.store import BACKENDS, open_store
 from kg.store.base import QueryResult, Store, StoreError, is_empty
 from kg.store.push import push as push_dataset
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
+from kg.workspace import init_workspace
 
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
 EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
 INSTANCES_QUERY = Path(__file__).parent / "sparql" / "instances-per-class.rq"
+NAMED_GRAPHS_HOLD_DATA = Path(__file__).parent / "sparql" / "named-graphs-hold-data.rq"
 SELECT_MEDIA = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
@@ -70,13 +75,28 @@ class CLI(click.Group):
 @click.option(
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Default .clusterkg"
 )
-@click.option("--store", type=click.Choice(["embedded", "memory", "remote"]), help="Store backend.")
+@click.option("--store", type=click.Choice(list(BACKENDS)), help="Store backend.")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The review workspace to use. Default: the nearest folder upward with a clusterkg.toml.",
+)
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, data_dir: Path | None, store: str | None) -> None:
+def main(
+    ctx: click.Context,
+    config: Path | None,
+    data_dir: Path | None,
+    store: str | None,
+    project: Path | None,
+) -> None:
     """ClusterKG: a validated, queryable knowledge graph of the literature on industrial clusters."""
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are SHACL's to report
+    if project is not None and not (project / WORKSPACE_FILE).is_file():
+        raise UserError(
+            f"no {WORKSPACE_FILE} here: make a workspace with `clusterkg init`", project
+        )
     try:
-        settings = load_settings(config)
+        settings = load_settings(config, project=project)
     except FileNotFoundError as exc:
         raise UserError("config file not found", exc.filename) from None
     except TOMLDecodeError as exc:
@@ -96,23 +116,46 @@ def _open_store(settings: Settings) -> Iterator[Store]:
         yield store
 
 
+def _sources(settings: Settings) -> int:
+    """How many sources the manifest lists: a build's progress shows a step for each."""
+    return len(read_manifest(settings.sources_manifest).sources)
+
+
 def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
-    if is_empty(store):
-        click.echo(f"the {store.name} store is empty: building it first", err=True)
-        result, report = _checked_build(settings, strict=False)
+    if not is_empty(store):
+        return store
+    if store.query(load_query(NAMED_GRAPHS_HOLD_DATA).bind()).boolean:
+        raise UserError(
+            f"the {store.name} store's default graph is empty but its named graphs hold data: the server "
+            "must answer queries over the union of its named graphs (Oxigraph: serve with "
+            "--union-default-graph; Fuseki: tdb2:unionDefaultGraph true)"
+        )
+    click.echo(f"the {store.name} store is empty: building it first", err=True)
+    with steps("build", _sources(settings) + 3) as advance:
+        result, report = _checked_build(settings, strict=False, progress=advance)
+        advance("store")
         publish(result, settings, store)
-        click.echo("\n".join(_summary(result, report, store)), err=True)
+    click.echo("\n".join(_summary(result, report, store)), err=True)
     return store
 
 
-def _checked_build(settings: Settings, strict: bool) -> tuple[BuildResult, ValidationReport]:
+def _checked_build(
+    settings: Settings, strict: bool, progress: Advance
+) -> tuple[BuildResult, ValidationReport]:
     """Build and validate; warn about unchecked quotes; with `strict`, stop (exit 1) on violations."""
-    result = build_dataset(settings, strict=strict)
+    result = build_dataset(settings, strict=strict, progress=progress)
+    progress("validation")
     report = validate_dataset(result.dataset, settings)
     for path in result.quotes.missing_texts():
         click.echo(
             f"warning: {display_path(path)}: source text not found; its quotes were not checked",
+            err=True,
+        )
+    if result.quotes.missing_texts() and settings.sources_manifest == EXAMPLE_MANIFEST:
+        click.echo(
+            "note: the built-in example's full text (the seed paper) is not included in ClusterKG; "
+            "`clusterkg init --with-example DIR` makes a workspace whose texts/ folder takes it",
             err=True,
         )
     if strict and report.fails("violation"):
@@ -131,10 +174,13 @@ def build(strict: bool) -> None:
     Everything is parsed and checked before the store is opened: a failed build changes nothing.
     """
     settings = _settings()
-    result, report = _checked_build(settings, strict)
-    with _open_store(settings) as store:
-        publish(result, settings, store)
-        click.echo("\n".join(_summary(result, report, store)))
+    with steps("build", _sources(settings) + 3) as advance:
+        result, report = _checked_build(settings, strict, advance)
+        advance("store")
+        with _open_store(settings) as store:
+            publish(result, settings, store)
+            summary = _summary(result, report, store)
+    click.echo("\n".join(summary))
 
 
 def _summary(result: BuildResult, report: ValidationReport, store: Store) -> list[str]:
@@ -160,12 +206,19 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, from_store: bool) 
     """Validate with SHACL and the violation queries: the built sources by default, or FILES."""
     settings = _settings()
     if files:
-        report = validate_files(list(files), settings, load_ontology(settings.ontology_dir))
+        report = validate_files(
+            list(files),
+            settings,
+            load_ontology(settings.ontology_dir, settings.ontology_extensions),
+        )
     elif from_store:
         with _open_store(settings) as store:
             report = validate_store(store, settings)
     else:
-        report = validate_dataset(build_dataset(settings, reasoning=False).dataset, settings)
+        with steps("validate", _sources(settings) + 1) as advance:
+            dataset = build_dataset(settings, reasoning=False, progress=advance).dataset
+            advance("validation")
+            report = validate_dataset(dataset, settings)
     click.echo({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), nl=False)
     if report.fails(fail_on):  # type: ignore[arg-type]
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -184,10 +237,17 @@ def reason(files: tuple[Path, ...]) -> None:
         data = Graph()
         for path in files:
             parse_into(data, path)
-        report = run_reasoner(load_ontology(settings.ontology_dir), data)
+        report = run_reasoner(
+            load_ontology(settings.ontology_dir, settings.ontology_extensions), data
+        )
     else:
-        result = build_dataset(settings, reasoning=False)
-        report = run_reasoner(load_ontology(settings.ontology_dir), data_graph(result.dataset))
+        with steps("reason", _sources(settings) + 1) as advance:
+            result = build_dataset(settings, reasoning=False, progress=advance)
+            advance("reasoner")
+            report = run_reasoner(
+                load_ontology(settings.ontology_dir, settings.ontology_extensions),
+                data_graph(result.dataset),
+            )
     click.echo(f"reasoner: {report.message()}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -212,12 +272,13 @@ def reason(files: tuple[Path, ...]) -> None:
     default="table",
 )
 def query(file: Path | None, text: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run a SPARQL query (FILE.rq from queries/, or --sparql TEXT) on the store."""
+    """Run a SPARQL query on the store: FILE.rq, a query of the library by name (`cq04-hanoi-cluster-figures`;
+    the workspace's queries/ first), or --sparql TEXT."""
     if (file is None) == (text is None):
         raise click.UsageError("give either FILE or --sparql TEXT")
-    named = load_query(file) if file is not None else adhoc_query(text or "")
-    sparql = named.bind(_params(named, params))
     settings = _settings()
+    named = _named_query(file, settings) if file is not None else adhoc_query(text or "")
+    sparql = named.bind(_params(named, params))
     with _open_store(settings) as store:
         _ready(store, settings)
         if fmt == "table" and named.kind in ("SELECT", "ASK"):
@@ -228,6 +289,17 @@ def query(file: Path | None, text: str | None, params: tuple[str, ...], fmt: str
             raise UserError(f"--format {fmt} does not fit a {named.kind} query")
         sys.stdout.buffer.write(store.query_serialized(sparql, media))
         sys.stdout.flush()
+
+
+def _named_query(file: Path, settings: Settings) -> NamedQuery:
+    """FILE if it exists, else the library's query of that name (the workspace's before the packaged)."""
+    if file.exists() or file.parent != Path("."):
+        return load_query(file)
+    name = file.name.removesuffix(".rq")
+    for folder in reversed(settings.query_dirs):
+        if (folder / f"{name}.rq").is_file():
+            return load_query(folder / f"{name}.rq")
+    raise UserError("no such file, and no query of that name in the library", file)
 
 
 def _params(named: NamedQuery, pairs: tuple[str, ...]) -> dict[str, str]:
@@ -307,12 +379,14 @@ def load(file: Path, graph_iri: str | None, replace: bool) -> None:
     settings = _settings()
     with _open_store(settings) as store:
         before = store.count()
-        if replace:
-            for graph in read_dataset(file, target).graphs():
-                if len(graph):
-                    store.replace_graph(URIRef(graph.identifier), graph)
+        if replace:  # one transaction: every graph of the file is replaced, or none
+            store.replace_graphs(
+                [(URIRef(g.identifier), g) for g in read_dataset(file, target).graphs() if len(g)]
+            )
         else:
-            store.load_file(file, target)
+            with steps("load", 1) as advance:
+                advance(display_path(file))
+                store.load_file(file, target)
         after = store.count()
         click.echo(
             f"loaded {after - before} new quads from {display_path(file)}; store: {after} quads"
@@ -343,29 +417,36 @@ def push(
         store_endpoint=store_endpoint,
     )
     with _open_store(remote) as server:  # checks the endpoints before any work
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "local.nq"
-            with _open_store(local) as store:
-                _ready(store, local).dump(path, "nquads")
-            dataset = parse_into(Dataset(), path)
-        pushed = push_dataset(
-            dataset,
-            str(remote.query_endpoint),
-            str(remote.update_endpoint),
-            remote.store_endpoint,
-            remote.remote_timeout,
-            remote.remote_retries,
-        )
+        with _open_store(local) as store:
+            _ready(store, local)
+            with steps("push", 3) as advance, tempfile.TemporaryDirectory() as tmp:
+                advance("reading the local store")
+                path = Path(tmp) / "local.nq"
+                store.dump(path, "nquads")
+                dataset = parse_into(Dataset(), path)
+                advance(f"sending to {remote.query_endpoint}")
+                pushed = push_dataset(
+                    dataset,
+                    str(remote.query_endpoint),
+                    str(remote.update_endpoint),
+                    remote.store_endpoint,
+                    remote.remote_timeout,
+                    remote.remote_retries,
+                    remote.remote_user,
+                    remote.remote_password,
+                )
+                advance("counting what the server holds")
+                held = server.count()
         click.echo(
             f"pushed {sum(g.sent for g in pushed)} triples in {len(pushed)} graphs to "
-            f"{remote.query_endpoint}; the server holds {server.count()} quads"
+            f"{remote.query_endpoint}; the server holds {held} quads"
         )
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--store", "store_name", type=click.Choice(["embedded", "memory", "remote"]))
+@click.option("--store", "store_name", type=click.Choice(list(BACKENDS)))
 @click.option("--query-endpoint", help="SPARQL query endpoint of the remote store.")
 @click.option("--update-endpoint", help="SPARQL update endpoint of the remote store.")
 @click.option(
@@ -387,7 +468,9 @@ def serve(
     )
     # Reads come from an in-memory copy of the on-disk store once it is made (see bench/RESULTS.md);
     # the server answers from disk at once, so start-up does not wait for the copy.
-    store = open_store(settings, memory_copy=settings.serve_memory_copy and get_path is None)
+    store = open_store(
+        settings, memory_copy=settings.serve_memory_copy and get_path is None, attach=False
+    )
     try:
         _ready(store, settings)
     except BaseException:
@@ -428,7 +511,22 @@ def override(item: str, level: str, justification: str, reviewer: str) -> None:
     click.echo(f"recorded {made} in <{OVERRIDES_GRAPH}>")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option(
+    "--with-example", is_flag=True, help="Include the seed paper's graph as a first source."
+)
+def init(folder: Path, with_example: bool) -> None:
+    """Create a review workspace in FOLDER: clusterkg.toml, a sources manifest, data/, texts/, queries/, an
+    ontology/ module that imports the packaged ontology and a shapes/ extension."""
+    written = init_workspace(folder, with_example)
+    click.echo(f"created a ClusterKG workspace in {display_path(folder)} ({len(written)} files)")
+    click.echo(f"next: cd {display_path(folder)} && clusterkg ingest FILE && clusterkg build")
+
+
 main.add_command(ingest_command)  # the ingest verb lives with the ingesters (kg/sources/cli.py)
 main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
+main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)
+main.add_command(report_command)  # `report` (kg/report/cli.py)
 main.add_command(search_index_command)  # `search-index` (kg/search/cli.py)

@@ -8,23 +8,29 @@ from pathlib import Path
 class UserError(Exception):
     """Something the user can fix: broken input, a missing file, a failed check.
 
-    Shown as `path:line: cause` (or `path: cause`, or just `cause`) on one line per problem.
+    Shown as `path:line: cause` or `path:line:column: cause` (or `path: cause`, or just `cause`) on one
+    line per problem.
     """
 
-    def __init__(self, cause: str, path: Path | str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        cause: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         super().__init__(cause)
         self.cause = cause
         self.path = path
         self.line = line
+        self.column = column
 
     def __str__(self) -> str:
         if self.path is None:
             return self.cause
-        where = (
-            f"{display_path(self.path)}:{self.line}"
-            if self.line is not None
-            else display_path(self.path)
-        )
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
         return f"{where}: {self.cause}"
 
 

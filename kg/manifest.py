@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.config import PROJECT_ROOT
+from kg.config import PROJECT_ROOT, WORKSPACE_FILE
 from kg.errors import UserError
 from kg.namespaces import CKG
 from kg.rdfio import parse_graph
@@ -35,8 +35,11 @@ class Manifest:
     text_files: dict[URIRef, Path]
 
 
-def read_manifest(path: Path, project_root: Path = PROJECT_ROOT) -> Manifest:
-    """Parse the manifest. `ckg:dataFile` is relative to the manifest's folder, `ckg:textFile` to the project root."""
+def read_manifest(path: Path, project_root: Path | None = None) -> Manifest:
+    """Parse the manifest. `ckg:dataFile` is relative to the manifest's folder, `ckg:textFile` to the project
+    root: the manifest's folder in a review workspace (a `clusterkg.toml` beside it), else the checkout."""
+    workspace = path.parent if (path.parent / WORKSPACE_FILE).is_file() else None
+    project_root = project_root or workspace or PROJECT_ROOT
     graph = parse_graph(path)
     sources = []
     for node in sorted(graph.subjects(RDF.type, CKG.SourceGraph)):
@@ -54,7 +57,9 @@ def read_manifest(path: Path, project_root: Path = PROJECT_ROOT) -> Manifest:
         for subject in (node, *documents):
             description += graph.triples((subject, None, None))
         sources.append(Source(node, files, documents, description))
-    if not sources:
+    if (
+        not sources and workspace is None
+    ):  # a new review workspace may take in its literature by ingest only
         raise UserError("the sources manifest declares no ckg:SourceGraph", path)
     text_files = {
         URIRef(doc): project_root / str(text)

@@ -1,5 +1,6 @@
 """The one prefix map of the project: namespaces used by the code, the queries and the pages."""
 
+import curies
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
@@ -49,6 +50,16 @@ PREFIXES: dict[str, Namespace] = {
     "void": VOID,
     "xsd": XSD,
 }
+
+
+# The one IRI-to-prefixed-name converter (CLI, web, tests): the longest namespace of the map that starts the
+# IRI gives the prefix, the rest is the local name as it is (our resource paths keep their `/`).
+CONVERTER = curies.Converter.from_prefix_map({prefix: str(ns) for prefix, ns in PREFIXES.items()})
+
+
+def prefixed(iri: str) -> str | None:
+    """`prefix:local` for an IRI in a namespace of the map; None for any other IRI."""
+    return CONVERTER.compress(str(iri))
 
 
 def sparql_prologue() -> str:

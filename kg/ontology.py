@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -39,8 +40,9 @@ def read_catalog(ontology_dir: Path) -> dict[URIRef, Path]:
     }
 
 
-def ontology_files(ontology_dir: Path) -> list[Path]:
-    """The umbrella file, every module file, then every rule table (`rules/*.ttl`), umbrella first."""
+def ontology_files(ontology_dir: Path, extensions: Sequence[Path] = ()) -> list[Path]:
+    """The umbrella file, every module file, every rule table (`rules/*.ttl`), then each extension
+    folder's `*.ttl` (a review workspace's own modules), umbrella first."""
     umbrella = ontology_dir / UMBRELLA
     if not umbrella.exists():
         raise UserError("ontology umbrella file not found", umbrella)
@@ -48,16 +50,17 @@ def ontology_files(ontology_dir: Path) -> list[Path]:
         umbrella,
         *sorted((ontology_dir / "modules").glob("*.ttl")),
         *sorted((ontology_dir / "rules").glob("*.ttl")),
+        *(path for folder in extensions for path in sorted(folder.glob("*.ttl"))),
     ]
 
 
-def load_ontology(ontology_dir: Path) -> Graph:
+def load_ontology(ontology_dir: Path, extensions: Sequence[Path] = ()) -> Graph:
     """One graph of the umbrella and all modules; every owl:imports must name a local file.
 
     Imports resolve through the catalog, then through the ontology IRI (or version IRI) each local file
     declares. An import with no local file is an error: nothing is ever fetched over the network.
     """
-    files = [p.resolve() for p in ontology_files(ontology_dir)]
+    files = [p.resolve() for p in ontology_files(ontology_dir, extensions)]
     parsed = {path: parse_graph(path) for path in files}
     local = read_catalog(ontology_dir)
     for path, graph in parsed.items():

@@ -7,17 +7,18 @@ beside it.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, RDFS
 
 from kg.errors import UserError
 from kg.namespaces import CKG, CKGRAPH, CKR, bind_all
 from kg.queries import load_query
 from kg.sources.base import slugify
 from kg.store.base import Store
+from kg.timestamps import timestamp
 
 OVERRIDES_GRAPH = CKGRAPH["review/certainty-overrides"]
 SPARQL = Path(__file__).parent / "sparql"
@@ -54,7 +55,6 @@ def record_override(
     bind_all(graph)
     override = CKR[f"override/{uuid.uuid4()}"]
     agent = CKR[f"agent/reviewer-{slugify(reviewer)}"]
-    when = (at or datetime.now(UTC)).replace(microsecond=0)
     for triple in (
         (override, RDF.type, CKG.CertaintyOverride),
         (override, RDFS.label, Literal(f"override of the certainty of <{item}>", lang="en")),
@@ -62,7 +62,7 @@ def record_override(
         (override, CKG.overrideLevel, levels[level]),
         (override, CKG.justification, Literal(justification.strip())),
         (override, PROV.wasAttributedTo, agent),
-        (override, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)),
+        (override, PROV.generatedAtTime, timestamp(at)),
         (agent, RDF.type, PROV.Agent),
         (agent, RDFS.label, Literal(reviewer.strip(), lang="en")),
     ):

@@ -11,6 +11,10 @@ Header format (grlc-style decorators; every line is a SPARQL comment, so the fil
     #+ param: _year = "2016"^^xsd:gYear -- the year of publication
 
 - `summary` is one line; `tags` is a comma-separated list; any other `key: value` is kept in `meta`.
+- `returns` is required: the columns of a SELECT in the order it projects them (a note in parentheses
+  may follow a name: `focus (the study)`), checked against the SELECT clause when the file is loaded;
+  `boolean` for an ASK, `graph` for a CONSTRUCT or DESCRIBE. Rows read through `NamedQuery.checked`
+  refuse a column the query does not declare (QueryContractError: a bug in the caller).
 - `param: NAME = DEFAULT [-- description]`, once per parameter. NAME is the query variable without its
   `?`, starting with `_`; a name ending in `_iri` takes an IRI, any other a literal. DEFAULT is a Turtle
   term (`<iri>`, `prefix:name`, `"text"@en`, `"2016"^^xsd:gYear`, `42`), prefixes from the query's
@@ -19,27 +23,31 @@ Header format (grlc-style decorators; every line is a SPARQL comment, so the fil
 - Binding replaces each `?NAME` / `$NAME` token outside strings, IRIs and comments by the value's
   escaped N3 form (never by pasting user text), so a parameter must not be projected by SELECT or
   bound by BIND. Without values, the defaults are bound: every query runs as it is.
+- `bind(params, limit=, offset=, values=)` also sets the numbers of the query's one `LIMIT` (and its
+  `OFFSET`, added when missing) and the data of its `VALUES ?var { ... }` blocks, found with the SPARQL
+  tokenizer (never in strings, IRIs or comments).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
-from kg.errors import UserError
+from kg.errors import UserError, display_path
 from kg.namespaces import PREFIXES, sparql_prologue
 from kg.rdfio import read_text
+from kg.sparql_parser import prepare_query
+from kg.sparql_tokens import Token, code_tokens, iter_tokens, prologue
+from kg.store.base import QueryResult
 from kg.store.oxformats import parses_as_query
 from kg.store.results import query_form
 
@@ -51,16 +59,6 @@ _TERM = re.compile(
     r"""|"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?"""  # literal
     r"""|[^\s]+"""  # prefixed name, number, boolean
 )
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)"""
-    r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)"""
-    r"""|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)"""
-    r"""|(?P<other>[^#"'<?$]+|.)""",
-    re.DOTALL,
-)
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\s]')
 _KINDS = {
     "SelectQuery": "SELECT",
@@ -68,6 +66,14 @@ _KINDS = {
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 }
+_TOO_DEEP = "bad SPARQL: nested too deeply for rdflib's parser"
+_RETURNED = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:\([^()]*\))?$")  # `focus (the study)`
+_NON_SELECT_RETURNS = {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+class QueryContractError(Exception):
+    """Code read a column its query does not declare in `#+ returns:`, or bound paging or VALUES the
+    query has no place for: a bug in the caller, never the user's doing."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,9 @@ class NamedQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
+    returns: tuple[
+        str, ...
+    ] = ()  # a SELECT's columns, in order ("boolean" / "graph" for the others)
 
     def param(self, name: str) -> Param:
         """The parameter called `name` (its variable name or short name)."""
@@ -135,16 +144,41 @@ class NamedQuery:
             f"{self.name}: unknown parameter {name!r} (this query takes: {known})", self.path
         )
 
-    def bind(self, values: Mapping[str, object] | None = None) -> str:
-        """The query text with every parameter replaced by its value (or default), escaped as N3."""
+    def bind(
+        self,
+        params: Mapping[str, object] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        values: Mapping[str, Iterable[Identifier]] | None = None,
+    ) -> str:
+        """The query text with every parameter replaced by its value (or default), escaped as N3; with
+        `limit` (and `offset`) the numbers of its one LIMIT clause (a page: the query's subquery or the
+        query itself) set, and with `values` the data of each `VALUES ?var { ... }` block replaced by the
+        terms given for `var`. QueryContractError when the query has no such place."""
         given = {
             self.param(k).name: self.param(k).value(v, self._namespaces)
-            for k, v in (values or {}).items()
+            for k, v in (params or {}).items()
         }
         terms = {p.name: given.get(p.name, p.default).n3() for p in self.params}
-        if not terms:
-            return self.text
-        return "".join(terms.get(var, piece) if var else piece for var, piece in self._pieces)
+        text = (
+            "".join(terms.get(var, piece) if var else piece for var, piece in self._pieces)
+            if terms
+            else self.text
+        )
+        if limit is None and offset is None and not values:
+            return text
+        edits = _paging_edits(self, text, limit, offset) + _values_edits(self, text, values or {})
+        for start, end, replacement in sorted(edits, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+    def checked(self, result: QueryResult) -> QueryResult:
+        """`result` with rows that refuse a column this query does not declare."""
+        if result.kind != "SELECT":
+            return result
+        declared = frozenset(self.returns)
+        return replace(result, rows=[Row(row, declared, self) for row in result.rows])
 
     @cached_property
     def _namespaces(self) -> NamespaceManager:
@@ -155,8 +189,8 @@ class NamedQuery:
         """The text cut into (variable name without ?/$, or None; the piece's text), once: a page
         binds the same query for every cell of a table."""
         return tuple(
-            (tok.group("var")[1:] if tok.group("var") else None, tok.group(0))
-            for tok in _TOKENS.finditer(self.text)
+            (tok.text[1:] if tok.kind == "var" else None, tok.text)
+            for tok in iter_tokens(self.text)
         )
 
 
@@ -170,7 +204,8 @@ def load_query(path: Path) -> NamedQuery:
         _parse_param(value, path, line, namespaces, code) for line, value in header.get("param", [])
     )
     kind = check_syntax(text, path)
-    first = {key: values[0][1] for key, values in header.items() if key != "param"}
+    returns = _returns(header, kind, text, path)
+    first = {key: values[0][1] for key, values in header.items() if key not in ("param", "returns")}
     return NamedQuery(
         name=path.stem,
         text=text,
@@ -181,6 +216,7 @@ def load_query(path: Path) -> NamedQuery:
         tags=tuple(t.strip() for t in first.pop("tags", "").split(",") if t.strip()),
         params=params,
         meta=first,
+        returns=returns,
     )
 
 
@@ -191,18 +227,17 @@ def load_queries(folder: Path, pattern: str = "*.rq") -> list[NamedQuery]:
 
 def adhoc_query(text: str) -> NamedQuery:
     """A query typed by the user: prefixes of the project's map are declared for it when it lacks them."""
-    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(text)}
-    prologue = "".join(
-        line for line in sparql_prologue().splitlines(True) if _prefix_of(line) not in declared
+    declared = _declared(text)
+    missing = "".join(
+        line for line in sparql_prologue().splitlines(True) if not _declared(line) <= declared
     )
-    offset = prologue.count("\n")
+    offset = missing.count("\n")
     try:
-        kind = check_syntax(prologue + text, None)
+        kind = check_syntax(missing + text, None)
     except UserError as exc:
-        raise UserError(
-            exc.cause, "--sparql", exc.line - offset if exc.line is not None else None
-        ) from None
-    return NamedQuery(name="query", text=prologue + text, kind=kind)
+        line = exc.line - offset if exc.line is not None else None
+        raise UserError(exc.cause, "--sparql", line, exc.column) from None
+    return NamedQuery(name="query", text=missing + text, kind=kind)
 
 
 def check_syntax(text: str, path: Path | None) -> str:
@@ -216,13 +251,13 @@ def check_syntax(text: str, path: Path | None) -> str:
     if form in ("SELECT", "CONSTRUCT", "DESCRIBE") and parses_as_query(text):
         return form
     try:
-        parsed = parseQuery(text)
+        parsed = prepare_query(text)
     except ParseException as exc:
         raise UserError(
-            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno
+            f"bad SPARQL: {exc.msg}, found {_found(exc)}", path or "query", exc.lineno, exc.col
         ) from None
-    try:
-        translateQuery(parsed)
+    except RecursionError:
+        raise UserError(_TOO_DEEP, path or "query") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for unknown prefixes
         message = str(exc)
         prefix = re.search(r"Unknown namespace prefix : (\S*)", message)
@@ -232,7 +267,7 @@ def check_syntax(text: str, path: Path | None) -> str:
         raise UserError(
             f"bad SPARQL: undeclared prefix {prefix.group(1)}:", path or "query", line
         ) from None
-    return _KINDS[parsed[1].name]
+    return _KINDS[parsed.algebra.name]
 
 
 def _found(exc: ParseException) -> str:
@@ -242,16 +277,15 @@ def _found(exc: ParseException) -> str:
 
 def _first_line_of(text: str, needle: str) -> int | None:
     """The line of the first occurrence of `needle` in code (not in a string, IRI or comment)."""
-    for tok in _TOKENS.finditer(text):
-        if tok.group("other") and needle in tok.group(0):
-            start = tok.start() + tok.group(0).index(needle)
-            return text.count("\n", 0, start) + 1
+    for tok in code_tokens(text):
+        if tok.kind == "pname" and tok.text.startswith(needle):
+            return text.count("\n", 0, tok.start) + 1
     return None
 
 
-def _prefix_of(line: str) -> str:
-    match = _PREFIX_DECL.match(line)
-    return (match.group(1) or "") if match else ""
+def _declared(text: str) -> set[str]:
+    """The prefixes `text` declares."""
+    return set(prologue(list(code_tokens(text)))[1])
 
 
 def _namespaces(text: str) -> NamespaceManager:
@@ -259,8 +293,8 @@ def _namespaces(text: str) -> NamespaceManager:
     manager = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         manager.bind(prefix, ns)
-    for match in re.finditer(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE):
-        manager.bind(match.group(1) or "", URIRef(match.group(2)), override=True)
+    for prefix, namespace in prologue(list(code_tokens(text)))[1].items():
+        manager.bind(prefix, URIRef(namespace), override=True)
     return manager
 
 
@@ -310,4 +344,172 @@ def _parse_param(
 
 def _code(text: str) -> str:
     """The query text without its comments (where parameters are looked for)."""
-    return "".join(t.group(0) for t in _TOKENS.finditer(text) if not t.group("comment"))
+    return "".join(t.text for t in iter_tokens(text) if t.kind != "comment")
+
+
+class Row(Mapping[str, Identifier]):
+    """One solution, read by column name: a column the query declares is there or unbound (KeyError,
+    so `.get` gives None); a column it does not declare is a QueryContractError."""
+
+    __slots__ = ("_declared", "_query", "_values")
+
+    def __init__(
+        self, values: Mapping[str, Identifier], declared: frozenset[str], query: NamedQuery
+    ) -> None:
+        self._values, self._declared, self._query = values, declared, query
+
+    def __getitem__(self, column: str) -> Identifier:
+        if column not in self._declared:
+            where = display_path(self._query.path) if self._query.path else self._query.name
+            raise QueryContractError(
+                f"{where} returns {', '.join(self._query.returns)}: no column {column!r}"
+            )
+        return self._values[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(self._values)!r})"
+
+
+def _returns(
+    header: dict[str, list[tuple[int, str]]], kind: str, text: str, path: Path
+) -> tuple[str, ...]:
+    """The `returns:` line read and checked against what the query gives (UserError: file, line)."""
+    if "returns" not in header:
+        raise UserError(
+            "no '#+ returns:' line: say what the query returns (its SELECT's columns, "
+            "'boolean' for ASK, 'graph' for CONSTRUCT/DESCRIBE)",
+            path,
+            1,
+        )
+    line, value = header["returns"][0]
+    names = []
+    for item in _split_outside_parentheses(value):
+        match = _RETURNED.match(item.strip().lstrip("?"))
+        if match is None:
+            raise UserError(f"bad returns: {item.strip()!r} is not a variable name", path, line)
+        names.append(match.group("name"))
+    if kind in _NON_SELECT_RETURNS:
+        if names != [_NON_SELECT_RETURNS[kind]]:
+            raise UserError(
+                f"returns of {'an' if kind == 'ASK' else 'a'} {kind} query is "
+                f"'{_NON_SELECT_RETURNS[kind]}', not {value!r}",
+                path,
+                line,
+            )
+        return tuple(names)
+    projected = projection(text)
+    if projected is not None and projected != names:
+        raise UserError(
+            f"returns says {', '.join(names)} but the SELECT gives {', '.join(projected)}",
+            path,
+            line,
+        )
+    return tuple(names)
+
+
+def _split_outside_parentheses(value: str) -> list[str]:
+    items, depth, current = [], 0, ""
+    for char in value:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    return [item for item in [*items, current] if item.strip()]
+
+
+def projection(text: str) -> list[str] | None:
+    """The variables the outermost SELECT projects, in order (None for `SELECT *`), read from tokens:
+    `?v` at the clause's top level and `?v` after `AS` in `( ... AS ?v)`."""
+    tokens = list(code_tokens(text))
+    start = next((i for i, t in enumerate(tokens) if t.keyword == "SELECT"), None)
+    if start is None:
+        return []
+    names: list[str] = []
+    depth = 0
+    for i, token in enumerate(tokens[start + 1 :], start + 1):
+        if depth == 0 and (token.text == "{" or token.keyword in ("WHERE", "FROM")):
+            break
+        if token.text == "*" and depth == 0:
+            return None
+        depth += (token.text == "(") - (token.text == ")")
+        if token.kind == "var" and (depth == 0 or tokens[i - 1].keyword == "AS"):
+            names.append(token.text[1:])
+    return names
+
+
+def _paging_edits(
+    query: NamedQuery, text: str, limit: int | None, offset: int | None
+) -> list[tuple[int, int, str]]:
+    """Where the numbers of the query's one `LIMIT n [OFFSET m]` (or `OFFSET m LIMIT n`) go."""
+    if limit is None and offset is None:
+        return []
+    tokens = list(code_tokens(text))
+    limits = _numbers_after(tokens, "LIMIT")
+    if len(limits) != 1:
+        raise QueryContractError(
+            f"{query.name}: paging needs exactly one 'LIMIT n' clause, the query has {len(limits)}"
+        )
+    edits = [] if limit is None else [(limits[0].start, limits[0].end, str(int(limit)))]
+    if offset is not None:
+        offsets = [
+            t for t in _numbers_after(tokens, "OFFSET") if _same_clause(tokens, t, limits[0])
+        ]
+        if offsets:
+            edits.append((offsets[0].start, offsets[0].end, str(int(offset))))
+        else:
+            edits.append((limits[0].end, limits[0].end, f" OFFSET {int(offset)}"))
+    return edits
+
+
+def _numbers_after(tokens: list[Token], keyword: str) -> list[Token]:
+    return [
+        tokens[i + 1]
+        for i, token in enumerate(tokens[:-1])
+        if token.keyword == keyword and tokens[i + 1].kind == "number"
+    ]
+
+
+def _same_clause(tokens: list[Token], number: Token, limit: Token) -> bool:
+    """Whether an OFFSET's number stands right before or after the LIMIT's (one solution modifier)."""
+    at = {t.start: i for i, t in enumerate(tokens)}
+    i, j = at[number.start], at[limit.start]
+    return abs(i - j) == 2
+
+
+def _values_edits(
+    query: NamedQuery, text: str, values: Mapping[str, Iterable[Identifier]]
+) -> list[tuple[int, int, str]]:
+    """Where the data of each `VALUES ?var { ... }` block of the given variables goes."""
+    tokens = list(code_tokens(text))
+    edits = []
+    for variable, terms in values.items():
+        data = " ".join(term.n3() for term in terms)
+        blocks = [
+            (tokens[i + 2].end, _closing(tokens, i + 2).start)
+            for i, token in enumerate(tokens[:-2])
+            if token.keyword == "VALUES"
+            and tokens[i + 1].kind == "var"
+            and tokens[i + 1].text[1:] == variable
+            and tokens[i + 2].text == "{"
+        ]
+        if not blocks:
+            raise QueryContractError(f"{query.name}: no 'VALUES ?{variable} {{ ... }}' block")
+        edits.extend((start, end, f" {data} ") for start, end in blocks)
+    return edits
+
+
+def _closing(tokens: list[Token], opening: int) -> Token:
+    depth = 0
+    for token in tokens[opening:]:
+        depth += (token.text == "{") - (token.text == "}")
+        if depth == 0:
+            return token
+    raise QueryContractError("a VALUES block is not closed")

@@ -1,22 +1,38 @@
-"""Checks SPARQL text before it is evaluated or forwarded: nothing reaches the network or the file system."""
+"""Checks SPARQL text before any engine sees it: size limits, and nothing that reaches the network or the files.
+
+The checks read tokens (kg.sparql_tokens), not the grammar: they take time in proportion to the text, are
+safe to run from many threads at once, and leave syntax to the engine, which reports it with line and column
+under the query's time limit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 import rdflib.plugins.sparql
-from pyparsing import ParseBaseException, ParseResults
 from rdflib import URIRef
-from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.config import Settings
+from kg.sparql_tokens import (
+    QUERY_FORMS,
+    UPDATE_FORMS,
+    Token,
+    code_tokens,
+    graph_clauses,
+    size_of,
+    unescaped,
+)
 from kg.store.base import QuerySyntaxError
 
 
 class RefusedQuery(Exception):
-    """The query parses but asks for something this service never does (SERVICE, LOAD, remote graphs)."""
+    """The request asks for something this service never does (SERVICE, LOAD, remote graphs)."""
+
+
+class QueryTooLarge(Exception):
+    """The request is over one of the query limits (size, tokens, nesting, property-path steps)."""
 
 
 @dataclass(frozen=True)
@@ -28,14 +44,6 @@ class CheckedQuery:
     named_graphs: tuple[URIRef, ...]
 
 
-_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-
-
 def disable_rdflib_fetching() -> None:
     """Stop rdflib's SPARQL engine from fetching FROM/FROM NAMED graphs over the network or from files.
 
@@ -44,45 +52,34 @@ def disable_rdflib_fetching() -> None:
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
-def check_query(text: str, is_local_graph: Callable[[str], bool]) -> CheckedQuery:
-    """Parse a query and refuse SERVICE and FROM/FROM NAMED naming anything but a local graph.
-
-    Raises QuerySyntaxError (with the parser's message) or RefusedQuery.
-    """
-    try:
-        parsed = parseQuery(text)
-    except ParseBaseException as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-    _refuse_service(parsed)  # before translation, which rewrites parts of the tree in place
-    form = _FORMS[parsed[1].name]
-    try:
-        query = translateQuery(parsed)
-    except Exception as exc:  # noqa: BLE001 - rdflib's algebra raises plain Exception
-        raise QuerySyntaxError(f"SPARQL error: {exc}") from None
-    default, named = _dataset_iris(dict.get(query.algebra, "datasetClause") or [])
+def check_query(text: str, is_local_graph: Callable[[str], bool], limits: Settings) -> CheckedQuery:
+    """Refuse a query over the limits (QueryTooLarge), one with SERVICE or FROM/FROM NAMED naming
+    anything but a local graph (RefusedQuery), or an update sent as a query (QuerySyntaxError)."""
+    tokens = _checked_tokens(text, limits)
+    form = next((t.keyword for t in tokens if t.keyword in QUERY_FORMS + UPDATE_FORMS), "SELECT")
+    if form not in QUERY_FORMS:
+        raise QuerySyntaxError(
+            f"this is a SPARQL Update ({form}), not a query: send it as 'update'"
+        )
+    default, named = _graphs_after(tokens, "FROM")
     check_graph_iris(default + named, is_local_graph, "FROM")
-    return CheckedQuery(form, tuple(default), tuple(named))
+    return CheckedQuery(form, tuple(map(URIRef, default)), tuple(map(URIRef, named)))
 
 
-def check_update(text: str, is_local_graph: Callable[[str], bool]) -> None:
-    """Parse an update and refuse LOAD, SERVICE and USING/USING NAMED naming anything but a local graph."""
-    try:
-        parsed = parseUpdate(text)
-    except ParseBaseException as exc:
-        raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from None
-    _refuse_service(parsed)
-    for node in _walk(parsed):
-        if node.name == "Load":
-            raise RefusedQuery(
-                f"LOAD <{dict.get(node, 'iri')}> refused: this service never fetches data"
-            )
-    try:
-        update = translateUpdate(parsed)
-    except Exception as exc:  # noqa: BLE001 - rdflib's algebra raises plain Exception
-        raise QuerySyntaxError(f"SPARQL Update error: {exc}") from None
-    for operation in update.algebra:
-        default, named = _dataset_iris(dict.get(operation, "using") or [])
-        check_graph_iris(default + named, is_local_graph, "USING")
+def check_update(text: str, is_local_graph: Callable[[str], bool], limits: Settings) -> None:
+    """Refuse an update over the limits, with LOAD or SERVICE, or with USING/USING NAMED naming anything
+    but a local graph."""
+    tokens = _checked_tokens(text, limits)
+    form = next((t.keyword for t in tokens if t.keyword in QUERY_FORMS + UPDATE_FORMS), None)
+    if form in QUERY_FORMS:
+        raise QuerySyntaxError(
+            f"this is a SPARQL query ({form}), not an update: send it as 'query'"
+        )
+    load = _operand_of(tokens, "LOAD")
+    if load is not None:
+        raise RefusedQuery(f"LOAD {load} refused: this service never fetches data")
+    default, named = _graphs_after(tokens, "USING")
+    check_graph_iris(default + named, is_local_graph, "USING")
 
 
 def check_graph_iris(iris: Iterable[str], is_local_graph: Callable[[str], bool], what: str) -> None:
@@ -95,30 +92,61 @@ def check_graph_iris(iris: Iterable[str], is_local_graph: Callable[[str], bool],
             )
 
 
-def _refuse_service(parsed: object) -> None:
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            raise RefusedQuery(
-                f"SERVICE {dict.get(node, 'term').n3()} refused: federated queries are switched off here"
+def _checked_tokens(text: str, limits: Settings) -> list[Token]:
+    """The code tokens of `text` after the size limits and the SERVICE check, read as the engine reads them."""
+    size = len(text.encode("utf-8"))
+    if size > limits.query_max_bytes:
+        _too_large("bytes", size, limits.query_max_bytes, "query_max_bytes")
+    tokens = list(islice(code_tokens(unescaped(text)), limits.query_max_tokens + 1))
+    if len(tokens) > limits.query_max_tokens:
+        _too_large(
+            "tokens",
+            f"more than {limits.query_max_tokens:,}",
+            limits.query_max_tokens,
+            "query_max_tokens",
+        )
+    measured = size_of(tokens)
+    if measured.depth > limits.query_max_depth:
+        _too_large(
+            "levels of nested brackets", measured.depth, limits.query_max_depth, "query_max_depth"
+        )
+    if measured.path_steps > limits.query_max_path_steps:
+        _too_large(
+            "steps in one property path",
+            measured.path_steps,
+            limits.query_max_path_steps,
+            "query_max_path_steps",
+        )
+    service = _operand_of(tokens, "SERVICE")
+    if service is not None:
+        raise RefusedQuery(f"SERVICE {service} refused: federated queries are switched off here")
+    return tokens
+
+
+def _too_large(what: str, found: object, limit: int, setting: str) -> None:
+    found = f"{found:,}" if isinstance(found, int) else found
+    raise QueryTooLarge(
+        f"query refused: {found} {what}, over the limit of {limit:,} (CLUSTERKG_{setting.upper()})"
+    )
+
+
+def _operand_of(tokens: list[Token], keyword: str) -> str | None:
+    """The text of the term after the first `keyword` (SILENT skipped), or None without one."""
+    for i, token in enumerate(tokens):
+        if token.keyword == keyword:
+            rest = [t for t in tokens[i + 1 : i + 3] if t.keyword != "SILENT"]
+            return rest[0].text if rest else "(nothing)"
+    return None
+
+
+def _graphs_after(tokens: list[Token], keyword: str) -> tuple[list[str], list[str]]:
+    """The graph IRIs of `keyword` [NAMED] clauses (FROM in queries, USING in updates)."""
+    clauses = graph_clauses(tokens, keyword)
+    for clause in clauses:
+        if clause.iri is None:
+            found = clause.token.text if clause.token else "the end of the text"
+            raise QuerySyntaxError(
+                f"{keyword} {'NAMED ' if clause.named else ''}needs a graph IRI or a prefixed name "
+                f"with a declared prefix, found {found!r}"
             )
-
-
-def _dataset_iris(clauses: Iterable[CompValue]) -> tuple[list[URIRef], list[URIRef]]:
-    # CompValue.get resolves variables; plain dict lookups are what is meant here.
-    default = [dict.get(c, "default") for c in clauses if dict.get(c, "default") is not None]
-    named = [dict.get(c, "named") for c in clauses if dict.get(c, "named") is not None]
-    return default, named
-
-
-def _walk(node: object) -> Iterator[CompValue]:
-    """Every CompValue in a parse tree, depth first."""
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple, ParseResults)):
-        for value in node:
-            yield from _walk(value)
+    return [c.iri for c in clauses if not c.named], [c.iri for c in clauses if c.named]

@@ -155,26 +155,28 @@ class Shapes:
     meta: Graph
 
 
-def load_shapes(ontology_dir: Path) -> Shapes:
-    """`<ontology_dir>/shapes/*.ttl` (data) and `shapes/meta/*.ttl` (meta); no data shapes is an error."""
+def load_shapes(ontology_dir: Path, extensions: Sequence[Path] = ()) -> Shapes:
+    """`<ontology_dir>/shapes/*.ttl` (data) and `shapes/meta/*.ttl` (meta), then each extension folder's
+    `*.ttl` (a review workspace's own data shapes); no data shapes is an error."""
     folder = ontology_dir / "shapes"
     data_files = sorted(folder.glob("*.ttl"))
     if not data_files:
         raise UserError("no SHACL shapes found (expected *.ttl files)", folder)
     data, meta = Graph(), Graph()
-    for path in data_files:
+    for path in [*data_files, *(p for ext in extensions for p in sorted(ext.glob("*.ttl")))]:
         parse_into(data, path)
     for path in sorted((folder / "meta").glob("*.ttl")):
         parse_into(meta, path)
     return Shapes(data, meta)
 
 
-def load_checks(checks_dir: Path) -> list[NamedQuery]:
-    """Every `*-violation.rq` in `checks_dir`; a folder without any is an error."""
+def load_checks(checks_dir: Path, extensions: Sequence[Path] = ()) -> list[NamedQuery]:
+    """Every `*-violation.rq` in `checks_dir`, then in each extension folder (a workspace's
+    `queries/checks/`); a `checks_dir` without any is an error."""
     checks = load_queries(checks_dir, CHECK_PATTERN)
     if not checks:
         raise UserError(f"no violation queries found (expected {CHECK_PATTERN} files)", checks_dir)
-    return checks
+    return checks + [q for ext in extensions for q in load_queries(ext, CHECK_PATTERN)]
 
 
 def validate(
@@ -247,8 +249,8 @@ def validate_dataset(
     """The whole built dataset: data shapes over the source graphs (ontology mixed in), meta-shapes over
     the ontology graph and the shapes (data and meta), and the violation queries over the dataset
     (default graph: union of all)."""
-    shapes = shapes or load_shapes(settings.ontology_dir)
-    checks = load_checks(settings.queries_dir / "checks")
+    shapes = shapes or load_shapes(settings.ontology_dir, settings.shapes_extensions)
+    checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
     ontology, data = split_dataset(dataset)
     union = Dataset(default_union=True)
     union.addN(dataset.quads((None, None, None, None)))

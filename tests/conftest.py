@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.stores",
+    "tests.fixtures.virtuoso",
     "tests.fixtures.web",
     "tests.fixtures.pdfs",
     "tests.fixtures.synthesis",

@@ -163,7 +163,7 @@ def test_sparql_text_ask_and_construct(cli: Cli, built_core: Settings) -> None:
 def test_bad_sparql_is_one_line_with_its_line(cli: Cli, built_core: Settings) -> None:
     result = cli(built_core, "query", "--sparql", "SELECT * WHERE {\n  ?s ?p\n}")
     assert result.exit_code == 2
-    assert result.stderr == "--sparql:2: bad SPARQL: Expected SelectQuery, found '?s ?p'\n"
+    assert result.stderr == "--sparql:2:3: bad SPARQL: Expected SelectQuery, found '?s ?p'\n"
     assert "Traceback" not in result.output
 
 

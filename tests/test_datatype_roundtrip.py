@@ -3,6 +3,7 @@ comes back from every backend as the same term (same lexical form, same datatype
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -11,6 +12,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from kg.config import Settings
 from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
+from kg.timestamps import timestamp
 from kg.validate import validate_dataset, validate_store
 
 SUBJECT = URIRef("https://w3id.org/clusterkg/resource/test/datatypes")
@@ -21,6 +23,7 @@ SAMPLES = {
     XSD.decimal: ["1400", "2.5"],
     XSD.gYear: ["2021", "1990"],
     XSD.date: ["2017-05-25"],
+    XSD.dateTime: [str(timestamp(datetime(2026, 12, 5, 10, 0, tzinfo=UTC)))],
     XSD.boolean: ["true", "false"],
     XSD.anyURI: ["https://example.org/a"],
     XSD.duration: ["P30D"],

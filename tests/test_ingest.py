@@ -150,7 +150,8 @@ def test_each_file_goes_into_its_own_named_graph(
     )
     assert evidence.validation.results == []
     assert [c.status for c in evidence.quotes.checks] == ["ok"] * 4
-    assert store.count(EVIDENCE_GRAPH) == evidence.triples == len(evidence.graph) == 58
+    # 57 triples of the table + 10 of its registry record (a prov:Activity) + the file it came from
+    assert store.count(EVIDENCE_GRAPH) == evidence.triples == len(evidence.graph) == 68
     assert set(store.graphs()) == {
         CKGRAPH["ontology"],
         CKGRAPH["source/example-report"],
@@ -181,7 +182,7 @@ def test_ingesting_a_changed_file_again_replaces_its_graph(
     )
     result = ingest(path, None, None, store, settings)
     assert result.written, [c.line() for c in result.quotes.failures]
-    assert result.previous_triples == 58
+    assert result.previous_triples == 68
     assert claims_in(store, EVIDENCE_GRAPH) == CLAIMS - {CKR["claim/example-one-district"]}
     labels = store.query(
         f"SELECT ?l WHERE {{ {CKR['claim/example-trust-over-distance'].n3()} {RDFS.label.n3()} ?l }}"
@@ -349,7 +350,7 @@ def test_dry_run_checks_everything_and_writes_nothing(
 ) -> None:
     before = snapshot(store)
     result = ingest(work / "example-study.ttl", None, None, store, settings, dry_run=True)
-    assert (result.ok, result.written, result.triples) == (True, False, 7)
+    assert (result.ok, result.written, result.triples) == (True, False, 17)  # 6 + registry + origin
     assert_same(before, snapshot(store))
 
 

@@ -52,8 +52,9 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     study = cli(ready, "ingest", "example-study.ttl")
     assert (study.exit_code, study.stderr) == (0, "")
     assert study.stdout == (
-        "example-study.ttl: 1 turtle records, 7 triples, written to "
+        "example-study.ttl: 1 turtle records, 17 triples, written to "
         "<https://w3id.org/clusterkg/graph/source/example-study-ttl> (held 0 triples before); "
+        "0 merged into studies already in the store, 0 candidates to review; "
         "quotes: 0 selectors, 0 ok, 0 failed, 0 not checked; "
         "validation: 0 violations, 0 warnings, 0 infos\n"
     )
@@ -62,14 +63,14 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     )
     assert (evidence.exit_code, evidence.stderr) == (0, "")
     assert "quotes: 4 selectors, 4 ok, 0 failed, 0 not checked" in evidence.stdout
-    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 58
+    assert counts(ready)[str(CKGRAPH["source/table-1"])] == 68  # 57 + registry record + origin
 
 
 def test_dry_run_writes_nothing(cli: Cli, ready: Settings) -> None:
     before = counts(ready)
     result = cli(ready, "ingest", "example-study.ttl", "--dry-run")
     assert result.exit_code == 0
-    assert "7 triples, valid, not written to" in result.stdout
+    assert "17 triples, valid, not written to" in result.stdout
     assert counts(ready) == before
 
 
@@ -124,7 +125,7 @@ def test_an_invalid_batch_exits_1_with_the_violations(
     before = counts(ready)
     result = cli(ready, "ingest", "evidence.csv")  # its study has not been ingested
     assert result.exit_code == 1
-    assert result.stdout.startswith("evidence.csv: 4 csv records, 58 triples, NOT written to")
+    assert result.stdout.startswith("evidence.csv: 4 csv records, 68 triples, NOT written to")
     assert result.stderr.startswith("validation: 8 violations, 0 warnings, 0 infos\n")
     assert result.stderr.count("ckg:attributedTo: A claim needs ckg:attributedTo a ckg:Study") == 4
     unknown = "<https://w3id.org/clusterkg/resource/study/example-handwritten-2018>, which the graph does not"
@@ -158,7 +159,7 @@ def test_ingested_graphs_survive_a_rebuild(cli: Cli, ready: Settings) -> None:
     ingested = counts(ready)[str(CKGRAPH["source/example-study-ttl"])]
     rebuilt = cli(ready, "build")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert counts(ready)[str(CKGRAPH["source/example-study-ttl"])] == ingested == 7
+    assert counts(ready)[str(CKGRAPH["source/example-study-ttl"])] == ingested == 17
 
 
 def test_files_of_the_same_stem_get_graphs_of_their_own(cli: Cli, ready: Settings) -> None:
@@ -170,8 +171,8 @@ def test_files_of_the_same_stem_get_graphs_of_their_own(cli: Cli, ready: Setting
     assert "written to <https://w3id.org/clusterkg/graph/source/review-bib>" in bib.stdout
     assert "written to <https://w3id.org/clusterkg/graph/source/review-ttl>" in ttl.stdout
     held = counts(ready)
-    assert held[str(CKGRAPH["source/review-ttl"])] == 7
-    assert held[str(CKGRAPH["source/review-bib"])] > 7  # both kept: the second replaced nothing
+    assert held[str(CKGRAPH["source/review-ttl"])] == 17
+    assert held[str(CKGRAPH["source/review-bib"])] > 17  # both kept: the second replaced nothing
 
 
 def test_another_file_of_the_same_name_is_refused_unless_replace(
@@ -184,15 +185,15 @@ def test_another_file_of_the_same_name_is_refused_unless_replace(
             text.replace("Example handwritten study 2018", label), encoding="utf-8"
         )
     assert cli(ready, "ingest", "a/review.ttl").exit_code == 0
-    again = cli(ready, "ingest", "a/review.ttl")  # the same file again replaces its own graph
+    again = cli(ready, "ingest", "a/review.ttl")  # the same file again: its own graph, unchanged
     assert (again.exit_code, again.stderr) == (0, ""), again.output
-    assert "(held 7 triples before)" in again.stdout
+    assert "unchanged since its ingest" in again.stdout
     before = counts(ready)
     other = cli(ready, "ingest", "b/review.ttl")
     assert (other.exit_code, other.stdout) == (2, "")
     assert other.stderr == (
         "b/review.ttl: graph <https://w3id.org/clusterkg/graph/source/review-ttl> already holds "
-        "7 triples from a/review.ttl; nothing was written: give --graph IRI for a graph of its own, "
+        "17 triples from a/review.ttl; nothing was written: give --graph IRI for a graph of its own, "
         "or --replace to replace that graph\n"
     )
     assert counts(ready) == before
@@ -201,7 +202,8 @@ def test_another_file_of_the_same_name_is_refused_unless_replace(
     with closing(open_store(ready)) as store:
         label = store.query(
             "SELECT ?l WHERE { GRAPH <https://w3id.org/clusterkg/graph/source/review-ttl> "
-            "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+            "{ ?s a <https://w3id.org/clusterkg/ontology#Study> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
         ).rows
     assert [str(row["l"]) for row in label] == ["Study B"]
 

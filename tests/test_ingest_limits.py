@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, XSD
 
 from kg.config import Settings
 from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR, FABIO
+from kg.namespaces import CKG, CKR, FABIO
 from kg.sources.base import MAX_FILE_BYTES
 from kg.sources.ingest import ingest
 from kg.sources.studies import MAX_FIELD_CHARS
@@ -201,7 +201,7 @@ def test_exports_validate_and_their_datatypes_round_trip_through_the_store(
 ) -> None:
     result = ingest(DATA / name, None, None, store, settings)
     assert result.written, result.validation.text()
-    graph = CKGRAPH["source/zotero"]
+    graph = result.graph_iri
     rows = store.query(
         f"""SELECT ?s ?p ?o WHERE {{ GRAPH {graph.n3()} {{ ?s ?p ?o
               FILTER(?p IN ({DCTERMS.issued.n3()}, {FABIO.hasURL.n3()})) }} }}"""

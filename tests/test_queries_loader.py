@@ -86,7 +86,7 @@ def test_iri_values_as_iri_angle_brackets_or_prefixed_names(core_dir: Path) -> N
 def test_only_variables_in_code_are_replaced(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "#+ param: _x_iri = <https://example.org/a>\n"
+        "#+ param: _x_iri = <https://example.org/a>\n#+ returns: s\n"
         "SELECT ?s WHERE {\n"
         "  ?s ?p ?_x_iri . # ?_x_iri in a comment\n"
         '  FILTER(STR(?s) != "?_x_iri" && ?s != <https://example.org/?_x_iri>)\n'
@@ -95,7 +95,7 @@ def test_only_variables_in_code_are_replaced(tmp_path: Path) -> None:
         "}\n",
     )
     bound = load_query(path).bind({"x": "https://example.org/b"})
-    assert bound.splitlines()[2:6] == [
+    assert bound.splitlines()[3:7] == [
         "  ?s ?p <https://example.org/b> . # ?_x_iri in a comment",
         '  FILTER(STR(?s) != "?_x_iri" && ?s != <https://example.org/?_x_iri>)',
         "  ?s ?q <https://example.org/b> .",
@@ -127,7 +127,7 @@ def test_an_iri_parameter_with_an_unknown_prefix_is_refused(core_dir: Path) -> N
 
 
 def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
-    text = "#+ summary: everything\nSELECT * WHERE { ?s ?p ?o }\n"
+    text = "#+ summary: everything\n#+ returns: s, p, o\nSELECT * WHERE { ?s ?p ?o }\n"
     query = load_query(write(tmp_path, text))
     assert query.params == () and query.bind() == text
 
@@ -135,7 +135,11 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "cause"),
     [
-        ("SELECT ?x WHERE {\n  ?x ?p\n}\n", 2, "bad SPARQL: Expected SelectQuery, found '?x ?p'"),
+        (
+            "SELECT ?x WHERE {\n  ?x ?p\n}\n",
+            "2:3",
+            "bad SPARQL: Expected SelectQuery, found '?x ?p'",
+        ),
         ("SELECT ?x WHERE {\n  ?x a foo:Bar .\n}\n", 2, "bad SPARQL: undeclared prefix foo:"),
         ("#+ summary ok\nSELECT * {}\n", 1, "bad header line: expected '#+ key: value'"),
         (
@@ -158,10 +162,37 @@ def test_a_query_without_parameters_is_left_as_it_is(tmp_path: Path) -> None:
             2,
             "param _y does not occur in the query",
         ),
+        (
+            "#+ summary: s\nSELECT ?s { ?s ?p ?o }\n",
+            1,
+            (
+                "no '#+ returns:' line: say what the query returns (its SELECT's columns, "
+                "'boolean' for ASK, 'graph' for CONSTRUCT/DESCRIBE)"
+            ),
+        ),
+        (
+            (
+                "#+ summary: s\n#+ returns: s, label\n"
+                "SELECT ?s (SAMPLE(?l) AS ?name) { ?s ?p ?l } GROUP BY ?s\n"
+            ),
+            2,
+            "returns says s, label but the SELECT gives s, name",
+        ),
+        (
+            "#+ returns: s, p\nSELECT ?p ?s { ?s ?p ?o }\n",
+            1,
+            "returns says s, p but the SELECT gives p, s",
+        ),
+        (
+            "#+ returns: s o\nSELECT ?s { ?s ?p ?o }\n",
+            1,
+            "bad returns: 's o' is not a variable name",
+        ),
+        ("#+ returns: s\nASK { ?s ?p ?o }\n", 1, "returns of an ASK query is 'boolean', not 's'"),
     ],
 )
 def test_bad_query_files_name_file_line_and_cause(
-    tmp_path: Path, text: str, line: int, cause: str
+    tmp_path: Path, text: str, line: int | str, cause: str
 ) -> None:
     path = write(tmp_path, text)
     with pytest.raises(UserError) as caught:
@@ -169,7 +200,7 @@ def test_bad_query_files_name_file_line_and_cause(
     assert str(caught.value) == f"{display_path(path)}:{line}: {cause}"
 
 
-def test_adhoc_query_knows_the_project_prefixes_and_counts_lines_from_the_text() -> None:
+def test_adhoc_query_knows_the_project_prefixes_and_counts_from_the_text() -> None:
     query = adhoc_query("SELECT ?s WHERE { ?s a ckg:Study }")
     assert (
         query.kind == "SELECT"
@@ -179,15 +210,18 @@ def test_adhoc_query_knows_the_project_prefixes_and_counts_lines_from_the_text()
     assert own.kind == "ASK" and "https://w3id.org/clusterkg/ontology#" not in own.text
     with pytest.raises(UserError) as caught:
         adhoc_query("SELECT ?s WHERE {\n ?s a ckg:Study }\n LIMIT x")
-    assert str(caught.value) == "--sparql:3: bad SPARQL: Expected end of text, found 'LIMIT x'"
+    assert str(caught.value) == "--sparql:3:2: bad SPARQL: Expected end of text, found 'LIMIT x'"
+    with pytest.raises(UserError) as caught:  # the prologue the CLI adds shifts neither
+        adhoc_query("SELECT ?s WHERE { ?s a ckg:Study . FILTER(?s = ) }")
+    assert str(caught.value).startswith("--sparql:1:36: bad SPARQL: ")
 
 
 def test_query_kinds(tmp_path: Path) -> None:
     kinds = {
-        "a.rq": "ASK { ?s ?p ?o }",
-        "c.rq": "CONSTRUCT WHERE { ?s ?p ?o }",
-        "d.rq": "DESCRIBE <https://example.org/x>",
-        "s.rq": "SELECT * { ?s ?p ?o }",
+        "a.rq": "#+ returns: boolean\nASK { ?s ?p ?o }",
+        "c.rq": "#+ returns: graph\nCONSTRUCT WHERE { ?s ?p ?o }",
+        "d.rq": "#+ returns: graph\nDESCRIBE <https://example.org/x>",
+        "s.rq": "#+ returns: s, p, o\nSELECT * { ?s ?p ?o }",
     }
     for name, text in kinds.items():
         write(tmp_path, text, name)

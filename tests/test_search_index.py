@@ -181,6 +181,10 @@ def test_each_write_is_searchable_at_once(store):
     )
     store.load(dataset)  # load's write
     assert hits(store, "hai phong") == [str(CKR["claim/probe-load"])]
+    other = Graph()
+    other.add((CKR["claim/probe-other"], RDFS.label, Literal("Đà Lạt qwvprobe")))
+    store.replace_graphs([(graph, Graph()), (CKGRAPH["source/probe-other"], other)])  # ingest's
+    assert hits(store, "qwvprobe") == [str(CKR["claim/probe-other"])]
     assert index_of(store).state() == store.state()
 
 

@@ -113,7 +113,7 @@ def test_every_quote_of_the_table_is_verbatim_from_the_seed(ingested: Graph, sto
     assert len(set(ingested.subjects(CKG.section, SECTION_2))) == 31
     rows = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c <https://w3id.org/clusterkg/ontology#hasQuote> ?q } "
-        f"FILTER(?g = {CKGRAPH['source/seed-section-2'].n3()}) }}"
+        f"FILTER(?g = {CKGRAPH['source/seed-section-2-csv'].n3()}) }}"
     ).rows
     assert int(rows[0]["n"]) == 31
 
@@ -166,9 +166,9 @@ def test_a_changed_quote_breaks_the_round_trip(
         ),
         encoding="utf-8",
     )
-    graph = CKGRAPH["source/seed-section-2"]
+    graph = CKGRAPH["source/seed-section-2-csv"]
     before = store.count(graph)
-    result = ingest(changed, None, graph, store, Settings(store="memory"))
+    result = ingest(changed, None, graph, store, Settings(store="memory"), replace=True)
     assert not result.written and not result.quotes.ok
     assert len(result.quotes.failures) == 1
     assert store.count(graph) == before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -11,12 +14,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from kg.config import PROJECT_ROOT
 from kg.namespaces import CKG, CKGRAPH, CKR, DCAT, SD, VOID, sparql_prologue
+from tests.fixtures.web import free_port
 
 PORTER = CKR["study/porter-1990"]
 CITED_AS = f"SELECT ?citedAs WHERE {{ <{PORTER}> <{CKG.citedAs}> ?citedAs }}"
 FORM = "application/x-www-form-urlencoded"
-RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+# counted, not listed: an engine may stop a listing at the row limit, but must evaluate a count whole
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 def get(client, query: str, accept: str = "application/sparql-results+json", **params):
@@ -50,7 +56,7 @@ def test_select_as_xml(client):
     response = get(client, CITED_AS, "application/sparql-results+xml")
     assert response.status_code == 200
     assert response.content_type == "application/sparql-results+xml; charset=utf-8"
-    assert '<variable name="citedAs">' in response.text
+    assert '<variable name="citedAs"' in response.text
     assert '<binding name="citedAs"><literal>Porter, 1990</literal></binding>' in response.text
 
 
@@ -128,8 +134,8 @@ def test_malformed_query_is_400_with_the_parser_message(client):
     response = get(client, "SELECT * WHERE { ?s ?p }", "*/*")
     assert response.status_code == 400
     assert response.content_type == "text/plain; charset=utf-8"
-    assert response.text == (
-        "SPARQL syntax error: Expected SelectQuery, found '?'  (at char 17), (line:1, col:18)\n"
+    assert (
+        response.text == "SPARQL syntax error: line 1, column 18: Expected SelectQuery, found '?'\n"
     )
 
 
@@ -261,11 +267,12 @@ def test_update_is_refused_on_a_read_only_endpoint(client):
     assert count(get(client, STUDIES)) == 14
 
 
+TOKEN = "a-long-enough-s3cret"
 INSERT = f"INSERT DATA {{ GRAPH <{SOURCE}> {{ <urn:x:study> a <{CKG.Study}> }} }}"
 
 
 def test_update_needs_the_bearer_token(make_app, listener):
-    client = make_app(fresh_store=True, update_token="s3cret").test_client()
+    client = make_app(fresh_store=True, update_token=TOKEN).test_client()
     missing = client.post("/sparql", data={"update": INSERT})
     assert missing.status_code == 401
     assert missing.headers["WWW-Authenticate"] == 'Bearer realm="ClusterKG SPARQL Update"'
@@ -285,14 +292,14 @@ def test_update_needs_the_bearer_token(make_app, listener):
     right = client.post(
         "/sparql",
         data=INSERT.encode(),
-        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"},
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
     )
     assert right.status_code == 204
     assert count(get(client, STUDIES)) == 15
     load = client.post(
         "/sparql",
         data={"update": f"LOAD <{url_of(listener)}> INTO GRAPH <{SOURCE}>"},
-        headers={"Authorization": "Bearer s3cret"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
     )
     assert load.status_code == 403
     assert load.text == f"LOAD <{url_of(listener)}> refused: this service never fetches data\n"
@@ -365,8 +372,8 @@ def test_query_page_shows_errors_next_to_the_query(client):
     response = get(client, "SELECT * WHERE { ?s ?p }", "text/html")
     assert response.status_code == 400
     assert (
-        '<p class="error-box" id="query-error">SPARQL syntax error: Expected SelectQuery'
-        in response.text
+        '<p class="error-box" id="query-error">SPARQL syntax error: line 1, column 18: '
+        "Expected SelectQuery" in response.text
     )
     assert "SELECT * WHERE { ?s ?p }</textarea>" in response.text
 
@@ -405,3 +412,65 @@ def test_prologue_of_project_prefixes_is_not_needed_for_full_iris(client):
     assert response.json["results"]["bindings"] == [
         {"citedAs": {"type": "literal", "value": "Porter, 1990"}}
     ]
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_update_token_scheme_name_is_case_insensitive(make_app, scheme):
+    client = make_app(fresh_store=True, update_token=TOKEN).test_client()
+    response = client.post(
+        "/sparql", data={"update": INSERT}, headers={"Authorization": f"{scheme} {TOKEN}"}
+    )
+    assert response.status_code == 204
+    assert count(get(client, STUDIES)) == 15
+    other = client.post(
+        "/sparql", data={"update": INSERT}, headers={"Authorization": f"Basic {TOKEN}"}
+    )
+    assert other.status_code == 401
+
+
+@pytest.mark.parametrize("token", ["", "fifteen-chars15"])
+def test_empty_or_short_update_token_refuses_to_start(tmp_path, token):
+    env = dict(os.environ, CLUSTERKG_DATA_DIR=str(tmp_path), CLUSTERKG_UPDATE_TOKEN=token)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--port", str(free_port())],
+        check=False,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "setting update_token (CLUSTERKG_UPDATE_TOKEN): an update token must have at least 16 "
+        f"characters, this one has {len(token)}; leave it unset to keep the SPARQL endpoint "
+        "read-only\n"
+    )
+    assert not (tmp_path / "store").exists()  # refused before anything was opened
+
+
+def test_a_query_over_a_limit_is_400_before_the_engine(client):
+    steps = "/".join([f"<{CKG.citedAs}>"] * 65)
+    response = get(client, f"SELECT * WHERE {{ ?s {steps} ?o }}", "*/*")
+    assert response.status_code == 400
+    assert response.text == (
+        "query refused: 65 steps in one property path, over the limit of 64 "
+        "(CLUSTERKG_QUERY_MAX_PATH_STEPS)\n"
+    )
+
+
+def test_nesting_too_deep_for_rdflib_is_400_not_500(client):
+    """The memory store's engine (rdflib) recurses more than Oxigraph: under the limit, still a 400."""
+    response = get(client, "ASK { FILTER(" + "(" * 40 + "true" + ")" * 40 + ") }", "*/*")
+    assert response.status_code == 400
+    assert response.text == (
+        "SPARQL syntax error: the query is nested too deeply for rdflib, the memory store's engine\n"
+    )
+
+
+def test_parsing_counts_against_the_time_limit(make_app):
+    """rdflib takes seconds to parse this (within the size limits): the time limit stops it all the same."""
+    client = make_app(query_timeout=1.0).test_client()
+    response = get(client, "ASK { FILTER(" + " + ".join(["1"] * 2_000) + " > 0) }", "*/*")
+    assert response.status_code == 503
+    assert response.text.startswith("query stopped: it ran longer than the time limit of 1 s")

@@ -19,6 +19,7 @@ from kg.store.results import from_ox
 from tests.fixtures.stores import canonical_graph
 
 SOURCE = CKGRAPH["source/test-source"]
+SEED_SOURCE = CKGRAPH["source/hanoi-industrial-clusters-2021"]
 ONTOLOGY = CKGRAPH["ontology"]
 PORTER = CKR["study/porter-1990"]
 GORDON = CKR["study/gordon-mccann-2000"]
@@ -105,6 +106,58 @@ def test_default_graph_is_union_and_graphs_stay_addressable(sample: Store) -> No
         f"SELECT ?s WHERE {{ GRAPH {ONTOLOGY.n3()} {{ ?s a <http://www.w3.org/2002/07/owl#Class> }} }} ORDER BY ?s"
     )
     assert only.rows == [{"s": CKG.Claim}, {"s": CKG.Study}]
+
+
+def count_of(store: Store, sparql: str) -> int:
+    return int(store.query(sparql).rows[0]["n"])
+
+
+def test_from_and_from_named_define_the_dataset(store: Store) -> None:
+    """FROM <one of our graphs> counts that graph, not the union (which the store's union option overrode)."""
+    source, everything = store.count(SEED_SOURCE), store.count()
+    assert 0 < source < everything
+    every = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    assert count_of(store, every.format("")) == everything
+    assert count_of(store, every.format(f"FROM {SEED_SOURCE.n3()}")) == source
+    both = f"FROM {SEED_SOURCE.n3()} FROM {ONTOLOGY.n3()}"
+    assert count_of(store, every.format(both)) == source + store.count(ONTOLOGY)
+    # FROM NAMED alone: the default graph is empty, GRAPH sees only the graphs named
+    assert count_of(store, every.format(f"FROM NAMED {SEED_SOURCE.n3()}")) == 0
+    in_graphs = (
+        f"SELECT (COUNT(*) AS ?n) FROM NAMED {ONTOLOGY.n3()} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    assert count_of(store, in_graphs) == store.count(ONTOLOGY)
+
+
+def test_update_where_sees_the_union_as_a_query_does(store: Store) -> None:
+    """INSERT … WHERE { ?a a ?t } inserts what the union has (the real default graph holds nothing)."""
+    typed = "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?t WHERE {{ {} }} }}"
+    expected = count_of(store, typed.format("?a a ?t"))
+    assert expected > 100
+    copy = URIRef("urn:x-test:types")
+    store.update(
+        f"PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+        f"INSERT {{ GRAPH {copy.n3()} {{ ?a rdf:type ?t }} }} WHERE {{ ?a a ?t }} ;\n"
+        f"INSERT DATA {{ GRAPH {copy.n3()} {{ <urn:x-test:a> a <urn:x-test:T> }} }}"
+    )
+    assert store.count(copy) == expected + 1
+    store.update(
+        f"DELETE {{ GRAPH {copy.n3()} {{ ?a a <urn:x-test:T> }} }} WHERE {{ ?a a <urn:x-test:T> }}"
+    )
+    assert store.count(copy) == expected
+    # a dataset the update names itself is kept: WITH, or USING
+    in_ontology = count_of(store, typed.format(f"GRAPH {ONTOLOGY.n3()} {{ ?a a ?t }}"))
+    assert 0 < in_ontology < expected
+    insert = "INSERT {{ GRAPH <urn:x-test:{}> {{ ?a a ?t }} }} {} WHERE {{ ?a a ?t }}"
+    with_clause = f"WITH {ONTOLOGY.n3()} " + insert.format("with", "")
+    using = insert.format("using", f"USING {ONTOLOGY.n3()}")
+    for update, target in ((with_clause, "urn:x-test:with"), (using, "urn:x-test:using")):
+        if store.name == "remote":  # `oxigraph serve --union-default-graph` refuses both (README)
+            with pytest.raises(QuerySyntaxError, match="must not be used with a SPARQL UPDATE"):
+                store.update(update)
+        else:
+            store.update(update)
+            assert store.count(URIRef(target)) == in_ontology
 
 
 def test_rdf_list_and_blank_nodes_are_queryable(sample: Store) -> None:

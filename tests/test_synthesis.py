@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.build import BuildResult
 from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import CKG, CKR
+from kg.namespaces import CKG, CKR, prefixed
 from kg.queries import load_query
 from kg.store.base import Store
 from kg.validate import validate_dataset
@@ -27,8 +27,8 @@ Rows = list[dict[str, object]]
 
 
 def short(term: object) -> object:
-    if isinstance(term, URIRef):
-        return term.removeprefix(str(CKR)).removeprefix(str(CKG))
+    if isinstance(term, URIRef):  # the project's converter, without `ckr:` and `ckg:`
+        return (prefixed(term) or str(term)).removeprefix("ckr:").removeprefix("ckg:")
     if isinstance(term, Literal):
         return term.toPython() if isinstance(term.toPython(), int) else str(term)
     return term

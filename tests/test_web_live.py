@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.server
 
 PORTER = CKR["study/porter-1990"]
 CITED_AS = f"SELECT ?citedAs WHERE {{ <{PORTER}> <{CKG.citedAs}> ?citedAs }}"
-RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+# counted, not listed: the engine stops a listing at the row limit, but must evaluate a count whole
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 def wrapper(live_server, query: str, fmt: str = JSON) -> SPARQLWrapper:
@@ -62,7 +64,7 @@ def test_sparqlwrapper_construct_as_turtle_and_rdfxml(live_server):
 def test_sparqlwrapper_reports_a_malformed_query(live_server):
     with pytest.raises(QueryBadFormed) as info:
         wrapper(live_server, "SELECT * WHERE { ?s ?p }").query()
-    assert "Expected SelectQuery" in str(info.value)
+    assert "SPARQL syntax error: line 1, column 25: expected one of" in str(info.value)
 
 
 def test_rdflib_sparqlstore(live_server):
@@ -104,17 +106,16 @@ def test_curl_get_and_post(live_server):
         "-H", "Content-Type: application/sparql-query", "--data-binary", CITED_AS, url
     )
     assert status == "200 application/sparql-results+json; charset=utf-8"
-    assert '"value": "Porter, 1990"' in body
+    assert json.loads(body)["results"]["bindings"] == [
+        {"citedAs": {"type": "literal", "value": "Porter, 1990"}}
+    ]
 
 
 def test_curl_protocol_errors(live_server):
     url = f"{live_server.url}/sparql"
     body, status = curl("-G", "--data-urlencode", "query=SELECT * WHERE { ?s ?p }", url)
     assert status == "400 text/plain; charset=utf-8"
-    assert (
-        body
-        == "SPARQL syntax error: Expected SelectQuery, found '?'  (at char 17), (line:1, col:18)\n"
-    )
+    assert body == "SPARQL syntax error: line 1, column 25: expected one of LATERAL, SERVICE, [_]\n"
     assert curl("-X", "PUT", url)[1].startswith("405 ")
     assert curl("-H", "Content-Type: text/plain", "--data-binary", CITED_AS, url)[1].startswith(
         "415 "

@@ -172,13 +172,13 @@ SCRIPT = "<script>alert('owned')</script>"
 
 
 def test_script_in_a_literal_is_shown_as_text(make_app):
-    client = make_app(fresh_store=True, update_token="t0ken").test_client()
+    client = make_app(fresh_store=True, update_token="a-long-enough-t0ken").test_client()
     update = f"""INSERT DATA {{ GRAPH <{SOURCE}> {{
         <{CKR["study/porter-1990"]}> <{RDFS.comment}> "{SCRIPT}" .
         <{CKR["claim/injected"]}> a <{CKG.Claim}> ; <{RDFS.label}> "hub firm {SCRIPT}" ;
             <{CKG.attributedTo}> <{CKR["study/porter-1990"]}> . }} }}"""
     response = client.post(
-        "/sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"}
+        "/sparql", data={"update": update}, headers={"Authorization": "Bearer a-long-enough-t0ken"}
     )
     assert response.status_code == 204
     escaped = "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"

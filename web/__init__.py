@@ -24,9 +24,12 @@ from web import (
     gaps,
     home,
     recommendations,
+    reconcile,
+    report,
     resources,
     search,
     security,
+    sources,
     studies,
     synthesis,
     validation,
@@ -48,11 +51,11 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
     settings: Settings = app.config["SETTINGS"] or load_settings()
-    store = indexed(store, settings) if store is not None else open_store(settings)
+    store = indexed(store) if store is not None else open_store(settings)
     svc = Services(
         store=store,
         settings=settings,
-        queries=load_library(settings.queries_dir),
+        queries=load_library(*settings.query_dirs),
         text_files=TextFiles(
             read_manifest(settings.sources_manifest).text_files, store, settings.text_cache_dir
         ),
@@ -70,9 +73,12 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         editor,
         gaps,
         synthesis,
+        report,
         search,
         validation,
         exports,
+        sources,
+        reconcile,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -18,8 +18,8 @@ from web.paging import (
     run_paged,
 )
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import TermView, compact, link, text, unique
+from web.urls import study_href
 
 bp = Blueprint("concepts", __name__, url_prefix="/concepts")
 

@@ -9,7 +9,6 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from web.paging import with_values
 from web.quotes import QuoteView, quote_from_row
 from web.services import Services
 from web.terms import TermView, compact, term_view
@@ -127,8 +126,7 @@ def _name(graph: object) -> Node:
 
 
 def _labels(svc: Services, nodes: set[URIRef]) -> dict[Node, str]:
-    sparql = with_values(svc.queries["web/labels"].text, "resource", sorted(nodes))
-    rows = svc.query(sparql).rows
+    rows = svc.run("web/labels", values={"resource": sorted(nodes)}).rows
     return {row["resource"]: str(row["label"]) for row in rows if "label" in row}
 
 

@@ -12,11 +12,10 @@ from rdflib import Dataset, Graph
 
 from kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
 from kg.rdfio import parse_into
+from web.bibliography import bibliography
 from web.paging import Paging, count
 from web.responses import error_response, serialize_rdf
 from web.services import services
-from web.sparql.results import serialize
-from web.studies import bibliography
 
 bp = Blueprint("exports", __name__)
 
@@ -95,8 +94,13 @@ def bibliography_export(fmt: str) -> Response:
 
 @bp.route("/export/evidence.csv")
 def evidence() -> Response:
-    result = services().run("web/evidence-table")
-    return _download(serialize(result, RESULTS_CSV), RESULTS_CSV, "clusterkg-evidence.csv")
+    svc = services()
+    body = svc.store.query_serialized(
+        svc.queries["web/evidence-table"].bind(),
+        RESULTS_CSV.media_type,
+        timeout=svc.settings.query_timeout,
+    )
+    return _download(body, RESULTS_CSV, "clusterkg-evidence.csv")
 
 
 def _download(body: bytes, fmt: Format, filename: str) -> Response:

@@ -1,15 +1,19 @@
-"""The evidence gap map: Porter factors x cluster types and recommendations x actors; empty cells are gaps."""
+"""The evidence gap maps: Porter factors x cluster types and recommendations x actors with their cell pages, and
+the map of any two axes (/gaps/map) with filters, exported as SVG and PNG; empty cells are gaps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cairosvg
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKR
+from web.gapmap import CELL, HEAD, LABEL_WIDTH, LEGEND, Filters, build_map
 from web.paging import (
     Page,
+    PageError,
     Paging,
     count,
     page_of,
@@ -17,12 +21,10 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import TermView, link, text
+from web.urls import rec_href, study_href
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
 
@@ -122,10 +124,9 @@ def _actor_matrix(svc: Services, paging: Paging) -> list[Matrix]:
     matrix = Matrix()
     if not recs:
         return [matrix]
-    matrix.sparql = with_values(
-        svc.queries["web/gap-recommendations-actors"].text, "rec", map(URIRef, recs)
-    )
-    rows = svc.query(matrix.sparql).rows
+    values = {"rec": [URIRef(rec) for rec in recs]}
+    matrix.sparql = svc.queries["web/gap-recommendations-actors"].bind(values=values)
+    rows = svc.run("web/gap-recommendations-actors", values=values).rows
     order = {iri: index for index, iri in enumerate(recs)}
     for row in sorted(rows, key=lambda r: (order[str(r["rec"])], str(r["kindLabel"]).lower())):
         params = {"rec": row["rec"], "kind": row["kind"]}
@@ -159,16 +160,22 @@ def porter_cell() -> Response:
     paging = requested_paging()
     sparql = paged_sparql(svc, "web/gap-porter-cluster-types-cell", paging, params)
     total = count(svc, "web/gap-porter-cluster-types-cell-count", params)
-    page = page_of(paging, total, lambda p: svc.query(sparql).rows)
+    page = page_of(
+        paging,
+        total,
+        lambda p: run_paged(svc, "web/gap-porter-cluster-types-cell", p, params).rows,
+    )
     body = _cell_page(page.items, sparql, params, "Porter factor x cluster type", page)
     return paged_response(body, page)
 
 
 @bp.route("/recommendations-actors")
 def actor_cell() -> str:
+    svc = services()
     params = {"rec": request.args.get("rec", ""), "kind": request.args.get("kind", "")}
-    sparql = services().queries["web/gap-recommendations-actors-cell"].bind(params)
-    return _cell_page(services().query(sparql).rows, sparql, params, "Recommendation x actor")
+    sparql = svc.queries["web/gap-recommendations-actors-cell"].bind(params)
+    rows = svc.run("web/gap-recommendations-actors-cell", **params).rows
+    return _cell_page(rows, sparql, params, "Recommendation x actor")
 
 
 def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | None = None) -> str:
@@ -198,3 +205,57 @@ def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | N
         page=page,
         sparql_href=url_for("sparql.endpoint", query=sparql),
     )
+
+
+@bp.route("/map")
+def gap_map() -> str:
+    """The evidence gap map of any two axes, with filters, as SVG and as an accessible table."""
+    svc = services()
+    context = _map_context(svc)
+    options: dict[str, list] = {}
+    for row in svc.run("web/gap-filter-options").rows:
+        options.setdefault(str(row["filter"]), []).append(
+            {"value": str(row["value"]), "label": str(row["label"])}
+        )
+    return render_template(
+        "gaps/map.html",
+        options=options,
+        axis_options=[link(r["axis"], r.get("axisLabel")) for r in svc.run("web/gap-axes").rows],
+        **context,
+    )
+
+
+@bp.route("/map.<fmt>")
+def gap_map_export(fmt: str) -> Response:
+    """The map as a standalone SVG or a PNG drawn from it by CairoSVG."""
+    if fmt not in ("svg", "png"):
+        raise PageError(404, "no such export (svg, png)")
+    context = _map_context(services())
+    svg = render_template("gaps/map.svg", **context)
+    name = f'attachment; filename="gap-map.{fmt}"'
+    if fmt == "svg":
+        data = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+        return Response(data, mimetype="image/svg+xml", headers={"Content-Disposition": name})
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"))
+    return Response(png, mimetype="image/png", headers={"Content-Disposition": name})
+
+
+def _map_context(svc: Services) -> dict:
+    gap_map = build_map(svc, Filters.from_args(request.args.to_dict()))
+    labels = {
+        str(r["axis"]): str(r.get("axisLabel", r["axis"])) for r in svc.run("web/gap-axes").rows
+    }
+    axes = {
+        "rows": labels.get(str(gap_map.filters.rows), str(gap_map.filters.rows)),
+        "columns": labels.get(str(gap_map.filters.columns), str(gap_map.filters.columns)),
+    }
+    most = max((b.studies for b in gap_map.bubbles), default=0)
+    return {
+        "m": gap_map,
+        "axes": axes,
+        "most": most,
+        "cell": CELL,
+        "head": HEAD,
+        "label_width": LABEL_WIDTH,
+        "legend": LEGEND,
+    }

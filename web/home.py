@@ -13,9 +13,9 @@ from web.paging import (
     page_of,
     run_paged,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
 from web.terms import TermView, link, text
+from web.urls import rec_href
 
 bp = Blueprint("home", __name__)
 
@@ -27,6 +27,9 @@ class Question:
     question: TermView
     number: str
     answers: list[tuple[str, TermView]] = field(default_factory=list)  # (kind, answer)
+
+
+HOME_COUNTS = ("studies", "claims", "recommendations", "evidenceLinks", "quotes")  # the cards
 
 
 @bp.route("/")
@@ -47,7 +50,7 @@ def index() -> str:
     first = Paging(1, HOME_QUESTIONS)
     return render_template(
         "home/index.html",
-        counts={k: int(v) for k, v in counts[0].items()} if counts else {},
+        counts={name: int(counts[0][name]) for name in HOME_COUNTS} if counts else {},
         triples=svc.store.count(),
         sources=sources,
         questions=page_of(first, total, lambda p: research_questions(svc, p)),

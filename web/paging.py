@@ -1,15 +1,13 @@
-"""Server-side paging for the list pages: `?page=` and `?size=` checked, LIMIT/OFFSET and VALUES bound, prev/next links."""
+"""Server-side paging for the list pages: `?page=` and `?size=` checked, the page bound as LIMIT/OFFSET, prev/next links."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import Response, make_response, render_template, request, url_for
 from rdflib import RDFS
-from rdflib.term import Identifier
 
 from kg.store.base import QueryResult
 from web.services import Services
@@ -17,7 +15,6 @@ from web.services import Services
 PAGE_SIZE = 50  # rows per page unless ?size= says otherwise
 MAX_PAGE_SIZE = 200
 ANY = RDFS.Resource  # what a list query's IRI filter (type, concept) takes for "any"
-_LIMIT = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -42,12 +39,6 @@ class Paging:
     @property
     def offset(self) -> int:
         return (self.number - 1) * self.size
-
-    def limit(self, sparql: str) -> str:
-        """`sparql` with its one `LIMIT n OFFSET m` clause (the page's subquery) set to this page."""
-        if len(_LIMIT.findall(sparql)) != 1:
-            raise ValueError("a paged query needs exactly one 'LIMIT n OFFSET m' clause")
-        return _LIMIT.sub(f"LIMIT {self.size} OFFSET {self.offset}", sparql)
 
 
 @dataclass(frozen=True)
@@ -115,30 +106,22 @@ def page_of(
 
 
 def paged_sparql(svc: Services, name: str, paging: Paging, params: Mapping[str, object]) -> str:
-    """The named query with `params` bound, its page subquery limited to `paging` (shown on the page)."""
-    return paging.limit(svc.queries[name].bind(params))
+    """The named query with `params` bound, its one LIMIT (the page's subquery) set to `paging` (shown
+    on the page)."""
+    return svc.queries[name].bind(params, limit=paging.size, offset=paging.offset)
 
 
 def run_paged(
     svc: Services, name: str, paging: Paging, params: Mapping[str, object]
 ) -> QueryResult:
-    """Run the named query, its page subquery limited to `paging`."""
-    return svc.query(paged_sparql(svc, name, paging, params))
+    """Run the named query, its one LIMIT (the page's subquery) set to `paging`."""
+    return svc.run(name, limit=paging.size, offset=paging.offset, **params)
 
 
 def count(svc: Services, name: str, params: Mapping[str, object]) -> int:
     """The `?total` of a counting query."""
     rows = svc.run(name, **params).rows
     return int(rows[0]["total"]) if rows else 0
-
-
-def with_values(sparql: str, variable: str, terms: Iterable[Identifier]) -> str:
-    """`sparql` with the data of every `VALUES ?variable { ... }` block replaced by `terms` (escaped as N3)."""
-    block = re.compile(rf"\bVALUES\s+\?{re.escape(variable)}\s*\{{[^{{}}]*\}}")
-    if not block.search(sparql):
-        raise ValueError(f"the query has no 'VALUES ?{variable} {{ ... }}' block")
-    data = " ".join(term.n3() for term in terms)
-    return block.sub(lambda _: f"VALUES ?{variable} {{ {data} }}", sparql)
 
 
 def list_page(

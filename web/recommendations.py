@@ -7,20 +7,20 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKG, CKR
+from kg.namespaces import CKG
 from web.describe import resource_quotes
 from web.evidence import EvidenceItem, evidence_chain
+from web.marks import SynthesisMark, synthesis_marks
 from web.paging import (
     Paging,
     list_page,
     run_paged,
-    with_values,
 )
 from web.quotes import QuoteView
 from web.responses import error_response
 from web.services import Services, services
-from web.synthesis import SynthesisMark, synthesis_marks
 from web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
+from web.urls import rec_href
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -69,10 +69,6 @@ class RecommendationPage:
         return [e for e in self.evidence if e.kind_key == "supports" and e.from_cited_study]
 
 
-def rec_href(iri: str) -> str:
-    return url_for("recommendations.show", slug=iri.removeprefix(str(CKR["recommendation/"])))
-
-
 @bp.route("/")
 def index() -> Response:
     svc = services()
@@ -96,10 +92,8 @@ def recommendation_summaries(svc: Services, paging: Paging) -> list[Recommendati
         )
     if not summaries:
         return []
-    sparql = with_values(
-        svc.queries["web/recommendation-summaries"].text, "rec", map(URIRef, summaries)
-    )
-    for row in svc.query(sparql).rows:
+    found = svc.run("web/recommendation-summaries", values={"rec": map(URIRef, summaries)})
+    for row in found.rows:
         summary = summaries[str(row["rec"])]
         own = row.get("ownAnalysis")
         summary.question = link(row.get("question"), row.get("questionLabel"))

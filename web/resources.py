@@ -15,9 +15,9 @@ from werkzeug.urls import iri_to_uri
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
 from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
+from web.marks import rated_item_mark
 from web.responses import error_response, rdf_response
 from web.services import services
-from web.synthesis import rated_item_mark
 from web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)

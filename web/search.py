@@ -22,12 +22,10 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
-from web.recommendations import rec_href
 from web.services import Services, services
-from web.studies import study_href
 from web.terms import compact, link_href, text
+from web.urls import rec_href, study_href
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -164,8 +162,8 @@ def _hits(svc: Services, q: str) -> dict[str, Hit]:
     values = {URIRef(k) for h in hits.values() for k in (*h.types, *h.concepts)}
     labels = {}
     if values:
-        sparql = with_values(svc.queries["web/labels"].text, "resource", sorted(values))
-        labels = {str(r["resource"]): text(r.get("label")) for r in svc.query(sparql).rows}
+        found = svc.run("web/labels", values={"resource": sorted(values)})
+        labels = {str(r["resource"]): text(r.get("label")) for r in found.rows}
     for hit in hits.values():
         for named in (hit.types, hit.concepts):
             for key in named:
@@ -185,12 +183,10 @@ def _page_hits(
         hit.href = _href(hit)
         page[iri] = hit
     if page:
-        details = with_values(
-            svc.queries["web/search-details"].bind({"text": Literal(q)}),
-            "resource",
-            map(URIRef, page),
+        details = svc.run(
+            "web/search-details", values={"resource": map(URIRef, page)}, text=Literal(q)
         )
-        for row in svc.query(details).rows:
+        for row in details.rows:
             page[str(row["resource"])].snippets.append(
                 snippet(str(row["field"]), str(row["text"]), parse(q))
             )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
 from rdflib import URIRef
+from rdflib.term import Identifier
 
 from kg.config import Settings
 from kg.queries import NamedQuery, load_queries
@@ -31,23 +32,38 @@ class Services:
         """The project's named queries (queries/*.rq), shown as examples on the SPARQL page."""
         return [q for name, q in sorted(self.queries.items()) if "/" not in name]
 
-    def run(self, name: str, **params: object) -> QueryResult:
-        """Run the named query with `params` bound, under the endpoint's time limit."""
-        return self.query(self.queries[name].bind(params))
+    def run(
+        self,
+        name: str,
+        /,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        values: Mapping[str, Iterable[Identifier]] | None = None,
+        **params: object,
+    ) -> QueryResult:
+        """Run the named query with `params`, paging and VALUES bound (`NamedQuery.bind`), under the
+        endpoint's time limit; its rows refuse a column the query does not declare."""
+        query = self.queries[name]
+        text = query.bind(params, limit=limit, offset=offset, values=values)
+        return query.checked(self.query(text))
 
-    def query(self, sparql: str) -> QueryResult:
-        """Run SPARQL text under the endpoint's time limit."""
-        return self.store.query(sparql, timeout=self.settings.query_timeout)
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """Run SPARQL text under the endpoint's limits; a SELECT stops after `max_rows` rows."""
+        return self.store.query(sparql, timeout=self.settings.query_timeout, max_rows=max_rows)
 
     def is_local_graph(self, iri: str) -> bool:
         """Whether `iri` names a graph of this dataset (the only graphs FROM may name)."""
         return URIRef(iri) in set(self.store.graphs())
 
 
-def load_library(queries_dir: Path) -> dict[str, NamedQuery]:
-    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`."""
-    library = {q.name: q for q in load_queries(queries_dir)}
-    library.update({f"web/{q.name}": q for q in load_queries(queries_dir / "web")})
+def load_library(*query_dirs: Path) -> dict[str, NamedQuery]:
+    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`, from each folder
+    in turn (a review workspace's queries come last: a query of the same name replaces the packaged one)."""
+    library = {}
+    for folder in query_dirs:
+        library.update({q.name: q for q in load_queries(folder)})
+        library.update({f"web/{q.name}": q for q in load_queries(folder / "web")})
     return library
 
 

@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKR
+from web.bibliography import bibliography
 from web.paging import (
     ANY,
-    Paging,
     count,
     page_of,
     paged_response,
     paged_sparql,
     requested_paging,
-    run_paged,
-    with_values,
 )
 from web.quotes import QuoteView, quote_from_row
 from web.responses import error_response
@@ -31,33 +28,11 @@ SORTS = ("year", "cited", "claims")  # see queries/web/studies.rq
 
 
 @dataclass
-class StudyRow:
-    study: TermView
-    cited_as: str
-    year: str
-    title: str
-    venue: str
-    source_document: bool
-    complete_authors: bool | None
-    claims: int
-    evidence_links: int
-    authors: list[str] = field(default_factory=list)
-
-    @property
-    def et_al(self) -> bool:
-        return self.complete_authors is False
-
-
-@dataclass
 class ClaimView:
     claim: TermView
     section: str
     subjects: list[TermView] = field(default_factory=list)
     quote: QuoteView | None = None
-
-
-def study_href(iri: str) -> str:
-    return url_for("studies.show", path=iri.removeprefix(str(CKR)))
 
 
 @bp.route("/")
@@ -90,40 +65,6 @@ def index() -> Response:
     return paged_response(body, page)
 
 
-def bibliography(
-    svc: Services,
-    paging: Paging,
-    sort: str = "year",
-    year: str = "",
-    concept: object = ANY,
-) -> list[StudyRow]:
-    """One page of studies (filtered and sorted) with their authors in order."""
-    params = {"year": year, "concept": concept, "sort": sort}
-    rows: dict[str, StudyRow] = {}
-    for row in run_paged(svc, "web/studies", paging, params).rows:
-        key = str(row["study"])
-        complete = row.get("completeAuthors")
-        study = link(row["study"], row.get("label") or row.get("citedAs"))
-        rows[key] = StudyRow(
-            study=TermView("iri", study.text, study_href(key), iri=key),
-            cited_as=text(row.get("citedAs"), text(row.get("label"))),
-            year=text(row.get("year")),
-            title=text(row.get("title")),
-            venue=text(row.get("venue")),
-            source_document="sourceDocument" in row,
-            complete_authors=None if complete is None else bool(complete.toPython()),
-            claims=int(row["claims"]),
-            evidence_links=int(row["evidenceLinks"]),
-        )
-    if rows:
-        authors = with_values(
-            svc.queries["web/studies-authors"].text, "study", (URIRef(k) for k in rows)
-        )
-        for row in svc.query(authors).rows:
-            rows[str(row["study"])].authors.append(text(row.get("name")))
-    return list(rows.values())
-
-
 def _concept_options(svc: Services) -> dict[str, str]:
     """Concept IRI -> label, for every concept some study is about (the filter's choices)."""
     labels = {
@@ -144,6 +85,7 @@ def show(path: str):
         return error_response(404, f"no study <{iri}> in this dataset")
     first = record[0]
     authors = [text(r.get("name")) for r in svc.run("web/study-authors", study=iri).rows]
+    given_by, not_stated_by = _sources_of_fields(svc, iri)
     return render_template(
         "studies/show.html",
         iri=str(iri),
@@ -152,6 +94,13 @@ def show(path: str):
         et_al=text(first.get("completeAuthors")) == "false",
         authors=authors,
         not_stated=sorted({compact(str(r["notStated"])) for r in record if "notStated" in r}),
+        given_by=given_by,
+        not_stated_by=not_stated_by,
+        several_sources=len(
+            {g for names in given_by.values() for g in names}
+            | {g for names in not_stated_by.values() for g in names}
+        )
+        > 1,
         cited_by=unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
         claims=_claims(svc, iri),
         evidence=[
@@ -166,6 +115,22 @@ def show(path: str):
         resource_href=url_for("resources.resource", path=path),
         sparql=svc.queries["web/study-claims"].bind({"study": iri}),
     )
+
+
+def _sources_of_fields(
+    svc: Services, iri: URIRef
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per field of the record (title, year, ...): the sources that state it, and those that say they
+    do not state it; a source is named by its label, else the file it was ingested from, else its IRI."""
+    given: dict[str, list[str]] = {}
+    silent: dict[str, list[str]] = {}
+    for row in svc.run("web/study-sources", study=iri).rows:
+        name = text(row.get("graphLabel"), text(row.get("file"), compact(str(row["graph"]))))
+        field_name = compact(str(row["property"]))
+        table = silent if row["notStated"].toPython() else given
+        if name not in table.setdefault(field_name, []):
+            table[field_name].append(name)
+    return given, silent
 
 
 def _claims(svc: Services, iri: URIRef) -> list[ClaimView]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template
 from rdflib import URIRef
 
 from kg.conneg import RESULTS_CSV
-from kg.namespaces import CKG
+from web.marks import ITEM_KINDS, SynthesisMark, synthesis_marks
 from web.paging import (
     Paging,
     count,
@@ -21,7 +20,6 @@ from web.paging import (
     paged_sparql,
     requested_paging,
     run_paged,
-    with_values,
 )
 from web.services import Services, services
 from web.terms import TermView, link, text
@@ -29,78 +27,6 @@ from web.terms import TermView, link, text
 bp = Blueprint("synthesis", __name__, url_prefix="/synthesis")
 
 MATRIX_PAGE_SIZE = 20  # themes per page of the matrix
-
-
-@dataclass
-class Override:
-    level: str
-    justification: str
-    reviewer: TermView | None
-    time: str
-    graph: str
-
-
-@dataclass
-class SynthesisMark:
-    """What the pages show beside a recommendation or theme: its certainty, why, overrides, and whether contested."""
-
-    rating: str = ""
-    reasons: str = ""
-    concerns: list[tuple[str, str]] = field(default_factory=list)
-    overrides: list[Override] = field(default_factory=list)
-    contested: bool = False
-    supporting_studies: int = 0
-    disputing_studies: int = 0
-
-    @property
-    def css(self) -> str:
-        return "certainty-" + self.rating.replace(" ", "-")
-
-
-ITEM_KINDS = {CKG.Recommendation: "recommendation", CKG.Theme: "theme"}
-CONCERNS = (
-    ("adequacy", "Adequacy"),
-    ("coherence", "Coherence"),
-    ("relevance", "Relevance"),
-    ("context", "Context"),
-)
-
-
-def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, SynthesisMark]:
-    """Certainty (with reasons and overrides) and contested status of `items`, from three bound queries."""
-    terms = list(dict.fromkeys(items))
-    marks = {str(i): SynthesisMark() for i in terms}
-    if not terms:
-        return marks
-    for row in svc.query(with_values(svc.queries["certainty"].text, "item", terms)).rows:
-        mark = marks[str(row["item"])]
-        mark.rating = text(row.get("ratingLabel"))
-        mark.reasons = text(row.get("reasons"))
-        mark.concerns = [(label, text(row.get(column))) for column, label in CONCERNS]
-    for row in svc.query(with_values(svc.queries["contested"].text, "item", terms)).rows:
-        mark = marks[str(row["item"])]
-        mark.contested = True
-        mark.supporting_studies = int(row["supportingStudies"])
-        mark.disputing_studies = int(row["disputingStudies"])
-    sparql = with_values(svc.queries["certainty-overrides"].text, "item", terms)
-    for row in svc.query(sparql).rows:
-        marks[str(row["item"])].overrides.append(
-            Override(
-                level=text(row.get("levelLabel")),
-                justification=text(row.get("justification")),
-                reviewer=link(row.get("reviewer"), row.get("reviewerLabel")),
-                time=text(row.get("time")),
-                graph=text(row.get("graph")),
-            )
-        )
-    return marks
-
-
-def rated_item_mark(svc: Services, iri: URIRef, types: set[str | None]) -> SynthesisMark | None:
-    """The mark of `iri` when its types make it a recommendation or theme (a resource page shows it), else None."""
-    if not types & {str(t) for t in ITEM_KINDS}:
-        return None
-    return synthesis_marks(svc, [iri])[str(iri)]
 
 
 @dataclass
@@ -134,8 +60,7 @@ def matrix(svc: Services, paging: Paging) -> Matrix:
     rows = {iri: MatrixRow(theme, marks[iri]) for iri, theme in themes.items() if theme}
     studies: dict[str, tuple[str, TermView]] = {}
     if iris:
-        sparql = with_values(svc.queries["synthesis-matrix"].text, "theme", iris)
-        for r in svc.query(sparql).rows:
+        for r in svc.run("synthesis-matrix", values={"theme": iris}).rows:
             study = str(r["study"])
             view = link(r["study"], r.get("studyCitedAs") or r.get("studyLabel"))
             studies.setdefault(study, (text(r.get("studyYear")), view))  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, PREFIXES
+from kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, prefixed
 
 LOCAL_PAGES = (  # our namespaces and the paths that serve them
     (str(CKR), "/resource/"),
@@ -80,15 +80,8 @@ def iri_for_path(prefix: str, path: str) -> URIRef | None:
 
 
 def compact(iri: str) -> str:
-    """`prefix:local` when a known namespace fits (our own resource paths may hold `/`), else the IRI."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        ns = str(namespace)
-        slash_ok = ns in (str(CKR), str(CKGRAPH))
-        if iri.startswith(ns) and len(ns) > len(best) and (slash_ok or "/" not in iri[len(ns) :]):
-            best = ns
-            name = f"{prefix}:{iri[len(ns) :]}"
-    return name if best else iri
+    """`prefix:local` when a namespace of the project's map fits (`kg.namespaces.prefixed`), else the IRI."""
+    return prefixed(iri) or iri
 
 
 def term_view(term: Node, labels: Mapping[Node, str] | None = None) -> TermView:

@@ -3,23 +3,28 @@ index records the store state it holds; a stale or missing index is rebuilt, nev
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import PROJECT_ROOT
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
 from kg.search.index import SearchIndex
-from kg.store.base import QueryResult, QuerySyntaxError, Store
+from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Store
 
 INDEX_FILE = "index.sqlite"
+LOCK_FILE = (
+    "lock"  # held by the process that writes the store and index (a served store has several)
+)
 WRITES_FILE = (
     "writes"  # the store's write counter: "N" after write N, "N dirty" while write N+1 runs
 )
@@ -33,18 +38,22 @@ class IndexedStore:
     as long as this object, and is built at the first search (a write to a stale one leaves it stale).
     """
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.name = store.name
-        self._lock = threading.RLock()  # one write or rebuild at a time
+        self._lock = (
+            threading.Lock()
+        )  # one write or rebuild at a time (with the lock file: _writing)
+        self._starting = threading.Lock()  # one background rebuild at a time
         self._rebuilding: threading.Thread | None = None
         self._on_disk = store.name == "embedded"
         if store.name == "remote":
             self.index: SearchIndex | None = None
             return
         if store.name == "embedded":
-            self.dir = settings.embedded_path.parent / "search"
-            self._identity = str(settings.embedded_path.resolve().stat().st_ino)
+            path: Path = store.path  # type: ignore[attr-defined]  # the embedded store's folder
+            self.dir = path.parent / "search"
+            self._identity = str(path.resolve().stat().st_ino)
         else:  # memory: lives as long as this object
             self.dir = Path(tempfile.mkdtemp(prefix="ckg-search-"))
             self._identity = "memory"
@@ -69,19 +78,31 @@ class IndexedStore:
         if self.index.state() == self.state():
             return self.index
         if not self._on_disk:
-            self.rebuild_index()
+            self.rebuild_index(stale_only=True)
             return self.index
-        with self._lock:
+        with self._starting:
             if self._rebuilding is None or not self._rebuilding.is_alive():
-                self._rebuilding = threading.Thread(target=self.rebuild_index, daemon=True)
+                self._rebuilding = threading.Thread(
+                    target=self.rebuild_index, args=(True,), daemon=True
+                )
                 self._rebuilding.start()
         return None
 
-    def rebuild_index(self) -> None:
-        """Index the whole store again (`clusterkg search-index`)."""
+    def rebuild_index(self, stale_only: bool = False) -> None:
+        """Index the whole store again (`clusterkg search-index`); `stale_only`: unless another thread or
+        process has brought the index up to date meanwhile."""
         if self.index is not None:
-            with self._lock:
-                self.index.rebuild(self.store, self.state())
+            with self._writing():
+                if not (stale_only and self.index.state() == self.state()):
+                    self.index.rebuild(self.store, self.state())
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write or rebuild at a time, among this process's threads and every process that writes
+        into the same store (a `clusterkg ingest` handed to a running `serve`'s worker)."""
+        with self._lock, open(self.dir / LOCK_FILE, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     # -- writes --------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:
@@ -95,8 +116,11 @@ class IndexedStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write(lambda: self.store.replace_graph(graph, data), [graph])
 
-    def update(self, sparql: str) -> None:
-        self._write(lambda: self.store.update(sparql), None)
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Graph]]) -> None:
+        self._write(lambda: self.store.replace_graphs(graphs), [name for name, _ in graphs])
+
+    def update(self, sparql: str, timeout: float | None = None) -> None:
+        self._write(lambda: self.store.update(sparql, timeout), None)
 
     def clear(self) -> None:
         self._write(self.store.clear, None)
@@ -107,14 +131,14 @@ class IndexedStore:
         if self.index is None:
             write()
             return
-        with self._lock:
+        with self._writing():
             counter = self.dir / WRITES_FILE
             done = int(counter.read_text().split()[0]) if counter.exists() else 0
             was_fresh = self.index.state() == self.state()
             counter.write_text(f"{done} dirty")
             try:
                 write()
-            except (QuerySyntaxError, UserError):  # refused before anything was written
+            except (QuerySyntaxError, UserError, LimitExceeded):  # nothing was written
                 counter.write_text(str(done))
                 raise
             after = f"{self._identity}:{done + 1}"
@@ -125,8 +149,10 @@ class IndexedStore:
             counter.write_text(str(done + 1))
 
     # -- reads and the rest: the store's own ------------------------------------------------------------
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        return self.store.query(sparql, timeout)
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        return self.store.query(sparql, timeout, max_rows)
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return self.store.query_serialized(sparql, media_type, timeout)
@@ -144,13 +170,17 @@ class IndexedStore:
         return self.store.count(graph)
 
     def close(self) -> None:
-        with self._lock:  # after a rebuild under way
+        if self.index is None:
+            self.store.close()
+            return
+        with self._writing():  # after a rebuild under way
             self.store.close()
 
     def __getattr__(self, name: str):  # backend extras (the embedded store's pid, memory copy)
         return getattr(self.store, name)
 
 
-def indexed(store: Store, settings: Settings) -> IndexedStore:
-    """`store` with its search index kept in step (itself if it already is)."""
-    return store if isinstance(store, IndexedStore) else IndexedStore(store, settings)
+def indexed(store: Store) -> IndexedStore:
+    """`store` with its search index kept in step (itself if it already is); an embedded store's index
+    lives in `search/` beside the store's folder."""
+    return store if isinstance(store, IndexedStore) else IndexedStore(store)

@@ -273,7 +273,7 @@ def check_names(names: Iterable[Author], role: str) -> None:
 
 
 @cache
-def _work_types() -> dict[tuple[str, str], tuple[URIRef | None, URIRef]]:
+def work_types() -> dict[tuple[str, str], tuple[URIRef | None, URIRef]]:
     lines = [
         line for line in WORK_TYPES.read_text("utf-8").splitlines() if not line.startswith("#")
     ]
@@ -294,7 +294,7 @@ def _curie(text: str) -> URIRef:
 def work_classes(fmt: str, record_type: str) -> tuple[URIRef | None, URIRef] | None:
     """(class of the work, class of its container) for a record type of format `fmt` (the table in
     work-types.csv); None when the table does not list the type."""
-    return _work_types().get((fmt, record_type))
+    return work_types().get((fmt, record_type))
 
 
 def venue_key(name: str) -> str:

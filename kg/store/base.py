@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -20,8 +21,29 @@ class QuerySyntaxError(StoreError):
     """The SPARQL text does not parse; the message carries the parser's words."""
 
 
-class QueryTimeout(StoreError):
-    """A query ran past its time limit and was stopped."""
+class LimitExceeded(StoreError):
+    """A limited query or update went past a limit and was stopped; a stopped update changed nothing."""
+
+
+class QueryTimeout(LimitExceeded):
+    """A query (or update) ran past its time limit and was stopped."""
+
+
+class MemoryLimit(LimitExceeded):
+    """A query (or update) needed more memory than its limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one limited request (a query or update with a time limit: the server's) may take.
+
+    Memory in bytes; None: no memory limit. The CLI's own requests are not limited.
+    """
+
+    query_memory: int | None = None  # what one query's evaluation may allocate
+    # limited queries evaluated at once; the others wait for a turn within their time limit
+    parallel_queries: int = 4
+    update_memory: int | None = None  # how much a limited update may grow the store's process
 
 
 @dataclass
@@ -56,14 +78,24 @@ class Store(Protocol):
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         """Replace the content of named graph `graph` by `data` atomically."""
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        """Evaluate a SPARQL 1.1 query; raise QuerySyntaxError / QueryTimeout / StoreError."""
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Graph]]) -> None:
+        """Replace several named graphs in one transaction: all of them, or (on any error, or a crash
+        half-way) none."""
+
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query; raise QuerySyntaxError / LimitExceeded / StoreError.
+
+        With `timeout` (seconds) the query is limited: stopped at that time, and at the store's memory
+        limit. `max_rows`: a SELECT answer stops after that many rows, inside the engine."""
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         """Evaluate a query and serialise its answer in `media_type` (SPARQL results or RDF)."""
 
-    def update(self, sparql: str) -> None:
-        """Apply a SPARQL 1.1 Update."""
+    def update(self, sparql: str, timeout: float | None = None) -> None:
+        """Apply a SPARQL 1.1 Update, one transaction. With `timeout` it is limited (time, and the
+        store's update memory limit): stopped, it changes nothing and raises LimitExceeded."""
 
     def describe(self, iri: URIRef) -> Dataset:
         """Every quad in which `iri` is subject or object, with its named graph."""

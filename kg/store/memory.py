@@ -1,18 +1,24 @@
-"""The memory backend: rdflib's in-memory Dataset (union default graph), for tests and tiny graphs."""
+"""The memory backend: rdflib's in-memory Dataset (union default graph), for tests and tiny graphs.
+
+A query's FROM/FROM NAMED define its dataset (rdflib honours them, and never fetches: see
+kg.sparql_safety.disable_rdflib_fetching); an update's WHERE sees the union, as a query does.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.sparql import prepareQuery, prepareUpdate
 from rdflib.term import Node
 
 from kg.rdfio import read_dataset
-from kg.store.base import QueryResult, QuerySyntaxError, StoreError
+from kg.sparql_parser import parser_held, prepare_query, prepare_update
+from kg.sparql_safety import disable_rdflib_fetching
+from kg.store.base import Limits, QueryResult, QuerySyntaxError, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
 from kg.store.results import (
@@ -25,16 +31,22 @@ from kg.store.results import (
 )
 
 Quad = tuple[Node, Node, Node, URIRef]
+_TOO_DEEP = "the query is nested too deeply for rdflib, the memory store's engine"
 
 
 class MemoryStore:
-    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child."""
+    """An rdflib Dataset behind the store protocol. Queries with a time limit run in a forked child, under
+    the memory limit of `limits`; updates are not limited (rdflib changes the data in place)."""
 
     name = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
+        disable_rdflib_fetching()  # FROM and USING name graphs of the store, never files or URLs
         self._dataset = Dataset(default_union=True)
         self._lock = threading.Lock()
+        self._limits = limits or Limits()
+        # held while forking a query's child: no write and no rdflib parse is half-way through
+        self._fork_guard = _Held(self._lock, parser_held())
 
     def load(self, dataset: Dataset) -> None:
         quads = _checked_quads(dataset)
@@ -45,19 +57,29 @@ class MemoryStore:
         self.load(read_dataset(path, graph))  # rdflib parses: this backend has no parser of its own
 
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
-        quads = _checked_quads_of_graph(graph, data)
+        self.replace_graphs([(graph, data)])
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Graph]]) -> None:
+        quads = [quad for name, data in graphs for quad in _checked_quads_of_graph(name, data)]
         with self._lock:
-            self._dataset.remove_graph(graph)
+            for name, _ in graphs:
+                self._dataset.remove_graph(name)
             self._add(quads)
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        prepared = _prepare(sparql)
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """Parse and evaluate; with a time limit both happen in a forked child, so parsing counts
+        against the limit and the server's own copy of rdflib's parser is never entered."""
         form = query_form(sparql)
 
         def evaluate() -> QueryResult:
+            prepared = _prepare(sparql)
             try:
-                return result_from_rdflib(self._dataset.query(prepared), form)
-            except StoreError:
+                return result_from_rdflib(self._dataset.query(prepared), form, max_rows)
+            except RecursionError:
+                raise QuerySyntaxError(_TOO_DEEP) from None
+            except (StoreError, MemoryError):  # a MemoryError past the memory limit: run_forked's
                 raise
             except Exception as error:  # noqa: BLE001 - rdflib raises bare Exceptions when evaluating
                 raise StoreError(f"query failed: {type(error).__name__}: {error}") from None
@@ -65,14 +87,16 @@ class MemoryStore:
         if timeout is None:
             with self._lock:
                 return evaluate()
-        return run_forked(evaluate, timeout, self._lock)
+        return run_forked(evaluate, timeout, self._fork_guard, self._limits.query_memory)
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize_result(self.query(sparql, timeout), media_type)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
         try:
-            prepared = prepareUpdate(sparql)
+            prepared = prepare_update(sparql)
+        except RecursionError:
+            raise QuerySyntaxError(_TOO_DEEP) from None
         except Exception as error:  # noqa: BLE001 - pyparsing errors and rdflib's bare Exceptions
             raise QuerySyntaxError(_one_line(error)) from None
         with self._lock:
@@ -138,7 +162,9 @@ class MemoryStore:
 
 def _prepare(sparql: str):
     try:
-        return prepareQuery(sparql)
+        return prepare_query(sparql)
+    except RecursionError:
+        raise QuerySyntaxError(_TOO_DEEP) from None
     except Exception as error:  # noqa: BLE001 - pyparsing errors and rdflib's bare Exceptions
         raise QuerySyntaxError(_one_line(error)) from None
 
@@ -168,3 +194,18 @@ def _checked_quads_of_graph(name: URIRef, graph: Graph) -> list[Quad]:
     if name != DATASET_DEFAULT_GRAPH_ID:
         to_ox(name)
     return quads
+
+
+class _Held:
+    """Several locks entered together, always in the same order; reusable, and safe for many threads."""
+
+    def __init__(self, *locks: threading.Lock) -> None:
+        self._locks = locks
+
+    def __enter__(self) -> None:
+        for lock in self._locks:
+            lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        for lock in reversed(self._locks):
+            lock.release()

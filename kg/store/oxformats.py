@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -71,6 +73,34 @@ def serialize(result: OxResult, media_type: str) -> bytes:
     if GRAPH_FORMATS[mt].supports_datasets:
         triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return ox.serialize(triples, format=GRAPH_FORMATS[mt], prefixes=PREFIX_MAP)
+
+
+def first_solutions(solutions: ox.QuerySolutions, count: int) -> ox.QuerySolutions:
+    """The first `count` solutions, read from the engine one by one: it never makes the others."""
+    doc = {
+        "head": {"vars": [v.value for v in solutions.variables]},
+        "results": {
+            "bindings": [
+                {v.value: _json_term(s[v]) for v in solutions.variables if s[v] is not None}
+                for s in islice(solutions, count)
+            ]
+        },
+    }
+    return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+
+
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:
+    """A term in the SPARQL 1.1 (and SPARQL-star) JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
 def dump_format(fmt: str) -> ox.RdfFormat:

@@ -1,31 +1,56 @@
 """The embedded store's worker process: owns the on-disk Oxigraph store and answers requests on a Unix socket.
 
-Started by `kg.store.embedded` as `python -m kg.store.oxworker STORE_PATH SOCKET_PATH [--memory-copy]`
-with the socket's authentication key on stdin. Each connection is served by its own thread (pyoxigraph releases the GIL while
-it evaluates), so a slow query does not hold up the others. The parent kills this process to stop a runaway
-query and starts a new one; every write is a pyoxigraph transaction, so nothing committed is lost and nothing
-half-written remains. The worker exits when its parent goes away (stdin closes).
+Started by `kg.store.embedded` as `python -m kg.store.oxworker STORE_PATH`, its settings (socket address,
+authentication key, limits) as one JSON line on stdin. Each connection is served by its own thread
+(pyoxigraph releases the GIL while it evaluates), so a slow query does not hold up the others. A limited
+query is evaluated in a forked child that is killed at its time limit and capped in memory. Every write is
+a pyoxigraph transaction, so nothing committed is lost and nothing half-written remains. The worker dies
+with the thread that started it (even after `kill -9`); it publishes its address and key in a file only
+its user can read (`PUBLISHED` in the store's directory), so that another process of that user can hand
+it requests while this one holds the store's lock.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import sys
+import tempfile
 import threading
-from multiprocessing.connection import Connection, Listener
+import time
+from collections.abc import Callable
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.sparql_tokens import dataset_of
+from kg.store.base import LimitExceeded, MemoryLimit, QuerySyntaxError, QueryTimeout
+from kg.store.forked import die_with_parent, run_forked
 from kg.store.oxformats import (
     GRAPH_FORMATS,
     PREFIX_MAP,
     MediaTypeError,
     dump_format,
+    first_solutions,
     serialize,
     syntax_message,
 )
+from kg.store.union_update import with_union_where
 
+# {"pid", "address", "authkey"}, mode 0600, in the store directory
+PUBLISHED = "clusterkg-worker.json"
+STALE_CREATION = 60.0  # seconds after which an unlocked, half-made new store directory is removed
+
+ERROR_KINDS: dict[type, str] = {
+    QuerySyntaxError: "syntax",
+    MediaTypeError: "media",
+    QueryTimeout: "timeout",
+    MemoryLimit: "memory",
+}
 WIRE_FORMATS = {
     "solutions": "application/sparql-results+json",
     "boolean": "application/sparql-results+json",
@@ -37,12 +62,38 @@ def _is_empty(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, None)), None) is None
 
 
-def _query(store: ox.Store, sparql: str, media_type: str | None) -> tuple[str, bytes]:
+def _query(
+    store: ox.Store, sparql: str, media_type: str | None, max_rows: int | None
+) -> tuple[str, bytes]:
     """Evaluate; answer (kind, body) with kind `boolean`, `solutions` or `triples`, the body written in
-    `media_type`, or in SPARQL JSON / N-Triples when it is None."""
-    result = store.query(sparql, use_default_graph_as_union=True)
+    `media_type`, or in SPARQL JSON / N-Triples when it is None. The default graph is the union of
+    all graphs, unless the query's FROM / FROM NAMED give its dataset (Oxigraph's union option would
+    override them). Solutions stop after `max_rows`."""
+    text = sparql.lower()
+    union = ("from" not in text and "\\u" not in text) or not any(dataset_of(sparql))
+    result = store.query(sparql, use_default_graph_as_union=union)
     kind = {ox.QueryBoolean: "boolean", ox.QuerySolutions: "solutions"}.get(type(result), "triples")
+    if max_rows is not None and kind == "solutions":
+        result = first_solutions(result, max_rows)
     return kind, serialize(result, media_type or WIRE_FORMATS[kind])
+
+
+def _update(store: ox.Store, sparql: str) -> None:
+    """Apply an update whose WHERE sees the union of the named graphs, as a query does."""
+    graphs = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    store.update(with_union_where(sparql, graphs))
+
+
+def _in_child(evaluate: Callable[[], tuple[str, bytes]]) -> Callable[[], tuple[str, bytes]]:
+    """`evaluate` with a syntax error raised as QuerySyntaxError (run_forked passes StoreErrors on)."""
+
+    def run() -> tuple[str, bytes]:
+        try:
+            return evaluate()
+        except SyntaxError as error:
+            raise QuerySyntaxError(syntax_message(error)) from None
+
+    return run
 
 
 def _load(
@@ -63,12 +114,14 @@ def _load(
     store.flush()
 
 
-def _replace_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
-    """One SPARQL update (one transaction): drop the graph and insert its new triples."""
-    name = ox.NamedNode(graph)
-    store.update(
-        f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{ntriples.decode()}\n}} }}"
+def _replace_graphs(store: ox.Store, graphs: list[tuple[str, bytes]]) -> None:
+    """One SPARQL update (one transaction): drop each graph and insert its new triples (N-Triples)."""
+    names = [ox.NamedNode(graph) for graph, _ in graphs]
+    drops = "".join(f"DROP SILENT GRAPH {name} ;\n" for name in names)
+    blocks = "".join(
+        f"GRAPH {name} {{\n{ntriples.decode()}\n}}\n" for name, (_, ntriples) in zip(names, graphs)
     )
+    store.update(f"{drops}INSERT DATA {{\n{blocks}}}")
 
 
 def _describe(store: ox.Store, iri: str) -> bytes:
@@ -108,15 +161,44 @@ class Stores:
     """The on-disk store and, if asked for, an in-memory copy of it that answers the reads.
 
     The copy is made in the background (reads go to disk meanwhile), dropped when a write begins and
-    made again when it ends, so a read never sees an answer older than the last write."""
+    made again when it ends, so a read never sees an answer older than the last write. Limited queries
+    are evaluated `parallel_queries` at a time, each in a forked child capped at `query_memory` bytes."""
 
-    def __init__(self, disk: ox.Store, memory_copy: bool) -> None:
+    def __init__(
+        self, disk: ox.Store, memory_copy: bool, query_memory: int | None, parallel_queries: int
+    ) -> None:
         self.disk = disk
         self.memory_copy = memory_copy
         self.memory: ox.Store | None = None
+        self.query_memory = query_memory
+        self._slots = threading.BoundedSemaphore(parallel_queries)
+        self._fork_lock = threading.Lock()
         self._lock = threading.Lock()
         self._version = 0
         self.refresh()
+
+    def query(
+        self, sparql: str, media_type: str | None, timeout: float | None, max_rows: int | None
+    ) -> tuple[str, bytes]:
+        """Evaluate a query: here when `timeout` is None, else in a capped child killed at `timeout`."""
+        store = self.reader()
+        if timeout is None:
+            return _query(store, sparql, media_type, max_rows)
+        deadline = time.monotonic() + timeout
+        stopped = QueryTimeout(f"the query was stopped at its time limit of {timeout:g} s")
+        if not self._slots.acquire(timeout=timeout):
+            raise stopped
+        try:
+            return run_forked(
+                _in_child(lambda: _query(store, sparql, media_type, max_rows)),
+                max(0.0, deadline - time.monotonic()),
+                self._fork_lock,
+                self.query_memory,
+            )
+        except QueryTimeout:
+            raise stopped from None
+        finally:
+            self._slots.release()
 
     def reader(self) -> ox.Store:
         return self.memory or self.disk
@@ -150,11 +232,11 @@ def _write(stores: Stores, op: str, args: tuple) -> None:
     try:
         match op:
             case "update":
-                store.update(*args)
+                _update(store, *args)
             case "load":
                 _load(store, *args)
-            case "replace_graph":
-                _replace_graph(store, *args)
+            case "replace_graphs":
+                _replace_graphs(store, *args)
             case "clear":
                 store.clear()
     finally:
@@ -165,8 +247,8 @@ def _handle(stores: Stores, op: str, args: tuple):
     store = stores.reader()
     match op:
         case "query":
-            return _query(store, *args)
-        case "update" | "load" | "replace_graph" | "clear":
+            return stores.query(*args)
+        case "update" | "load" | "replace_graphs" | "clear":
             return _write(stores, op, args)
         case "describe":
             return _describe(store, *args)
@@ -181,9 +263,16 @@ def _handle(stores: Stores, op: str, args: tuple):
     raise ValueError(f"unknown worker operation {op!r}")
 
 
-def _serve(stores: Stores, conn: Connection) -> None:
-    """Answer the requests of one connection: ("ok", value) or (error kind, one-line message)."""
+def _serve(stores: Stores, conn: Connection, authkey: bytes) -> None:
+    """Authenticate the other end (both ways: each proves it holds the key), then answer its requests:
+    ("ok", value) or (error kind, one-line message). Done here, not in the accepting thread, so that a
+    client that never answers holds up only its own connection."""
     with conn:
+        try:
+            deliver_challenge(conn, authkey)
+            answer_challenge(conn, authkey)
+        except (AuthenticationError, EOFError, OSError):
+            return
         while True:
             try:
                 op, args = conn.recv()
@@ -195,8 +284,8 @@ def _serve(stores: Stores, conn: Connection) -> None:
                 reply = ("ok", _handle(stores, op, args))
             except SyntaxError as error:
                 reply = ("syntax", syntax_message(error))
-            except MediaTypeError as error:
-                reply = ("media", str(error))
+            except (QuerySyntaxError, MediaTypeError, LimitExceeded) as error:
+                reply = (ERROR_KINDS[type(error)], str(error))
             except Exception as error:  # noqa: BLE001 - pyoxigraph's OSError, ValueError...: sent as text
                 reply = ("error", f"{type(error).__name__}: {' '.join(str(error).split())}")
             try:
@@ -205,35 +294,94 @@ def _serve(stores: Stores, conn: Connection) -> None:
                 return
 
 
-def _shutdown(store: ox.Store) -> None:
+def _shutdown(store: ox.Store, published: Path | None = None) -> None:
     store.flush()
+    if published is not None:
+        published.unlink(missing_ok=True)
     os._exit(0)
 
 
-def _watch_parent(store: ox.Store) -> None:
-    sys.stdin.buffer.read()  # returns at EOF, when the parent process has gone
-    _shutdown(store)
+def _watch_parent(store: ox.Store, published: Path) -> None:
+    sys.stdin.buffer.read()  # returns at EOF: the parent asks us to flush and go, or has gone
+    _shutdown(store, published)
+
+
+def open_disk_store(path: Path) -> ox.Store:
+    """The Oxigraph store at `path`. A new one is made in a sibling directory and renamed into place, so
+    that a store killed while it is being created never exists half-made; such leftovers are removed.
+    A directory without RocksDB's CURRENT file is not opened (RocksDB would start a new, empty store over
+    its files): the message names the command that fixes it."""
+    if (path / "CURRENT").exists():
+        return ox.Store(str(path))
+    if path.is_dir() and any(path.iterdir()):
+        raise OSError(
+            f"the store at {path} is incomplete (RocksDB's CURRENT file is missing, as when its "
+            f"creation was stopped): move it away with `mv {path} {path}.broken` and run "
+            "`clusterkg build` again"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_creations(path)
+    new = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
+    ox.Store(str(new)).flush()  # made and closed: its files are complete
+    try:
+        new.rename(path)  # replaces an empty directory; fails if another process made it first
+    except OSError:
+        shutil.rmtree(new, ignore_errors=True)
+    return ox.Store(str(path))
+
+
+def _remove_stale_creations(path: Path) -> None:
+    """Remove the new-store directories of creations that were killed: their RocksDB lock is free."""
+    for leftover in path.parent.glob(f".{path.name}.new-*"):
+        lock = leftover / "LOCK"
+        if not lock.exists():
+            if time.time() - leftover.stat().st_mtime > STALE_CREATION:
+                shutil.rmtree(leftover, ignore_errors=True)
+            continue
+        with open(lock, "rb+") as fh:
+            try:
+                fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live creation holds it
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _publish(store_path: Path, address: str, authkey: str) -> Path:
+    """Write our address and key to PUBLISHED (mode 0600, replaced atomically)."""
+    target = store_path / PUBLISHED
+    fd, tmp = tempfile.mkstemp(dir=store_path, prefix=f".{PUBLISHED}.")  # mkstemp makes it 0600
+    with os.fdopen(fd, "w") as out:
+        json.dump({"pid": os.getpid(), "address": address, "authkey": authkey}, out)
+    os.replace(tmp, target)
+    return target
 
 
 def main(argv: list[str]) -> int:
-    store_path, address = argv[1], argv[2]
-    memory_copy = "--memory-copy" in argv[3:]
-    authkey = bytes.fromhex(sys.stdin.buffer.readline().decode().strip())
+    store_path = Path(argv[1])
+    config = json.loads(sys.stdin.buffer.readline())
+    die_with_parent()
+    if os.getppid() != config["parent"]:
+        return 1  # the parent died before we could ask to die with it
     try:
-        store = ox.Store(store_path)
-    except OSError as error:
-        print(f"error {' '.join(str(error).split())}", flush=True)
+        store = open_disk_store(store_path)
+    except (OSError, RuntimeError) as error:  # RocksDB's corruption errors are RuntimeErrors
+        kind = "locked" if "While lock file" in str(error) else "error"  # RocksDB's words
+        print(f"{kind} {' '.join(str(error).split())}", flush=True)
         return 1
-    stores = Stores(store, memory_copy)
-    listener = Listener(address, family="AF_UNIX", authkey=authkey)
-    threading.Thread(target=_watch_parent, args=(store,), daemon=True).start()
+    stores = Stores(
+        store, config["memory_copy"], config["query_memory"], config["parallel_queries"]
+    )
+    authkey = bytes.fromhex(config["authkey"])
+    listener = Listener("\0" + config["address"], family="AF_UNIX")  # abstract: no file to leave
+    published = _publish(store_path, config["address"], config["authkey"])
+    threading.Thread(target=_watch_parent, args=(store, published), daemon=True).start()
     print("ready", flush=True)
     while True:
         try:
             conn = listener.accept()
-        except OSError:  # a client that failed authentication
+        except OSError:
             continue
-        threading.Thread(target=_serve, args=(stores, conn), daemon=True).start()
+        threading.Thread(target=_serve, args=(stores, conn, authkey), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -27,14 +27,25 @@ def push(
     store_endpoint: str | None = None,
     timeout: float = 30.0,
     retries: int = 3,
+    user: str | None = None,
+    password: str | None = None,
 ) -> list[PushedGraph]:
     """Replace, all at once, the server's copy of every graph of `dataset`; other graphs stay as they are.
 
     Small datasets go in one SPARQL Update request; large ones are staged graph by graph (Graph Store
     Protocol PUT when `store_endpoint` is given, else INSERT DATA) and moved into place by one request.
-    Raises StoreError (nothing changed) when the server cannot be reached or refuses the data.
+    `user` and `password` answer the write endpoints' auth challenge. Raises StoreError (nothing changed)
+    when the server cannot be reached or refuses the data.
     """
-    store = RemoteStore(query_endpoint, update_endpoint, store_endpoint, timeout, retries)
+    store = RemoteStore(
+        query_endpoint,
+        update_endpoint,
+        store_endpoint,
+        timeout,
+        retries,
+        user=user,
+        password=password,
+    )
     graphs = graphs_of(dataset)
     store.replace_graphs(graphs)
     return [

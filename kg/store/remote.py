@@ -2,7 +2,11 @@
 and the Graph Store Protocol, with time limits, retries with exponential backoff and one-line errors.
 
 The server must answer queries over the union of its named graphs (Oxigraph `--union-default-graph`,
-Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default).
+Fuseki `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and QLever do it by default). A query's FROM /
+FROM NAMED are also sent as the protocol's default-graph-uri / named-graph-uri, which a server applies
+even where its union setting overrides the query's own clauses (Oxigraph's does).
+Writes may need a user and password (HTTP digest or basic auth, as the server asks: Virtuoso's
+/sparql-auth).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +32,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from kg.errors import UserError
 from kg.rdfio import read_dataset, refuse_xml_entities
+from kg.sparql_tokens import QUERY_FORMS, dataset_of
 from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store.oxformats import (
     GRAPH_FORMATS,
@@ -37,13 +42,26 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.results import QUERY_FORMS, graphs_of, query_form, rdf_bytes, result_from_ox
+from kg.store.results import (
+    check_terms,
+    graphs_of,
+    query_form,
+    rdf_bytes,
+    result_from_ox,
+)
 
 T = TypeVar("T")
-ACCEPT = (
-    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-    "application/sparql-results+xml;q=0.5"
-)
+# What each query form accepts: Virtuoso 7 would answer a CONSTRUCT with a SPARQL results table if asked
+# for both kinds at once.
+ACCEPT = {
+    "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "CONSTRUCT": "application/n-triples, text/turtle;q=0.8",
+    "DESCRIBE": "application/n-triples, text/turtle;q=0.8",
+}
+# Virtuoso 7 labels blank nodes in SPARQL JSON results "nodeID://b123", which is no valid label
+VIRTUOSO_BNODE = b'"type": "bnode", "value": "nodeID://'
+
 BACKOFF = 0.25  # seconds before the first retry; doubled for each further one
 STAGING = "urn:x-clusterkg:staging:"
 
@@ -69,6 +87,8 @@ class RemoteStore:
         timeout: float = 30.0,
         retries: int = 3,
         batch_triples: int = 50_000,
+        user: str | None = None,
+        password: str | None = None,
     ) -> None:
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint
@@ -77,10 +97,18 @@ class RemoteStore:
         self.retries = retries
         # writes of more triples than this are staged graph by graph, then swapped in
         self.batch_triples = batch_triples
+        self._opener = _opener([update_endpoint, store_endpoint], user, password)
 
     # -- reads -------------------------------------------------------------------------------------------
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        return result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+    def query(
+        self, sparql: str, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """The server bears the evaluation (its own memory and time limits); a SELECT answer is cut
+        after `max_rows` rows here."""
+        result = result_from_ox(self._fetch(sparql, timeout), query_form(sparql))
+        if max_rows is not None:
+            del result.rows[max_rows:]
+        return result
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
         return serialize(self._fetch(sparql, timeout), media_type)
@@ -125,15 +153,22 @@ class RemoteStore:
     def replace_graph(self, graph: URIRef, data: Graph) -> None:
         self._write_graphs([(graph, data)], replace=True)
 
-    def replace_graphs(self, graphs: list[tuple[URIRef | None, Graph]]) -> None:
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef | None, Graph]]) -> None:
         """Replace several graphs (None: the default graph) at once, all or nothing."""
         self._write_graphs(graphs, replace=True)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, timeout: float | None = None) -> None:
+        """The server's own limits apply (see the README); `timeout` is not sent to it."""
         self._update(sparql)
 
     def clear(self) -> None:
+        """Drop every graph. Virtuoso 7 accepts DROP ALL and does nothing, so the graphs still there are
+        then dropped by name; StoreError if any remains."""
         self._update("DROP ALL")
+        if left := self.graphs():
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {_n3(g)}" for g in left))
+            if left := self.graphs():
+                raise StoreError(f"{self.update_endpoint} did not drop {len(left)} graphs")
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
@@ -147,9 +182,14 @@ class RemoteStore:
         wrapper = SPARQLWrapper(self.query_endpoint)
         wrapper.setQuery(sparql)
         wrapper.queryType = form  # SPARQLWrapper's own guess can mistake a query for an update
+        default_graphs, named_graphs = dataset_of(sparql)
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
+            wrapper.addNamedGraph(graph)
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
-        wrapper.addCustomHttpHeader("Accept", ACCEPT)
+        wrapper.addCustomHttpHeader("Accept", ACCEPT[form])
         wrapper.setTimeout(max(1, math.ceil(min(self.timeout, timeout or self.timeout))))
 
         def exchange(cancelled: Callable[[], bool]) -> tuple[str, bytes]:
@@ -169,7 +209,11 @@ class RemoteStore:
         )
         try:
             if content_type in RESULT_FORMATS and content_type != "text/csv":
-                return ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+                body = body.replace(VIRTUOSO_BNODE, b'"type": "bnode", "value": "')
+                answer = ox.parse_query_results(body, format=RESULT_FORMATS[content_type])
+                if form == "ASK" and isinstance(answer, ox.QuerySolutions):
+                    return _boolean(any(True for _ in answer))  # Virtuoso 7: one row when true
+                return answer
             if content_type == "application/rdf+xml":  # Oxigraph's parser would expand entities
                 refuse_xml_entities(body, self.query_endpoint)
             if content_type in GRAPH_FORMATS:
@@ -202,9 +246,12 @@ class RemoteStore:
 
     def _write_graphs(self, graphs: list[tuple[URIRef | None, Graph]], replace: bool) -> None:
         """Add (or replace) graphs (None: the default graph) all or nothing: small writes in one update
-        request; large ones are staged in temporary graphs, then moved into place by one update request,
-        or dropped on failure."""
-        if sum(len(data) for _, data in graphs) <= self.batch_triples:
+        request; large ones, and all when a Graph Store endpoint is given (Virtuoso's INSERT DATA refuses
+        blank nodes), are staged in temporary graphs, then moved into place by one update request, or
+        dropped on failure."""
+        for _, data in graphs:
+            check_terms(data)  # the server would refuse the request naming a line of it instead
+        if not self.store_endpoint and sum(len(data) for _, data in graphs) <= self.batch_triples:
             operations = [
                 op
                 for name, data in graphs
@@ -229,7 +276,7 @@ class RemoteStore:
                 elif replace:
                     swap.append(f"MOVE {stage.n3()} TO {target}")
                 else:
-                    swap += [f"ADD {stage.n3()} TO {target}", f"DROP GRAPH {stage.n3()}"]
+                    swap += [f"ADD {stage.n3()} TO {target}", f"DROP SILENT GRAPH {stage.n3()}"]
             self._update(" ;\n".join(swap))
         except BaseException:
             for _, stage, _ in staged:
@@ -247,7 +294,7 @@ class RemoteStore:
         )
 
         def exchange() -> None:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 response.read()
 
         self._retrying(exchange, url, lambda: False, all_failures=retry)
@@ -340,6 +387,26 @@ def _server_text(error: SPARQLWrapperException) -> str:
     except (ValueError, SyntaxError):
         text = body
     return " ".join(text.split())[:300]
+
+
+def _opener(
+    urls: list[str | None], user: str | None, password: str | None
+) -> urllib.request.OpenerDirector:
+    """An opener that answers a digest or basic auth challenge from `urls` with `user` and `password`."""
+    if user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, [u for u in urls if u], user, password or "")
+    return urllib.request.build_opener(
+        urllib.request.HTTPDigestAuthHandler(passwords),
+        urllib.request.HTTPBasicAuthHandler(passwords),
+    )
+
+
+def _boolean(value: bool) -> ox.QueryBoolean:
+    """A pyoxigraph boolean answer (which has no constructor of its own)."""
+    text = b'{"head": {}, "boolean": true}' if value else b'{"head": {}, "boolean": false}'
+    return ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
 
 
 def _graph_ref(name: URIRef | None) -> str:

@@ -7,7 +7,7 @@ backend is normalised to the plain form.
 from __future__ import annotations
 
 import json
-import re
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -15,20 +15,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from kg.sparql_tokens import QUERY_FORMS, UPDATE_FORMS, first_keyword
 from kg.store.base import QueryResult, StoreError
 from kg.store.oxformats import OxResult, serialize
 
 XSD_STRING = str(XSD.string)
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_FORM = re.compile(
-    r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-_NOT_KEYWORDS = re.compile(  # comments, IRIs, strings, variables and prefixed names hold no keyword
-    r"#[^\n]*|<[^<>\"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|[?$]\w+|[\w.-]*:[\w.-]*",
-    re.DOTALL,
-)
 
 
 def plain(term: Identifier) -> Identifier:
@@ -74,12 +65,18 @@ def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"unsupported RDF term {term!r}")
 
 
+def check_terms(graph: Graph) -> None:
+    """Raise StoreError naming the first term of `graph` that is not valid RDF (an invalid IRI, say)."""
+    for triple in graph:
+        for term in triple:
+            to_ox(term)
+
+
 def query_form(sparql: str) -> str:
     """The form of a SPARQL request: SELECT, ASK, CONSTRUCT or DESCRIBE for a query, or the first keyword of
     an update (INSERT, DELETE, DROP, ...). It is the first such keyword outside comments, IRIs, strings,
     variables and prefixed names (SPARQLWrapper's own guess takes `addressed` in a comment for ADD)."""
-    match = _FORM.search(_NOT_KEYWORDS.sub(" ", sparql))
-    return match.group(1).upper() if match else "SELECT"
+    return first_keyword(sparql, QUERY_FORMS + UPDATE_FORMS) or "SELECT"
 
 
 def result_from_ox(result: OxResult, form: str) -> QueryResult:
@@ -103,15 +100,15 @@ def result_from_ox(result: OxResult, form: str) -> QueryResult:
     return QueryResult(kind="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", graph=graph)
 
 
-def result_from_rdflib(result, form: str) -> QueryResult:
-    """An rdflib query answer as a QueryResult with normalised terms."""
+def result_from_rdflib(result, form: str, max_rows: int | None = None) -> QueryResult:
+    """An rdflib query answer as a QueryResult with normalised terms (a SELECT cut after `max_rows`)."""
     if result.type == "ASK":
         return QueryResult(kind="ASK", boolean=bool(result.askAnswer))
     if result.type == "SELECT":
         variables = [str(v) for v in result.vars]
         rows = [
             {name: plain(value) for name, value in zip(variables, row) if value is not None}
-            for row in result
+            for row in islice(result, max_rows)
         ]
         return QueryResult(kind="SELECT", variables=variables, rows=rows)
     graph = Graph()

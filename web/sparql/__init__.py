@@ -1,13 +1,15 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql, its query page, the named-query pages and the dataset description.
 
-Status codes: 400 malformed query or protocol misuse, 401/403 update without/with a wrong token,
-403 SERVICE/LOAD/non-local FROM, 405 wrong method, 406 no acceptable format, 415 wrong media type,
-503 query time limit hit. A SELECT answer longer than the row limit is cut, and says so in the
-`X-SPARQL-MaxRows` and `Warning` headers (and on the page).
+Status codes: 400 malformed query, query over a size limit, or protocol misuse; 401/403 update
+without/with a wrong token; 403 SERVICE/LOAD/non-local FROM; 405 wrong method; 406 no acceptable format;
+415 wrong media type; 503 query or update time or memory limit hit, or the store failed. The checks before evaluation read tokens only
+(kg.sparql_safety); syntax is the engine's to report. A SELECT answer longer than the row limit is cut,
+and says so in the `X-SPARQL-MaxRows` and `Warning` headers (and on the page).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -24,8 +26,16 @@ from kg.conneg import (
     negotiate,
 )
 from kg.errors import UserError
-from kg.sparql_safety import RefusedQuery, check_graph_iris, check_query, check_update
-from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from kg.sparql_safety import (
+    QueryTooLarge,
+    RefusedQuery,
+    check_graph_iris,
+    check_query,
+    check_update,
+)
+from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
+from kg.store.results import serialize_result
+from web.errors import timeout_message
 from web.responses import error_response, rdf_response
 from web.services import Services
 from web.sparql.dataset import with_dataset
@@ -36,7 +46,7 @@ from web.sparql.description import (
     void_url,
 )
 from web.sparql.protocol import Operation, ProtocolError, read_operation
-from web.sparql.results import serialize, truncate
+from web.sparql.results import truncate
 from web.tables import Table, result_table
 
 
@@ -115,8 +125,8 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "default-graph-uri/named-graph-uri",
             )
             text = with_dataset(operation.text, operation.default_graphs, operation.named_graphs)
-            checked = check_query(text, svc.is_local_graph)
-        except QuerySyntaxError as exc:
+            checked = check_query(text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge) as exc:
             return _failed(400, str(exc), operation.text)
         except RefusedQuery as exc:
             return _failed(403, str(exc), operation.text)
@@ -126,21 +136,28 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             names = ", ".join(mt for f in offers for mt in f.media_types)
             return error_response(406, f"a {checked.form} answer is available as: {names}")
         try:
-            result = svc.query(text)
+            if fmt == HTML or checked.form == "SELECT":
+                result, cut = truncate(
+                    svc.query(text, max_rows=_cut_after(svc)), svc.settings.row_limit
+                )
+            else:  # no row limit to apply: the store writes the answer itself
+                body = svc.store.query_serialized(
+                    text, fmt.media_type, timeout=svc.settings.query_timeout
+                )
         except QueryTimeout:
-            return _failed(503, _timeout_message(svc), operation.text)
+            return _failed(503, timeout_message(svc.settings.query_timeout), operation.text)
         except QuerySyntaxError as exc:
-            return _failed(400, str(exc), operation.text)
-        except StoreError as exc:
-            return _failed(500, f"the store failed: {exc}", operation.text)
-        result, cut = truncate(result, svc.settings.row_limit)
+            return _failed(400, _syntax_message(exc), operation.text)
+        except LimitExceeded as exc:
+            return _failed(503, str(exc), operation.text)
+        if fmt != HTML and checked.form != "SELECT":
+            return _answer(body, fmt)
         cut_message = _row_limit_message(svc) if cut else None
         if fmt == HTML:
             return _page(
                 operation.text, table=result_table(result), warning=cut_message, form=checked.form
             )
-        response = Response(serialize(result, fmt), content_type=fmt.content_type)
-        response.vary.add("Accept")
+        response = _answer(serialize_result(result, fmt.media_type), fmt)
         if cut:
             response.headers["X-SPARQL-MaxRows"] = str(svc.settings.row_limit)
             response.headers["Warning"] = f'199 clusterkg "{cut_message}"'
@@ -154,14 +171,14 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "this endpoint is read-only: SPARQL Update is switched off "
                 "(start the server with an update token to allow it)",
             )
-        given = request.headers.get("Authorization", "")
-        if not given.startswith("Bearer "):
+        scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":  # RFC 7235: the scheme name is case-insensitive
             response = error_response(
                 401, "SPARQL Update needs the header 'Authorization: Bearer <token>'"
             )
             response.headers["WWW-Authenticate"] = 'Bearer realm="ClusterKG SPARQL Update"'
             return response
-        if not hmac.compare_digest(given.removeprefix("Bearer ").strip().encode(), token.encode()):
+        if not _same_secret(given.strip(), token):
             return error_response(403, "the bearer token is not the update token of this server")
         if operation.default_graphs or operation.named_graphs:
             return error_response(
@@ -170,24 +187,30 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
                 "write USING clauses in the update",
             )
         try:
-            check_update(operation.text, svc.is_local_graph)
-            svc.store.update(operation.text)
-        except QuerySyntaxError as exc:
+            check_update(operation.text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge) as exc:
             return error_response(400, str(exc))
         except RefusedQuery as exc:
             return error_response(403, str(exc))
-        except StoreError as exc:
-            return error_response(500, f"the store failed: {exc}")
+        try:
+            svc.store.update(operation.text, timeout=svc.settings.update_timeout)
+        except QuerySyntaxError as exc:
+            return error_response(400, _syntax_message(exc))
+        except LimitExceeded as exc:
+            return error_response(503, str(exc))
         return Response(status=204)
 
     def _run_for_page(text: str) -> tuple[Table | None, str | None]:
         try:
-            check_query(text, svc.is_local_graph)
-            result = svc.query(text)
-        except QueryTimeout:
-            return None, _timeout_message(svc)
-        except (QuerySyntaxError, RefusedQuery, StoreError) as exc:
+            check_query(text, svc.is_local_graph, svc.settings)
+        except (QuerySyntaxError, QueryTooLarge, RefusedQuery) as exc:
             return None, str(exc)
+        try:
+            result = svc.query(text, max_rows=_cut_after(svc))
+        except QueryTimeout:
+            return None, timeout_message(svc.settings.query_timeout)
+        except QuerySyntaxError as exc:
+            return None, _syntax_message(exc)
         result, cut = truncate(result, svc.settings.row_limit)
         return result_table(result), _row_limit_message(svc) if cut else None
 
@@ -222,6 +245,12 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
     return bp
 
 
+def _answer(body: bytes, fmt: Format) -> Response:
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
 def _wants_page() -> bool:
     """Browsers (which prefer text/html) get pages; protocol clients get plain text."""
     return negotiate(ERROR_FORMATS, request.headers.get("Accept")) == HTML
@@ -234,11 +263,19 @@ def _download_formats(form: str | None) -> tuple[Format, ...]:
     return tuple(f for f in offers if f != HTML)
 
 
-def _timeout_message(svc: Services) -> str:
-    return (
-        f"query stopped: it ran longer than the time limit of {svc.settings.query_timeout:g} s "
-        "(simplify it, or add LIMIT)"
-    )
+def _same_secret(given: str, token: str) -> bool:
+    """Whether `given` is the token, compared in constant time (digests: the length leaks nothing either)."""
+    digest = hashlib.sha256
+    return hmac.compare_digest(digest(given.encode()).digest(), digest(token.encode()).digest())
+
+
+def _syntax_message(error: QuerySyntaxError) -> str:
+    return f"SPARQL syntax error: {error}"
+
+
+def _cut_after(svc: Services) -> int:
+    """The engine stops one row past the row limit, so that a cut answer can say so."""
+    return svc.settings.row_limit + 1
 
 
 def _row_limit_message(svc: Services) -> str:

@@ -1,64 +1,29 @@
 """Applies the protocol's default-graph-uri/named-graph-uri to a query as FROM/FROM NAMED clauses.
 
 The SPARQL 1.1 Protocol says a protocol dataset replaces the query's own dataset clauses; the store
-interface takes query text only, so the clauses are rewritten in the text: a small lexer finds the
-query form at nesting depth 0, drops its FROM clauses and inserts the protocol's before the WHERE
-clause. The caller re-checks the rewritten text with the parser (kg.sparql_safety.check_query).
+interface takes query text only, so the clauses are rewritten in the text: its tokens
+(kg.sparql_tokens) give the query form at nesting depth 0, its FROM clauses, which are dropped, and the
+WHERE clause, before which the protocol's are inserted. The caller checks the rewritten text again
+(kg.sparql_safety.check_query).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rdflib import URIRef
 
-_TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-    | (?P<word>[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\-.\u00b7-\uffff]*(?::[^\s{}()<>,;"'\#]*)?
-               |:[^\s{}()<>,;"'\#]*)
-    | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from kg.sparql_tokens import QUERY_FORMS, Token, code_tokens
 
-_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 _AFTER_DATASET = {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    @property
-    def keyword(self) -> str:
-        return self.text.upper() if self.kind == "word" and ":" not in self.text else ""
-
-
-def _tokens(text: str) -> list[_Token]:
-    return [
-        _Token(m.lastgroup or "punct", m.group(), m.start(), m.end())
-        for m in _TOKEN.finditer(text)
-        if m.lastgroup not in ("ws", "comment")
-    ]
 
 
 def with_dataset(text: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
     """`text` with its FROM/FROM NAMED clauses replaced by the given graphs (no change if both empty)."""
     if not default_graphs and not named_graphs:
         return text
-    tokens = _tokens(text)
-    form = next((i for i, t in enumerate(tokens) if t.keyword in _FORMS), None)
+    tokens = list(code_tokens(text))
+    form = next((i for i, t in enumerate(tokens) if t.keyword in QUERY_FORMS), None)
     if form is None:
         return text  # not a query the parser accepts; the caller's check reports it
     drop: list[tuple[int, int]] = []
@@ -93,7 +58,7 @@ def with_dataset(text: str, default_graphs: Sequence[str], named_graphs: Sequenc
     return "".join(pieces)
 
 
-def _skip_group(tokens: list[_Token], i: int) -> int:
+def _skip_group(tokens: list[Token], i: int) -> int:
     """Index just past the `}` that closes the `{` at `i`."""
     depth = 0
     while i < len(tokens):

@@ -6,18 +6,17 @@ request's URL); the parts that depend on the data come from CONSTRUCT queries in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Graph, URIRef
 
 from kg.namespaces import bind_all
 from kg.rdfio import parse_into
+from kg.resources import web_data_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = web_data_dir()
 
 
 def service_description(endpoint: str, graphs: Graph, with_update: bool) -> Graph:
-    """sd:Service for `endpoint`, with its named graphs (`graphs`, from queries/web/graphs.rq)."""
+    """sd:Service for `endpoint`, with its named graphs (`graphs`, from queries/web/dataset-graphs.rq)."""
     description = _template("service.ttl", endpoint)
     if with_update:
         description += _template("service-update.ttl", endpoint)

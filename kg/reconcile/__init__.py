@@ -1,0 +1,1 @@
+"""Reconciliation: one study, one node, whichever sources describe it (rules, candidates, decisions)."""

@@ -1,0 +1,83 @@
+"""What reconciliation compares of a study record, normalised: DOI, ISBN, title, year, authors' family names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.term import Identifier
+
+from kg.queries import load_query
+from kg.sources.studies import normalise_doi
+
+_NON_WORD = re.compile(r"[\W_]+")
+_ISBN_CHARS = re.compile(r"[^0-9X]")
+
+
+@dataclass
+class StudyKeys:
+    """One study's record as reconciliation sees it; the `norm_*` values are the compared forms."""
+
+    study: URIRef
+    dois: set[str] = field(default_factory=set)
+    isbns: set[str] = field(default_factory=set)
+    title: str = ""
+    title_not_stated: bool = False
+    year: str = ""
+    families: dict[int, str] = field(default_factory=dict)  # position -> normalised family name
+
+    @property
+    def first_author(self) -> str:
+        return self.families.get(1, "")
+
+    @property
+    def norm_title(self) -> str:
+        return normalise_text(self.title)
+
+
+def normalise_text(text: str) -> str:
+    """Letter case, accents, punctuation and spacing ignored: 'The Competitive-Advantage' -> 'the competitive advantage'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", ascii_text.casefold()).strip()
+
+
+def normalise_isbn(text: str) -> str:
+    """An ISBN as 13 digits (an ISBN-10 converted), or '' when it is not a well-formed ISBN."""
+    digits = _ISBN_CHARS.sub("", text.upper())
+    if len(digits) == 10 and digits[:9].isdigit():
+        core = "978" + digits[:9]
+        check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10
+        return core + str(check)
+    return digits if len(digits) == 13 and digits.isdigit() else ""
+
+
+def keys_from_rows(rows: Iterable[dict[str, Identifier]]) -> dict[URIRef, StudyKeys]:
+    """Study keys from the rows of `queries/reconcile/study-keys.rq` (store or batch alike)."""
+    keys: dict[URIRef, StudyKeys] = {}
+    for row in rows:
+        study = URIRef(row["study"])
+        entry = keys.setdefault(study, StudyKeys(study))
+        if row.get("doi") is not None:
+            entry.dois.add(normalise_doi(str(row["doi"])).casefold())
+        if row.get("isbn") is not None and (isbn := normalise_isbn(str(row["isbn"]))):
+            entry.isbns.add(isbn)
+        if row.get("title") is not None:
+            entry.title = str(row["title"])
+        if row.get("year") is not None:
+            entry.year = str(row["year"])[:4]
+        flag = row.get("titleNotStated")
+        entry.title_not_stated = entry.title_not_stated or (
+            flag is not None and bool(flag.toPython())  # type: ignore[union-attr]
+        )
+        if row.get("position") is not None and row.get("family") is not None:
+            entry.families[int(row["position"])] = normalise_text(str(row["family"]))
+    return keys
+
+
+def study_keys_query(queries_dir: Path) -> str:
+    """The text of the study-keys query, with its defaults bound."""
+    return load_query(queries_dir / "reconcile" / "study-keys.rq").bind()

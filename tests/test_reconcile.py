@@ -1,0 +1,377 @@
+"""Reconciliation: one study, one node. The worked example (Porter 1990 from BibTeX meets the seed's
+"Porter, 1990"), accept and reject, every rule both ways, and what the pages, queries and exports show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from kg.cli import main
+from kg.config import Settings
+from kg.namespaces import CKG, CKGRAPH, CKR
+from kg.queries import load_query
+from kg.reconcile.decisions import read_reconciliations
+from kg.reconcile.keys import StudyKeys, normalise_isbn, normalise_text
+from kg.reconcile.review import decide
+from kg.reconcile.rules import StudyIndex
+from kg.sources.ingest import ingest
+from kg.store import open_store
+from kg.store.base import Store
+from web import create_app
+
+DATA = Path(__file__).parent / "data" / "reconcile"
+PORTER = CKR["study/porter-1990"]
+INCOMING = CKR["study/porter-1990-2"]
+PORTER_GRAPH = CKGRAPH["source/porter-1990-bib"]
+TITLE = "The Competitive Advantage of Nations"
+
+
+@pytest.fixture(scope="module")
+def seed_nquads(web_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built seed dataset (with its inferred graph) as N-Quads, loaded into each test's store."""
+    path = tmp_path_factory.mktemp("seed") / "seed.nq"
+    web_dataset.serialize(destination=path, format="nquads", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store="embedded", data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def store(settings: Settings, seed_nquads: Path) -> Iterator[Store]:
+    """A real embedded Oxigraph store holding the built seed graph."""
+    with closing(open_store(settings)) as store:
+        store.load_file(seed_nquads, CKGRAPH["unused"])
+        yield store
+
+
+def _pending(store: Store, settings: Settings) -> list:
+    return [r for r in read_reconciliations(store, settings.queries_dir) if r.status == "pending"]
+
+
+def _bibliography_rows(store: Store, settings: Settings, study: URIRef) -> list[dict]:
+    sparql = load_query(settings.queries_dir / "bibliography.rq").bind()
+    return [row for row in store.query(sparql).rows if row["study"] == study]
+
+
+def test_worked_example_accept(store: Store, settings: Settings) -> None:
+    """Porter (1990) from BibTeX becomes a rule-4 candidate for the seed's study/porter-1990; accepted, every
+    page, query and export shows one study with its title, the seed's 5 claims and 7 evidence links."""
+    client = create_app({"SETTINGS": settings, "TESTING": True}, store=store).test_client()
+    gap_map_before = _gap_map_porter(client)
+    result = ingest(DATA / "porter-1990.bib", None, None, store, settings)
+    assert result.written and not result.merges
+    (candidate,) = _pending(store, settings)
+    assert (candidate.incoming, candidate.canonical, candidate.rule) == (
+        INCOMING,
+        PORTER,
+        CKG.SameAuthorsYear,
+    )
+    assert candidate.fields == ["first author", "year"]
+    assert len(_bibliography_rows(store, settings, INCOMING)) == 1  # apart until a reviewer decides
+
+    decide(store, settings, candidate.id, accept=True, who="a reviewer", note="the same book")
+
+    (decision,) = read_reconciliations(store, settings.queries_dir)
+    assert (decision.status, decision.decided_by, decision.note) == (
+        "accepted",
+        "a reviewer",
+        "the same book",
+    )
+    assert not store.query(f"ASK {{ {INCOMING.n3()} ?p ?o }}").boolean
+    # the seed's record is as the seed states it; the title is in the BibTeX source's graph
+    seed_graph = CKGRAPH["source/hanoi-industrial-clusters-2021"]
+    assert store.query(
+        f"ASK {{ GRAPH {seed_graph.n3()} {{ {PORTER.n3()} {CKG.notStated.n3()} {DCTERMS.title.n3()} }} }}"
+    ).boolean
+    assert store.query(
+        f"ASK {{ GRAPH <{PORTER_GRAPH}> {{ {PORTER.n3()} <{DCTERMS.title}> {Literal(TITLE).n3()} }} }}"
+    ).boolean
+
+    rows = _bibliography_rows(store, settings, PORTER)
+    assert [(str(r["title"]), str(r["author"])) for r in rows] == [(TITLE, "Porter")]
+    assert not _bibliography_rows(store, settings, INCOMING)
+
+    studies = client.get("/studies/?size=200").get_data(as_text=True)
+    assert studies.count('href="/studies/study/porter-1990"') == 1
+    assert "porter-1990-2" not in studies and TITLE in studies
+    page = client.get("/studies/study/porter-1990").get_data(as_text=True)
+    assert re.search(
+        rf"{TITLE} <span[^>]*>\(given by porter-1990.bib; not stated by Seed paper", page
+    )
+    assert page.count('class="claim-text"') == 5
+    assert page.count('<tr><td><span class="pill kind-') == 7
+    csv = client.get("/export/bibliography.csv").get_data(as_text=True).splitlines()
+    porter = [line for line in csv if "porter-1990" in line]
+    assert porter == [f'{PORTER},"Porter, 1990",Porter,true,1990,{TITLE},,5,7']
+    turtle = client.get("/export/bibliography.ttl").get_data(as_text=True)
+    assert "porter-1990-2" not in turtle and TITLE in turtle
+    dataset = client.get("/export/dataset.nq").get_data(as_text=True)
+    # the incoming IRI survives only in the decision that records the merge
+    assert [line for line in dataset.splitlines() if f"<{INCOMING}>" in line] == [
+        (
+            f"<{CKR['reconciliation/' + decision.id]}> <{CKG.incomingRecord}> <{INCOMING}> "
+            f"<{CKGRAPH['reconciliation/' + decision.id]}> ."
+        )
+    ]
+    # Porter 1990 has no claim about a cluster type: no cell lists it, before the ingest or after
+    assert _gap_map_porter(client) == gap_map_before
+
+
+def _gap_map_porter(client) -> list[int]:
+    """How often each cell of the Porter x cluster-type gap map lists study/porter-1990 (at most once;
+    never porter-1990-2), and how often the gap map page names it."""
+    gaps = client.get("/gaps/").get_data(as_text=True)
+    assert "porter-1990-2" not in gaps
+    cells = sorted(set(re.findall(r'href="(/gaps/porter-cluster-types\?[^"]+)"', gaps)))
+    assert len(cells) >= 12
+    counts = [gaps.count("study/porter-1990")]
+    for href in cells:
+        body = client.get(href.replace("&amp;", "&").replace("#", "%23")).get_data(as_text=True)
+        assert "porter-1990-2" not in body
+        counts.append(body.count('href="/studies/study/porter-1990"'))
+        assert counts[-1] <= 1, href
+    return counts
+
+
+def test_worked_example_reject(store: Store, settings: Settings) -> None:
+    """Rejected, the two records stay apart, and the pair is not proposed again when the file comes back."""
+    ingest(DATA / "porter-1990.bib", None, None, store, settings)
+    (candidate,) = _pending(store, settings)
+    decide(store, settings, candidate.id, accept=False, who="a reviewer", note="not sure")
+    assert len(_bibliography_rows(store, settings, INCOMING)) == 1
+    assert [str(r["title"]) for r in _bibliography_rows(store, settings, PORTER)] == ["not stated"]
+
+    edited = DATA.parent / "reconcile" / "porter-1990-edited.bib"
+    result = ingest(edited, None, PORTER_GRAPH, store, settings, replace=True)  # its new version
+    assert result.written and result.changes is not None
+    assert result.changes.added["studies"] == [CKR["study/example-2019"]]
+    assert not result.candidates and not _pending(store, settings)
+    (decision,) = read_reconciliations(store, settings.queries_dir)
+    assert decision.status == "rejected" and decision.incoming == INCOMING
+
+
+def test_decision_cannot_be_taken_twice(store: Store, settings: Settings) -> None:
+    ingest(DATA / "porter-1990.bib", None, None, store, settings)
+    (candidate,) = _pending(store, settings)
+    decide(store, settings, candidate.id, accept=False, who="a reviewer")
+    runner = CliRunner()
+    args = ["--data-dir", str(settings.data_dir), "--store", "embedded"]
+    store.close()
+    out = runner.invoke(main, [*args, "reconcile", "accept", candidate.id])
+    assert out.exit_code == 2
+    assert out.stderr.strip() == f"reconciliation {candidate.id} is already rejected: nothing to do"
+
+
+def test_rules_1_and_3_merge_on_ingest_and_weaker_evidence_is_a_candidate(
+    store: Store, settings: Settings
+) -> None:
+    """Same DOI (another spelling) merges; same title/year/first author (another spelling) merges; a
+    similar title with another first author is only a candidate, with its score."""
+    first = ingest(DATA / "first.bib", None, None, store, settings)
+    assert first.written and not first.merges
+    second = ingest(DATA / "second.bib", None, None, store, settings)
+    assert second.written
+    merged = {(m.incoming, m.canonical, m.rule) for m in second.merges}
+    assert merged == {
+        (CKR["study/tran-2018-2"], CKR["study/tran-2018"], CKG.SameDOI),
+        (CKR["study/pham-2017-2"], CKR["study/pham-2017"], CKG.SameTitleYearFirstAuthor),
+    }
+    (similar,) = second.candidates
+    assert (similar.incoming, similar.canonical, similar.rule) == (
+        CKR["study/vo-2017"],
+        CKR["study/pham-2017"],
+        CKG.SimilarTitle,
+    )
+    assert similar.similarity is not None and 90 <= similar.similarity < 100
+    studies = {
+        r["study"] for r in store.query(f"SELECT ?study WHERE {{ ?study a {CKG.Study.n3()} }}").rows
+    }
+    assert CKR["study/tran-2018-2"] not in studies and CKR["study/pham-2017-2"] not in studies
+    assert CKR["study/vo-2017"] in studies
+    # one study, each statement in its source's graph; the first source's title is the one shown
+    rows = _bibliography_rows(store, settings, CKR["study/pham-2017"])
+    assert {str(r["title"]) for r in rows} == {"Trust and Distance: An Example"}
+    assert store.query(
+        f"ASK {{ GRAPH <{CKGRAPH['source/second-bib']}> {{ <{CKR['study/tran-2018']}> "
+        f"<{CKG.reconciledBy}> ?r }} }}"
+    ).boolean
+
+
+def _keys(name: str, **fields: object) -> StudyKeys:
+    keys = StudyKeys(CKR[f"study/{name}"])
+    for key, value in fields.items():
+        setattr(keys, key, value)
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("existing", "incoming", "rule"),
+    [
+        # rule 1: the same DOI, however written; another DOI is not
+        ({"dois": {"10.5555/x.1"}}, {"dois": {"10.5555/x.1"}}, CKG.SameDOI),
+        ({"dois": {"10.5555/x.1"}}, {"dois": {"10.5555/x.2"}}, None),
+        # rule 2: the same ISBN, as ISBN-10 and ISBN-13; another ISBN is not
+        (
+            {"isbns": {normalise_isbn("0-02-925361-6")}},
+            {"isbns": {normalise_isbn("978-0-02-925361-8")}},
+            CKG.SameISBN,
+        ),
+        (
+            {"isbns": {normalise_isbn("0-02-925361-6")}},
+            {"isbns": {normalise_isbn("0-19-877-5")}},
+            None,
+        ),
+        # rule 3: title (case, punctuation), year, first author; another year is not
+        (
+            {
+                "title": "The Competitive-Advantage of Nations",
+                "year": "1990",
+                "families": {1: "porter"},
+            },
+            {
+                "title": "the competitive advantage of nations",
+                "year": "1990",
+                "families": {1: "porter"},
+            },
+            CKG.SameTitleYearFirstAuthor,
+        ),
+        (
+            {"title": "Regional Clusters", "year": "1990", "families": {1: "porter"}},
+            {"title": "Regional Clusters", "year": "1998", "families": {1: "porter"}},
+            None,
+        ),
+    ],
+)
+def test_automatic_rules_both_ways(existing: dict, incoming: dict, rule: URIRef | None) -> None:
+    index = StudyIndex([_keys("existing", **existing)])
+    found = index.match(_keys("incoming", **incoming))
+    if rule is None:
+        assert not any(m.automatic for m in found)
+    else:
+        (match,) = found
+        assert (match.canonical, match.rule, match.automatic) == (CKR["study/existing"], rule, True)
+
+
+@pytest.mark.parametrize(
+    ("existing", "incoming", "proposed"),
+    [
+        # a cited study without title: first author and year agree, and the other authors both name
+        (
+            {"families": {1: "porter"}, "year": "1990"},
+            {"families": {1: "porter", 2: "ketels"}, "year": "1990", "title": "Clusters"},
+            True,
+        ),
+        (
+            {"families": {1: "bergman", 2: "feser"}, "year": "2020"},
+            {
+                "families": {1: "bergman", 2: "feser"},
+                "year": "2020",
+                "title": "Industrial Clusters",
+            },
+            True,
+        ),
+        # another second author, another year, or both with titles: no rule-4 candidate
+        (
+            {"families": {1: "bergman", 2: "feser"}, "year": "2020"},
+            {
+                "families": {1: "bergman", 2: "smith"},
+                "year": "2020",
+                "title": "Industrial Clusters",
+            },
+            False,
+        ),
+        (
+            {"families": {1: "porter"}, "year": "1990"},
+            {"families": {1: "porter"}, "year": "1998", "title": "Clusters"},
+            False,
+        ),
+        (
+            {"families": {1: "porter"}, "year": "1990", "title": "On Competition"},
+            {"families": {1: "porter"}, "year": "1990", "title": "Clusters"},
+            False,
+        ),
+    ],
+)
+def test_rule_4_only_proposes_both_ways(existing: dict, incoming: dict, proposed: bool) -> None:
+    found = StudyIndex([_keys("existing", **existing)]).match(_keys("incoming", **incoming))
+    rule4 = [m for m in found if m.rule == CKG.SameAuthorsYear]
+    assert bool(rule4) == proposed
+    assert not any(m.automatic for m in found)
+
+
+def test_similar_title_is_a_candidate_only_in_the_same_year() -> None:
+    existing = _keys(
+        "existing", title="Trust and Distance: An Example", year="2017", families={1: "pham"}
+    )
+    index = StudyIndex([existing])
+    same_year = index.match(
+        _keys("a", title="Trust and Distance: An Example Case", year="2017", families={1: "vo"})
+    )
+    assert [(m.rule, m.automatic) for m in same_year] == [(CKG.SimilarTitle, False)]
+    other_year = index.match(
+        _keys("b", title="Trust and Distance: An Example Case", year="2016", families={1: "vo"})
+    )
+    assert other_year == []
+    unlike = index.match(
+        _keys("c", title="Something else entirely", year="2017", families={1: "vo"})
+    )
+    assert unlike == []
+
+
+def test_normalisation() -> None:
+    assert (
+        normalise_text("  The Competitive-Advantage  of NATIONS. ")
+        == "the competitive advantage of nations"
+    )
+    assert normalise_text("Hà Nội") == "ha noi"
+    assert normalise_isbn("0-02-925361-6") == normalise_isbn("9780029253618") == "9780029253618"
+    assert normalise_isbn("not an isbn") == ""
+
+
+def test_cli_list_show_accept(store: Store, settings: Settings, tmp_path: Path) -> None:
+    ingest(DATA / "porter-1990.bib", None, None, store, settings)
+    store.close()
+    runner = CliRunner()
+    args = ["--data-dir", str(settings.data_dir), "--store", "embedded"]
+    listed = runner.invoke(main, [*args, "reconcile", "list"])
+    assert listed.exit_code == 0, listed.output
+    rid = listed.output.split()[0]
+    assert listed.output.splitlines() == [
+        f"{rid}  pending  ckr:study/porter-1990-2 ~ ckr:study/porter-1990  ckg:SameAuthorsYear [first author, year]",
+        "(1 candidates)",
+    ]
+    shown = runner.invoke(main, [*args, "reconcile", "show", rid])
+    assert (
+        "dcterms:title\n    incoming:  The Competitive Advantage of Nations [ckgraph:source/porter-1990-bib]\n    canonical: -"
+        in shown.output
+    )
+    assert (
+        "ckg:notStated\n    incoming:  -\n    canonical: dcterms:title [ckgraph:source/hanoi-industrial-clusters-2021]"
+        in shown.output
+    )
+    accepted = runner.invoke(
+        main, [*args, "reconcile", "accept", rid, "--note", "same book", "--by", "me"]
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert (
+        accepted.output
+        == f"{rid} accepted: merged ckr:study/porter-1990-2 and ckr:study/porter-1990\n"
+    )
+    everything = runner.invoke(main, [*args, "reconcile", "list", "--all"])
+    assert f"{rid}  accepted" in everything.output
+    unknown = runner.invoke(main, [*args, "reconcile", "show", "ffff"])
+    assert unknown.exit_code == 2
+    assert (
+        unknown.stderr.strip()
+        == "no reconciliation with id 'ffff'; `clusterkg reconcile list` shows them"
+    )
