@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -19,8 +20,10 @@ from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
 from kg.search.index import SearchIndex
+from kg.store.answers import AnswerCache, volatile, weight
 from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Store
 
+T = TypeVar("T")
 INDEX_FILE = "index.sqlite"
 LOCK_FILE = (
     "lock"  # held by the process that writes the store and index (a served store has several)
@@ -41,6 +44,7 @@ class IndexedStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.name = store.name
+        self.answers: AnswerCache | None = None  # off until keep_answers (the server's)
         self._lock = (
             threading.Lock()
         )  # one write or rebuild at a time (with the lock file: _writing)
@@ -148,14 +152,39 @@ class IndexedStore:
                 self.index.rebuild(self.store, after)
             counter.write_text(str(done + 1))
 
-    # -- reads and the rest: the store's own ------------------------------------------------------------
+    # -- reads: the store's own, kept until the next write once keep_answers is on ---------------------
+    def keep_answers(self, budget: int) -> None:
+        """Keep the answers to reads until the store's next write, `budget` bytes at most (the server's
+        pages and endpoint); never for a remote store, which others may write to."""
+        if self.index is not None and budget > 0:
+            self.answers = AnswerCache(budget)
+
+    def _read(self, key: tuple, compute: Callable[[], T], volatile: bool = False) -> T:
+        """The answer to a read: kept from an earlier one in the same store state, or computed. None is
+        kept while a write runs (its state is `dirty`: what it changes shows at its end), nor the
+        answer of a `volatile` query."""
+        if self.answers is None or volatile:
+            return compute()
+        state = self.state()
+        if state.endswith("dirty"):
+            return compute()
+        return self.answers.get(state, key, compute, weight)
+
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None
     ) -> QueryResult:
-        return self.store.query(sparql, timeout, max_rows)
+        return self._read(
+            ("query", sparql, max_rows),
+            lambda: self.store.query(sparql, timeout, max_rows),
+            volatile(sparql),
+        )
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return self.store.query_serialized(sparql, media_type, timeout)
+        return self._read(
+            ("serialized", sparql, media_type),
+            lambda: self.store.query_serialized(sparql, media_type, timeout),
+            volatile(sparql),
+        )
 
     def describe(self, iri: URIRef) -> Dataset:
         return self.store.describe(iri)
@@ -164,10 +193,10 @@ class IndexedStore:
         self.store.dump(path, fmt)
 
     def graphs(self) -> list[URIRef]:
-        return self.store.graphs()
+        return list(self._read(("graphs",), self.store.graphs))
 
     def count(self, graph: URIRef | None = None) -> int:
-        return self.store.count(graph)
+        return self._read(("count", graph), lambda: self.store.count(graph))
 
     def close(self) -> None:
         if self.index is None:
