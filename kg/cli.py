@@ -32,6 +32,7 @@ from kg.rdfio import parse_into, read_dataset
 from kg.reason import REASONERS
 from kg.reason import reason as run_reasoner
 from kg.report.cli import report_command
+from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import BACKENDS, open_store
@@ -538,3 +539,4 @@ main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sou
 main.add_command(report_command)  # `report` (kg/report/cli.py)
 main.add_command(lint_command)  # `lint` (kg/ontolint/cli.py)
 main.add_command(diff_command)  # `diff` (kg/ontodiff/cli.py)
+main.add_command(search_index_command)  # `search-index` (kg/search/cli.py)
