@@ -323,10 +323,12 @@ def run_violation_queries(
                 else [(focus, row.get("value"), None)]
             )
             for focus_node, value, path in found:
-                message = "; ".join(
-                    str(m).replace("{$this}", _show(focus_node, graph) or "")
-                    for m in query.messages
+                this = (  # as pyshacl writes it: an IRI in full
+                    str(focus_node)
+                    if isinstance(focus_node, URIRef)
+                    else _show(focus_node, graph) or ""
                 )
+                message = "; ".join(str(m).replace("{$this}", this) for m in query.messages)
                 result = ValidationResult(
                     focus_node, query.severity, message, path or query.path, value,
                     query.component, query.shape,
