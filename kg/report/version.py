@@ -1,20 +1,46 @@
-"""The dataset version a report names: SHA-256 of the store's quads, sorted, blank nodes written as `_:`."""
+"""The dataset version a report names: SHA-256 of the store's quads, sorted, blank nodes written as `_:`;
+remembered beside an embedded store until its next write."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import tempfile
 from pathlib import Path
 
 import pyoxigraph
 
 from kg.store.base import Store
+from kg.store.embedded import EmbeddedStore
+from kg.store.oxworker import WRITE_MARK
+
+REMEMBERED = (
+    "clusterkg-dataset-version.json"  # {"mark": the write mark it was computed under, "version"}
+)
 
 
 def dataset_version(store: Store) -> str:
     """`sha256:<hex>` of the store's N-Quads dump, one line per quad, lines sorted, every blank node label
     replaced by `_:` (a reload relabels blank nodes; their content still counts). Two stores with the same
-    quads up to blank-node labels have the same version."""
+    quads up to blank-node labels have the same version.
+
+    An embedded store's worker gives its write mark (kg.store.oxworker.WRITE_MARK) a new value before and after
+    every write; the version computed while the mark kept one value is remembered in the store's directory and
+    given again while the mark has that value, so a store of 1M triples is not read whole for every report."""
+    mark = store.path / WRITE_MARK if isinstance(store, EmbeddedStore) else None
+    before = _read(mark)
+    if mark is not None and before:
+        remembered = _remembered(mark.parent / REMEMBERED)
+        if remembered.get("mark") == before and remembered.get("version"):
+            return remembered["version"]
+    version = _computed(store)
+    if mark is not None and before and _read(mark) == before:
+        _remember(mark.parent / REMEMBERED, {"mark": before, "version": version})
+    return version
+
+
+def _computed(store: Store) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "dataset.nq"
         store.dump(dump, "nquads")
@@ -31,3 +57,29 @@ def dataset_version(store: Store) -> str:
 
 def _term(term: object) -> str:
     return "_:" if isinstance(term, pyoxigraph.BlankNode) else str(term)
+
+
+def _read(path: Path | None) -> str:
+    try:
+        return path.read_text(encoding="utf-8") if path is not None else ""
+    except OSError:
+        return ""
+
+
+def _remembered(path: Path) -> dict[str, str]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _remember(path: Path, value: dict[str, str]) -> None:
+    """Write `value` to `path`, replaced atomically; a store directory we may not write in is left alone."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(value, out)
+        os.replace(tmp, path)
+    except OSError:
+        return
