@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKG
+from web.marks import SynthesisMark, contested_marks
 from web.paging import (
     ANY,
     Paging,
@@ -49,6 +50,7 @@ class Hit:
     years: set[str] = field(default_factory=set)
     concepts: dict[str, str] = field(default_factory=dict)
     snippets: list[Snippet] = field(default_factory=list)
+    mark: SynthesisMark | None = None  # a contested theme or recommendation
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ def _page_hits(
             page[str(row["resource"])].snippets.append(
                 _snippet(str(row["field"]), str(row["text"]), q)
             )
+    for iri, mark in contested_marks(svc, map(URIRef, page)).items():
+        page[iri].mark = mark
     return list(page.values())
 
 

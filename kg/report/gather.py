@@ -98,6 +98,9 @@ class Report:
     closing: bool = (
         True  # with the synthesis matrix and the limitations (the last part of a paged report)
     )
+    contested_themes: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # theme IRI -> (supporting studies, disputing studies), for the matrix's contested themes
 
 
 def gather(
@@ -200,6 +203,11 @@ def gather(
         if closing
         else []
     )
+    themes = list(dict.fromkeys(r.theme for r in matrix))
+    contested_themes = {
+        row["item"]: (int(row["supportingStudies"]), int(row["disputingStudies"]))
+        for row in (rows("contested", {"item": themes}) if themes else [])
+    }
     cited: list[str] = []
     for q in found.values():
         for a in q.answers:
@@ -220,6 +228,7 @@ def gather(
         references=references,
         cited=cited,
         closing=closing,
+        contested_themes=contested_themes,
     )
 
 

@@ -65,11 +65,15 @@ def outline(report: Report, citer: Citer) -> list[Block]:
 def _closing(report: Report, citer: Citer) -> list[Block]:
     """The synthesis matrix and the limitations the sources state."""
     blocks = [Block("h2", (Span("Synthesis matrix"),), anchor="synthesis-matrix")]
+    contested = report.contested_themes
     if report.matrix:
         header = (Span("Theme"), Span("Study"), Span("Stance"), Span("Claim"))
         rows = tuple(
             (
-                (Span(r.theme_label, r.theme),),
+                (
+                    Span(r.theme_label, r.theme),
+                    *((Span(" contested", r.theme, "strong"),) if r.theme in contested else ()),
+                ),
                 (Span(citer.cite(r.study) or r.study, r.study),),
                 (Span(r.stance_label, r.stance),),
                 (Span(r.claim_label, r.claim),),
