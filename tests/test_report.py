@@ -141,7 +141,9 @@ def test_dataset_version_is_remembered_until_the_next_write(seed_dir: Path) -> N
     with closing(open_store(Settings(data_dir=seed_dir))) as store:
         changed = dataset_version(store)
     assert changed not in (version, "sha256:planted")
-    assert clusterkg(seed_dir, "load", str(extra), "--replace").returncode == 0  # the same content again
+    assert (
+        clusterkg(seed_dir, "load", str(extra), "--replace").returncode == 0
+    )  # the same content again
     with closing(open_store(Settings(data_dir=seed_dir))) as store:
         assert dataset_version(store) == changed
 

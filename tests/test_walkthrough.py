@@ -51,7 +51,10 @@ def test_the_readme_walkthrough_runs_on_a_fresh_data_dir(tmp_path: Path) -> None
     assert "quotes: 31 selectors, 31 ok, 0 failed" in outputs[2]
     markdown = (data_dir / "report.md").read_text(encoding="utf-8")
     assert markdown.count("| [Hub firms broker relationships within their cluster]") == 3
-    assert "[(Batterink et al., 2014)](<https://w3id.org/clusterkg/resource/study/batterink-2014>)" in markdown
+    assert (
+        "[(Batterink et al., 2014)](<https://w3id.org/clusterkg/resource/study/batterink-2014>)"
+        in markdown
+    )
     assert "[supports](<https://w3id.org/clusterkg/ontology#Supports>)" in markdown
     with zipfile.ZipFile(data_dir / "report.docx") as docx:
         document = docx.read("word/document.xml").decode("utf-8")
