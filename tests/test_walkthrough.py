@@ -43,6 +43,7 @@ def test_the_readme_walkthrough_runs_on_a_fresh_data_dir(tmp_path: Path) -> None
             capture_output=True,
             text=True,
             timeout=600,
+            check=False,
         )
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
         outputs.append(done.stderr + done.stdout)
