@@ -18,7 +18,7 @@ from kg.config import Settings
 from kg.report.cite import APA, Citer, csl_items
 from kg.report.cli import load_report_library, render
 from kg.report.gather import gather
-from kg.report.version import REMEMBERED, dataset_version
+from kg.report.version import dataset_version, remembered_at
 from kg.store import open_store
 from kg.store.base import Store
 
@@ -126,11 +126,12 @@ def test_dataset_version_is_the_hash_of_the_store_and_changes_with_it(
 
 
 def test_dataset_version_is_remembered_until_the_next_write(seed_dir: Path) -> None:
-    """The version an embedded store's content had is remembered under its write mark: given again while no
+    """The version an embedded store's content had is remembered under its write count: given again while no
     write happened (here a planted value, so it shows it was not computed again), computed anew after one."""
     with closing(open_store(Settings(data_dir=seed_dir))) as store:
         version = dataset_version(store)
-        remembered = store.path / REMEMBERED
+        remembered = remembered_at(store)
+        assert remembered is not None
         assert json.loads(remembered.read_text())["version"] == version
         planted = {**json.loads(remembered.read_text()), "version": "sha256:planted"}
         remembered.write_text(json.dumps(planted))

@@ -75,6 +75,9 @@ def index() -> Response | str:
         page, total, facets = _from_index(found, q, chosen, paging)
     else:
         page, total, facets = _from_store(svc, q, chosen, paging)
+    marks = contested_marks(svc, (URIRef(hit.iri) for hit in page.items))
+    for hit in page.items:
+        hit.mark = marks.get(hit.iri)
     body = render_template(
         "search/index.html",
         q=q,
@@ -192,8 +195,6 @@ def _page_hits(
             page[str(row["resource"])].snippets.append(
                 snippet(str(row["field"]), str(row["text"]), parse(q))
             )
-    for iri, mark in contested_marks(svc, map(URIRef, page)).items():
-        page[iri].mark = mark
     return list(page.values())
 
 

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kg.search.indexed import IndexedStore
 from kg.store.base import Store
-from kg.store.embedded import EmbeddedStore
-from kg.store.oxworker import WRITE_MARK
 
 REMEMBERED = (
-    "clusterkg-dataset-version.json"  # {"mark": the write mark it was computed under, "version"}
+    "dataset-version.json"  # beside an embedded store: {"state": its write state, "version"}
 )
 
 
@@ -25,19 +24,27 @@ def dataset_version(store: Store) -> str:
     replaced by `_:` (a reload relabels blank nodes; their content still counts). Two stores with the same
     quads up to blank-node labels have the same version.
 
-    An embedded store's worker gives its write mark (kg.store.oxworker.WRITE_MARK) a new value before and after
-    every write; the version computed while the mark kept one value is remembered in the store's directory and
-    given again while the mark has that value, so a store of 1M triples is not read whole for every report."""
-    mark = store.path / WRITE_MARK if isinstance(store, EmbeddedStore) else None
-    before = _read(mark)
-    if mark is not None and before:
-        remembered = _remembered(mark.parent / REMEMBERED)
-        if remembered.get("mark") == before and remembered.get("version"):
+    An embedded store counts its writes (`IndexedStore.state`, "dirty" while one runs): the version computed
+    while the count stayed the same is remembered beside the store and given again while it is, so a store of
+    1M triples is not read whole for every report."""
+    path = remembered_at(store)
+    state = store.state() if path is not None else ""  # type: ignore[attr-defined]
+    steady = bool(state) and "dirty" not in state
+    if path is not None and steady:
+        remembered = _remembered(path)
+        if remembered.get("state") == state and remembered.get("version"):
             return remembered["version"]
     version = _computed(store)
-    if mark is not None and before and _read(mark) == before:
-        _remember(mark.parent / REMEMBERED, {"mark": before, "version": version})
+    if path is not None and steady and store.state() == state:  # type: ignore[attr-defined]
+        _remember(path, {"state": state, "version": version})
     return version
+
+
+def remembered_at(store: Store) -> Path | None:
+    """Where the version of an embedded store is remembered (None for other stores: computed each time)."""
+    if isinstance(store, IndexedStore) and store.name == "embedded":
+        return store.store.path.parent / REMEMBERED  # type: ignore[attr-defined]
+    return None
 
 
 def _computed(store: Store) -> str:

@@ -43,9 +43,6 @@ from kg.store.union_update import with_union_where
 
 # {"pid", "address", "authkey"}, mode 0600, in the store directory
 PUBLISHED = "clusterkg-worker.json"
-# A random mark, in the store directory, given a new value before and after every write: what was computed from
-# the store's content under one mark (the dataset version of kg.report.version) is out of date under another.
-WRITE_MARK = "clusterkg-write-mark"
 STALE_CREATION = 60.0  # seconds after which an unlocked, half-made new store directory is removed
 
 ERROR_KINDS: dict[type, str] = {
@@ -168,15 +165,9 @@ class Stores:
     are evaluated `parallel_queries` at a time, each in a forked child capped at `query_memory` bytes."""
 
     def __init__(
-        self,
-        disk: ox.Store,
-        memory_copy: bool,
-        query_memory: int | None,
-        parallel_queries: int,
-        write_mark: Path | None = None,
+        self, disk: ox.Store, memory_copy: bool, query_memory: int | None, parallel_queries: int
     ) -> None:
         self.disk = disk
-        self.write_mark = write_mark
         self.memory_copy = memory_copy
         self.memory: ox.Store | None = None
         self.query_memory = query_memory
@@ -216,16 +207,6 @@ class Stores:
         with self._lock:
             self.memory = None
             self._version += 1
-        self.mark_write()
-
-    def mark_write(self) -> None:
-        """Give WRITE_MARK a new random value (replaced atomically)."""
-        if self.write_mark is None:
-            return
-        fd, tmp = tempfile.mkstemp(dir=self.write_mark.parent, prefix=f".{self.write_mark.name}.")
-        with os.fdopen(fd, "w") as out:
-            out.write(os.urandom(16).hex())
-        os.replace(tmp, self.write_mark)
 
     def refresh(self) -> None:
         if not self.memory_copy:
@@ -259,7 +240,6 @@ def _write(stores: Stores, op: str, args: tuple) -> None:
             case "clear":
                 store.clear()
     finally:
-        stores.mark_write()
         stores.refresh()
 
 
@@ -389,11 +369,7 @@ def main(argv: list[str]) -> int:
         print(f"{kind} {' '.join(str(error).split())}", flush=True)
         return 1
     stores = Stores(
-        store,
-        config["memory_copy"],
-        config["query_memory"],
-        config["parallel_queries"],
-        store_path / WRITE_MARK,
+        store, config["memory_copy"], config["query_memory"], config["parallel_queries"]
     )
     authkey = bytes.fromhex(config["authkey"])
     listener = Listener("\0" + config["address"], family="AF_UNIX")  # abstract: no file to leave
