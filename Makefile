@@ -11,7 +11,7 @@ serve: $(VENV)/.installed
 	$(BIN)/clusterkg serve
 
 test: $(VENV)/.installed-test chromium poppler virtuoso
-	@status=0; $(BIN)/pytest -q || status=$$?; \
+	@status=0; $(BIN)/pytest -q -n auto --dist worksteal || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
