@@ -14,12 +14,12 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.conneg import HTML, Format
+from kg.conneg import Format
 from kg.errors import UserError
 from kg.namespaces import CKG, ONTOLOGY_IRI
 from kg.ontodocs.diagram import class_diagram, inline, render_svg
-from kg.ontodocs.model import Model, Term, TreeNode
-from kg.ontodocs.usage import queries_using
+from kg.ontodocs.model import MODULE_FIELDS, Model, Term, TreeNode
+from kg.ontodocs.usage import QueryTerms, queries_using, query_terms
 from kg.validate import load_shapes
 from web.paging import PageError
 from web.services import Services, services
@@ -113,7 +113,7 @@ def term_page(iri: URIRef, formats: Sequence[tuple[Format, str]], sparql_href: s
     model = load_model(svc)
     if not (model.is_class(iri) or model.is_property(iri)):
         return None
-    return render_term(svc, model, iri, web_links(), formats)
+    return render_term(svc, model, iri, web_links(), query_terms(svc.examples), formats)
 
 
 def render_index(svc: Services, model: Model, links: Links) -> str:
@@ -125,6 +125,7 @@ def render_index(svc: Services, model: Model, links: Links) -> str:
         "ontology/index.html",
         links=links,
         modules=model.modules(),
+        module_fields=[key for key, _ in MODULE_FIELDS],
         classes=model.tree(),
         svg=svg,
         diagram_error=diagram_error,
@@ -140,6 +141,7 @@ def render_term(
     model: Model,
     iri: URIRef,
     links: Links,
+    queries: QueryTerms,
     formats: Sequence[tuple[Format, str]] = (),
 ) -> str:
     term = model.term(iri)
@@ -150,7 +152,7 @@ def render_term(
         "definition": model.definition(iri),
         "notes": model.notes(iri),
         "module": model.defined_by(iri),
-        "queries": [(q, links.query(q.name)) for q in queries_using(svc.examples, str(iri))],
+        "queries": [(q, links.query(q.name)) for q in queries_using(queries, str(iri))],
     }
     if model.is_class(iri):
         examples = [r["instance"] for r in svc.run("ontology/class-examples", **{"class": iri}).rows]
@@ -196,7 +198,8 @@ def write_site(svc: Services, out: Path) -> list[Path]:
         raise UserError("not a folder", out)
     out.mkdir(parents=True, exist_ok=True)
     pages = {"index.html": render_index(svc, model, links)}
-    pages.update({page_file(t): render_term(svc, model, t, links) for t in documented(model)})
+    queries = query_terms(svc.examples)
+    pages.update({page_file(t): render_term(svc, model, t, links, queries) for t in documented(model)})
     pages["diagram.svg"] = render_svg(class_diagram(model, links.term))
     written = []
     for name, text in pages.items():

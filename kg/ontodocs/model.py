@@ -32,12 +32,12 @@ CHARACTERISTICS = {
 DOMAINS = (RDFS.domain, SCHEMA.domainIncludes)
 RANGES = (RDFS.range, SCHEMA.rangeIncludes)
 MODULE_FIELDS = (  # what the index shows of each module, in order
-    ("title", DCTERMS.title),
-    ("version IRI", OWL.versionIRI),
-    ("version info", OWL.versionInfo),
-    ("licence", DCTERMS.license),
-    ("prior version", OWL.priorVersion),
-    ("modified", DCTERMS.modified),
+    ("Title", DCTERMS.title),
+    ("Version IRI", OWL.versionIRI),
+    ("Version info", OWL.versionInfo),
+    ("Licence", DCTERMS.license),
+    ("Prior version", OWL.priorVersion),
+    ("Modified", DCTERMS.modified),
 )
 _VALUE_CONSTRAINTS = (SH.datatype, SH["class"], SH.nodeKind, SH.hasValue, SH.node)
 _RANGE_CONSTRAINTS = (
@@ -106,7 +106,7 @@ class TreeNode:
 class Module:
     term: Term
     description: str
-    fields: tuple[tuple[str, Part], ...]
+    fields: dict[str, list[Part]]  # MODULE_FIELDS' keys -> values
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,10 @@ class Model:
     def modules(self) -> list[Module]:
         out = []
         for onto in sorted(self.graph.subjects(RDF.type, OWL.Ontology)):
-            fields = tuple(
-                (key, _part(self, value))
+            fields = {
+                key: [_part(self, value) for value in sorted(self.graph.objects(onto, predicate))]
                 for key, predicate in MODULE_FIELDS
-                for value in sorted(self.graph.objects(onto, predicate))
-            )
+            }
             description = _english(self.graph.objects(onto, DCTERMS.description))
             out.append(Module(self.term(onto), description, fields))
         return out
