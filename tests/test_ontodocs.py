@@ -56,7 +56,9 @@ def core_classes() -> list[str]:
     for path in CORE_MODULES:
         graph.parse(path)
     names = sorted(
-        str(c)[len(str(CKG)) :] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CKG))
+        str(c)[len(str(CKG)) :]
+        for c in graph.subjects(RDF.type, OWL.Class)
+        if str(c).startswith(str(CKG))
     )
     assert len(names) > 50  # a glob or parse that finds nothing must not pass
     return names
@@ -83,7 +85,15 @@ def test_index_shows_modules_tree_properties_schemes_and_shapes(docs: FlaskClien
     assert response.status_code == 200
     page = read_page(response.text)
     head, *rows = page.tables["module-table"]
-    assert head[:7] == ["Module", "Title", "Version IRI", "Version info", "Licence", "Prior version", "Modified"]
+    assert head[:7] == [
+        "Module",
+        "Title",
+        "Version IRI",
+        "Version info",
+        "Licence",
+        "Prior version",
+        "Modified",
+    ]
     modules = {row[0]: row for row in rows}
     assert modules["ClusterKG ontology"][1:7] == [
         "ClusterKG ontology",
@@ -95,9 +105,16 @@ def test_index_shows_modules_tree_properties_schemes_and_shapes(docs: FlaskClien
     ]
     assert modules["ClusterKG test module: the hub-and-spoke district"][3] == "0.0.1-test"
     # the tree: each class with subclasses is a <details> whose summary is the class
-    tree = response.text[response.text.index('id="class-tree"') : response.text.index('id="diagram"')]
+    tree = response.text[
+        response.text.index('id="class-tree"') : response.text.index('id="diagram"')
+    ]
     cluster = details_of(tree, '<summary><a class="iri" href="/ontology/IndustrialCluster"')
-    for name in ("HubAndSpokeDistrict", "MarshallianIndustrialDistrict", "IndustrialComplex", "SocialNetworkCluster"):
+    for name in (
+        "HubAndSpokeDistrict",
+        "MarshallianIndustrialDistrict",
+        "IndustrialComplex",
+        "SocialNetworkCluster",
+    ):
         assert f'href="/ontology/{name}"' in cluster
     for name in core_classes():
         assert f'href="/ontology/{name}"' in tree, name
@@ -107,7 +124,9 @@ def test_index_shows_modules_tree_properties_schemes_and_shapes(docs: FlaskClien
     data = {row[0]: row[1:] for row in page.tables["datatype-properties-table"][1:]}
     assert data["hub firm count"] == ["hub-and-spoke district", "xsd:integer", ""]
     assert data["author position"][2] == "functional"
-    schemes = response.text[response.text.index('id="schemes"') : response.text.index('id="shapes"')]
+    schemes = response.text[
+        response.text.index('id="schemes"') : response.text.index('id="shapes"')
+    ]
     assert "Porter" in schemes and "factor-conditions" in schemes
     shapes = {row[0].split()[-1]: row for row in page.tables["shape-table"][1:]}
     assert shapes["ClaimShape"][1] == "class claim"
@@ -130,16 +149,24 @@ def test_fourth_type_page_axioms_instances_and_inferred_subclass(docs: FlaskClie
     assert "<h1>hub-and-spoke district</h1>" in text
     assert "EquivalentTo: IndustrialCluster and (organisedAround value HubFirmRequirements)" in text
     hierarchy = {row[0]: row[1] for row in read_page(text).tables["hierarchy"]}
-    assert hierarchy == {"Superclasses": "industrial cluster", "Subclasses": "port hub district inferred"}
-    assert '<strong>1</strong> instance (asserted or inferred)' in text
+    assert hierarchy == {
+        "Superclasses": "industrial cluster",
+        "Subclasses": "port hub district inferred",
+    }
+    assert "<strong>1</strong> instance (asserted or inferred)" in text
     assert 'href="/resource/cluster/example-hub-and-spoke"' in text
     domain = read_page(text).tables["domain-of"]
     assert domain[1:] == [["hub firm count", "xsd:integer"]]  # by schema:domainIncludes
-    port = {row[0]: row[1] for row in read_page(docs.get("/ontology/PortHubDistrict").text).tables["hierarchy"]}
+    port = {
+        row[0]: row[1]
+        for row in read_page(docs.get("/ontology/PortHubDistrict").text).tables["hierarchy"]
+    }
     assert port["Superclasses"] == "industrial cluster, hub-and-spoke district inferred"
 
 
-def test_inferred_links_come_from_the_inferred_graph(fourth_dataset: Dataset, docs: FlaskClient) -> None:
+def test_inferred_links_come_from_the_inferred_graph(
+    fourth_dataset: Dataset, docs: FlaskClient
+) -> None:
     inferred = fourth_dataset.graph(INFERRED_GRAPH)
     assert (CKG.PortHubDistrict, None, CKG.HubAndSpokeDistrict) in inferred
     assert (CKG.PortHubDistrict, None, CKG.HubAndSpokeDistrict) not in fourth_dataset.graph(
@@ -156,8 +183,10 @@ def test_class_page_shape_table(docs: FlaskClient, fourth_dataset: Dataset) -> N
         "1..*",
         "study",
         "Violation",
-        "A claim needs ckg:attributedTo a ckg:Study: the cited study it is reported from, or the source "
-        "document itself for its own statements.",
+        (
+            "A claim needs ckg:attributedTo a ckg:Study: the cited study it is reported from, or the "
+            "source document itself for its own statements."
+        ),
         "claim",
     ]
     inherited = {row[0]: row for row in rows[1:] if row[5].endswith("(of sourced entity)")}
@@ -198,7 +227,9 @@ def test_term_iris_negotiate_between_docs_and_rdf(docs: FlaskClient) -> None:
     turtle = docs.get("/ontology/Claim", headers={"Accept": "text/turtle"})
     assert turtle.content_type.startswith("text/turtle")
     assert (CKG.Claim, RDF.type, OWL.Class) in Graph().parse(data=turtle.text, format="turtle")
-    individual = docs.get("/ontology/HubFirmRequirements").text  # not a class or property: the generic page
+    individual = docs.get(
+        "/ontology/HubFirmRequirements"
+    ).text  # not a class or property: the generic page
     assert 'id="outgoing"' in individual
     assert docs.get("/ontology/NoSuchTerm").status_code == 404
     assert "Modules" in docs.get("/ontology").text  # the ontology's own IRI shows the index
@@ -219,22 +250,33 @@ def test_diagram_has_every_core_class_linked_to_its_page(docs: FlaskClient) -> N
     assert index.count('xlink:href="/ontology/HubAndSpokeDistrict"') == 1  # inline on the index
 
 
-def test_static_docs_have_no_broken_internal_link(cli, fourth_settings: Settings, tmp_path: Path) -> None:
+def test_static_docs_have_no_broken_internal_link(
+    cli, fourth_settings: Settings, tmp_path: Path
+) -> None:
     out = tmp_path / "site"
     settings = fourth_settings.with_overrides(data_dir=tmp_path / ".clusterkg")
     result = cli(settings, "docs", "-o", str(out))
     assert result.exit_code == 0, result.output
     pages = sorted(p.name for p in out.glob("*.html"))
-    assert "index.html" in pages and "HubAndSpokeDistrict.html" in pages and "attributedTo.html" in pages
+    assert (
+        "index.html" in pages
+        and "HubAndSpokeDistrict.html" in pages
+        and "attributedTo.html" in pages
+    )
     for name in core_classes():
         assert f"{name}.html" in pages
     assert broken_links(out) == []
-    assert '<svg' in (out / "index.html").read_text() and (out / "diagram.svg").exists()
+    assert "<svg" in (out / "index.html").read_text() and (out / "diagram.svg").exists()
     svg = fromstring((out / "diagram.svg").read_bytes())
     assert "Claim.html" in {a.get(XLINK) for a in svg.iter("{http://www.w3.org/2000/svg}a")}
     # the check itself finds a broken link, and a broken anchor
-    (out / "extra.html").write_text('<a href="Nowhere.html">x</a> <a href="index.html#no-such-id">y</a>')
-    assert broken_links(out) == ["extra.html -> Nowhere.html", "extra.html -> index.html#no-such-id"]
+    (out / "extra.html").write_text(
+        '<a href="Nowhere.html">x</a> <a href="index.html#no-such-id">y</a>'
+    )
+    assert broken_links(out) == [
+        "extra.html -> Nowhere.html",
+        "extra.html -> index.html#no-such-id",
+    ]
 
 
 def broken_links(site: Path) -> list[str]:
@@ -249,7 +291,9 @@ def broken_links(site: Path) -> list[str]:
                 continue  # a published IRI, not part of the site
             target = unquote(parts.path) or name
             exists = (site / target).is_file()
-            anchored = not parts.fragment or (target in pages and parts.fragment in pages[target].ids)
+            anchored = not parts.fragment or (
+                target in pages and parts.fragment in pages[target].ids
+            )
             if not (exists and anchored):
                 broken.append(f"{name} -> {link}")
     return broken
@@ -262,7 +306,9 @@ def test_docs_without_an_ontology_graph_say_so(cli, tmp_path: Path) -> None:
     assert cli(settings, "load", str(data)).exit_code == 0
     result = cli(settings, "docs", "-o", str(tmp_path / "site"))
     assert result.exit_code == 2
-    assert result.output.strip().endswith("this dataset holds no ontology graph: run `clusterkg build`")
+    assert result.output.strip().endswith(
+        "this dataset holds no ontology graph: run `clusterkg build`"
+    )
 
 
 def test_no_class_name_is_written_in_the_code() -> None:

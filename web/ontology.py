@@ -67,7 +67,14 @@ def static_links(model: Model) -> Links:
             return pages[iri]
         return iri if iri.startswith(("http://", "https://")) else None
 
-    return Links(term, "index.html", lambda name: None, lambda text: None, "ontology/static.html", "diagram.svg")
+    return Links(
+        term,
+        "index.html",
+        lambda name: None,
+        lambda text: None,
+        "ontology/static.html",
+        "diagram.svg",
+    )
 
 
 def documented(model: Model) -> list[URIRef]:
@@ -84,7 +91,9 @@ def load_model(svc: Services) -> Model:
     ontology = svc.run("ontology/graph").graph
     if ontology is None or not len(ontology):
         raise PageError(404, NO_ONTOLOGY)
-    inferred = [(r["class"], r["superclass"]) for r in svc.run("ontology/inferred-superclasses").rows]
+    inferred = [
+        (r["class"], r["superclass"]) for r in svc.run("ontology/inferred-superclasses").rows
+    ]
     shapes = load_shapes(svc.settings.ontology_dir, svc.settings.shapes_extensions).data
     return Model(ontology, shapes, inferred)
 
@@ -155,7 +164,9 @@ def render_term(
         "queries": [(q, links.query(q.name)) for q in queries_using(queries, str(iri))],
     }
     if model.is_class(iri):
-        examples = [r["instance"] for r in svc.run("ontology/class-examples", **{"class": iri}).rows]
+        examples = [
+            r["instance"] for r in svc.run("ontology/class-examples", **{"class": iri}).rows
+        ]
         sparql = svc.queries["ontology/class-examples"].bind({"class": iri}, limit=SPARQL_ROWS)
         return render_template(
             "ontology/class.html",
@@ -166,7 +177,9 @@ def render_term(
             domain_of=_property_rows(model, terms=model.domain_of(iri)),
             range_of=_property_rows(model, terms=model.range_of(iri)),
             requirements=model.requirements(iri),
-            instances=int(svc.run("ontology/class-instance-count", **{"class": iri}).rows[0]["instances"]),
+            instances=int(
+                svc.run("ontology/class-instance-count", **{"class": iri}).rows[0]["instances"]
+            ),
             examples=_labelled(svc, examples),
             sparql_href=links.sparql(sparql),
         )
@@ -199,7 +212,9 @@ def write_site(svc: Services, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     pages = {"index.html": render_index(svc, model, links)}
     queries = query_terms(svc.examples)
-    pages.update({page_file(t): render_term(svc, model, t, links, queries) for t in documented(model)})
+    pages.update(
+        {page_file(t): render_term(svc, model, t, links, queries) for t in documented(model)}
+    )
     pages["diagram.svg"] = render_svg(class_diagram(model, links.term))
     written = []
     for name, text in pages.items():
@@ -218,7 +233,9 @@ class PropertyRow:
     characteristics: list[str]
 
 
-def _property_rows(model: Model, kind: str = "", terms: list[Term] | None = None) -> list[PropertyRow]:
+def _property_rows(
+    model: Model, kind: str = "", terms: list[Term] | None = None
+) -> list[PropertyRow]:
     chosen = model.properties_of(kind) if terms is None else terms
     return [
         PropertyRow(
@@ -251,13 +268,17 @@ def _concept_tree(
 
     def grow(concept: URIRef, seen: frozenset[URIRef]) -> TreeNode:
         node = TreeNode(_term(labels, concept))
-        for child in sorted(concepts.get(concept, ()), key=lambda c: _term(labels, c).label.lower()):
+        for child in sorted(
+            concepts.get(concept, ()), key=lambda c: _term(labels, c).label.lower()
+        ):
             if child not in seen:
                 node.children.append(grow(child, seen | {child}))
         return node
 
     root = TreeNode(_term(labels, scheme))
-    tops = sorted((c for c in concepts if c not in has_broader), key=lambda c: _term(labels, c).label.lower())
+    tops = sorted(
+        (c for c in concepts if c not in has_broader), key=lambda c: _term(labels, c).label.lower()
+    )
     root.children = [grow(top, frozenset({top})) for top in tops]
     return root
 

@@ -11,14 +11,18 @@ from kg.errors import UserError
 from kg.ontodocs.model import Model, Term
 
 Href = Callable[[str], str | None]
-NO_DOT = "Graphviz's `dot` was not found: install Debian's graphviz package (apt-get install graphviz)"
+NO_DOT = (
+    "Graphviz's `dot` was not found: install Debian's graphviz package (apt-get install graphviz)"
+)
 
 
 def class_diagram(model: Model, href: Href) -> graphviz.Digraph:
     """The diagram as Graphviz source: a box per class of ours (and each named superclass it has
     elsewhere, dashed), subclass arrows (inferred ones dashed), and an arrow per object property of ours
     from its domain to its range."""
-    dot = graphviz.Digraph("ontology", graph_attr={"rankdir": "RL", "ranksep": "0.6", "fontname": "sans-serif"})
+    dot = graphviz.Digraph(
+        "ontology", graph_attr={"rankdir": "RL", "ranksep": "0.6", "fontname": "sans-serif"}
+    )
     dot.attr(
         "node",
         shape="box",
@@ -42,7 +46,9 @@ def class_diagram(model: Model, href: Href) -> graphviz.Digraph:
         for parent in model.parents(cls):
             if parent.iri not in ids:
                 ids[parent.iri] = f"c{len(ids)}"
-                dot.node(ids[parent.iri], parent.label, style="rounded,dashed", **_link(href, parent))
+                dot.node(
+                    ids[parent.iri], parent.label, style="rounded,dashed", **_link(href, parent)
+                )
             style = "dashed" if parent.inferred else "solid"
             dot.edge(ids[str(cls)], ids[parent.iri], arrowhead="empty", style=style)
     for domain, prop, range_ in model.main_relations():
@@ -73,4 +79,6 @@ def inline(svg: str) -> str:
 
 def _link(href: Href, term: Term) -> dict[str, str]:
     target = href(term.iri)
-    return {"URL": target, "tooltip": term.iri, "target": "_top"} if target else {"tooltip": term.iri}
+    return (
+        {"URL": target, "tooltip": term.iri, "target": "_top"} if target else {"tooltip": term.iri}
+    )

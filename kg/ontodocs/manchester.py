@@ -59,7 +59,9 @@ def _compound(graph: Graph, node: Node, namer: Namer) -> str:
     for predicate, joiner in ((OWL.intersectionOf, " and "), (OWL.unionOf, " or ")):
         members = graph.value(node, predicate)
         if members is not None:
-            return joiner.join(expression(graph, m, namer, True) for m in Collection(graph, members))
+            return joiner.join(
+                expression(graph, m, namer, True) for m in Collection(graph, members)
+            )
     complement = graph.value(node, OWL.complementOf)
     if complement is not None:
         return f"not {expression(graph, complement, namer, True)}"
@@ -98,7 +100,10 @@ def _restriction(graph: Graph, node: Node, prop: str, namer: Namer) -> str:
 def class_axioms(graph: Graph, cls: URIRef, namer: Namer = name) -> list[Axiom]:
     """The axioms about `cls`: SubClassOf (named and anonymous superclasses), EquivalentTo, DisjointWith
     (pairwise and from owl:AllDisjointClasses), each in Manchester syntax, named classes first."""
-    equivalent = {*graph.objects(cls, OWL.equivalentClass), *graph.subjects(OWL.equivalentClass, cls)}
+    equivalent = {
+        *graph.objects(cls, OWL.equivalentClass),
+        *graph.subjects(OWL.equivalentClass, cls),
+    }
     disjoint = {*graph.objects(cls, OWL.disjointWith), *graph.subjects(OWL.disjointWith, cls)}
     for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         members = list(Collection(graph, graph.value(group, OWL.members)))

@@ -128,7 +128,12 @@ class Model:
         classes = {c for t in CLASS_TYPES for c in ontology.subjects(RDF.type, t)}
         self.classes = sorted(c for c in classes if isinstance(c, URIRef) and c != OWL.Thing)
         self.properties = sorted(
-            {p for t in PROPERTY_KINDS for p in ontology.subjects(RDF.type, t) if isinstance(p, URIRef)}
+            {
+                p
+                for t in PROPERTY_KINDS
+                for p in ontology.subjects(RDF.type, t)
+                if isinstance(p, URIRef)
+            }
         )
         asserted = {(c, s) for c, s in ontology.subject_objects(RDFS.subClassOf)}
         self.inferred = {
@@ -189,7 +194,9 @@ class Model:
 
     def node_shapes(self) -> list[Shape]:
         out = []
-        for shape in sorted(s for s in self.shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)):
+        for shape in sorted(
+            s for s in self.shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)
+        ):
             targets = tuple(self._targets(shape))
             description = _english(self.shapes.objects(shape, RDFS.comment)) or _english(
                 self.shapes.objects(shape, SH.message)
@@ -224,7 +231,9 @@ class Model:
     def tree(self) -> list[TreeNode]:
         """The declared classes as a forest along asserted and inferred subclass links."""
         known = set(self.classes)
-        roots = [c for c in self.classes if not any(URIRef(p.iri) in known for p in self.parents(c))]
+        roots = [
+            c for c in self.classes if not any(URIRef(p.iri) in known for p in self.parents(c))
+        ]
         return [self._subtree(self.term(r), known, frozenset()) for r in roots]
 
     def _subtree(self, term: Term, known: set[URIRef], path: frozenset[str]) -> TreeNode:
@@ -250,7 +259,9 @@ class Model:
     # --- properties
     def properties_of(self, kind: str) -> list[Term]:
         types = [t for t, k in PROPERTY_KINDS.items() if k == kind]
-        return self._terms(p for p in self.properties for t in types if (p, RDF.type, t) in self.graph)
+        return self._terms(
+            p for p in self.properties for t in types if (p, RDF.type, t) in self.graph
+        )
 
     def kind(self, prop: URIRef) -> str:
         return next(
@@ -265,10 +276,14 @@ class Model:
 
     def domain_of(self, cls: URIRef) -> list[Term]:
         """Properties whose domain (rdfs:domain, schema:domainIncludes, or a union naming it) is `cls`."""
-        return self._terms(p for p in self.properties if cls in {URIRef(t.iri) for t in self.domains(p)})
+        return self._terms(
+            p for p in self.properties if cls in {URIRef(t.iri) for t in self.domains(p)}
+        )
 
     def range_of(self, cls: URIRef) -> list[Term]:
-        return self._terms(p for p in self.properties if cls in {URIRef(t.iri) for t in self.ranges(p)})
+        return self._terms(
+            p for p in self.properties if cls in {URIRef(t.iri) for t in self.ranges(p)}
+        )
 
     def characteristics(self, prop: URIRef) -> list[str]:
         return [text for t, text in CHARACTERISTICS.items() if (prop, RDF.type, t) in self.graph]
@@ -327,10 +342,7 @@ class Model:
         return sorted(shapes, key=str)
 
     def _shape_rows(self, shape: Node, via: Term | None) -> list[Requirement]:
-        rows = [
-            self._property_row(shape, p, via)
-            for p in self.shapes.objects(shape, SH.property)
-        ]
+        rows = [self._property_row(shape, p, via) for p in self.shapes.objects(shape, SH.property)]
         node_parts = tuple(
             part
             for predicate in _NODE_CONSTRAINTS
@@ -355,10 +367,20 @@ class Model:
         s = self.shapes
         low = s.value(prop_shape, SH.minCount)
         high = s.value(prop_shape, SH.maxCount)
-        cardinality = "" if low is None and high is None else f"{low or 0}..{high if high is not None else '*'}"
+        cardinality = (
+            ""
+            if low is None and high is None
+            else f"{low or 0}..{high if high is not None else '*'}"
+        )
         parts = tuple(
             part
-            for predicate in (*_VALUE_CONSTRAINTS, SH["in"], *(p for p, _ in _RANGE_CONSTRAINTS), *_NODE_CONSTRAINTS, SH.qualifiedValueShape)
+            for predicate in (
+                *_VALUE_CONSTRAINTS,
+                SH["in"],
+                *(p for p, _ in _RANGE_CONSTRAINTS),
+                *_NODE_CONSTRAINTS,
+                SH.qualifiedValueShape,
+            )
             for value in s.objects(prop_shape, predicate)
             for part in self._constraint_parts(predicate, value)
         )
@@ -375,10 +397,20 @@ class Model:
     def _constraint_parts(self, predicate: URIRef, value: Node) -> list[Part]:
         s = self.shapes
         if predicate in _VALUE_CONSTRAINTS:
-            key = {SH.datatype: "", SH["class"]: "", SH.nodeKind: "", SH.hasValue: "= ", SH.node: "shape "}[predicate]
-            return [Part(key, self.term(value)) if isinstance(value, URIRef) else Part(key + str(value))]
+            key = {
+                SH.datatype: "",
+                SH["class"]: "",
+                SH.nodeKind: "",
+                SH.hasValue: "= ",
+                SH.node: "shape ",
+            }[predicate]
+            return [
+                Part(key, self.term(value)) if isinstance(value, URIRef) else Part(key + str(value))
+            ]
         if predicate == SH["in"]:
-            members = ", ".join(name(m) if isinstance(m, URIRef) else str(m) for m in Collection(s, value))
+            members = ", ".join(
+                name(m) if isinstance(m, URIRef) else str(m) for m in Collection(s, value)
+            )
             return [Part(f"one of {{{members}}}")]
         for constraint, symbol in _RANGE_CONSTRAINTS:
             if predicate == constraint:
@@ -404,7 +436,11 @@ class Model:
         for predicate, value in sorted(self.shapes.predicate_objects(shape)):
             if predicate in (SH.minCount, SH.maxCount):
                 parts.append(Part(f"{name(predicate).removeprefix('sh:')} {value} "))
-            elif predicate in (*_VALUE_CONSTRAINTS, SH["in"], *_NODE_CONSTRAINTS) or predicate in dict(_RANGE_CONSTRAINTS):
+            elif predicate in (
+                *_VALUE_CONSTRAINTS,
+                SH["in"],
+                *_NODE_CONSTRAINTS,
+            ) or predicate in dict(_RANGE_CONSTRAINTS):
                 parts += self._constraint_parts(predicate, value)
         return parts or [Part("(a shape)")]
 
@@ -420,7 +456,9 @@ class Model:
             self.shapes.objects(shape, SH.message)
         )
 
-    def _terms(self, iris: Iterable[Node] | Iterable[Iterable[Node]], inferred: bool = False) -> list[Term]:
+    def _terms(
+        self, iris: Iterable[Node] | Iterable[Iterable[Node]], inferred: bool = False
+    ) -> list[Term]:
         flat: set[URIRef] = set()
         for item in iris:
             if isinstance(item, URIRef):
@@ -451,7 +489,11 @@ def path_text(shapes: Graph, path: Node | None) -> str:
     alternatives = shapes.value(path, SH.alternativePath)
     if alternatives is not None:
         return "(" + "|".join(path_text(shapes, p) for p in Collection(shapes, alternatives)) + ")"
-    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+    for predicate, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
         inner = shapes.value(path, predicate)
         if inner is not None:
             return f"{path_text(shapes, inner)}{suffix}"
@@ -470,7 +512,13 @@ def _path_terms(shapes: Graph, path: Node | None) -> set[Node]:
     if shapes.value(path, RDF.first) is not None:
         for member in Collection(shapes, path):
             found |= _path_terms(shapes, member)
-    for predicate in (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath, SH.alternativePath):
+    for predicate in (
+        SH.inversePath,
+        SH.zeroOrMorePath,
+        SH.oneOrMorePath,
+        SH.zeroOrOnePath,
+        SH.alternativePath,
+    ):
         found |= _path_terms(shapes, shapes.value(path, predicate))
     return found
 
