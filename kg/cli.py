@@ -498,7 +498,7 @@ def serve(
 def docs(output: Path) -> None:
     """Write the ontology's documentation (the /ontology/ pages and the class diagram) as static HTML."""
     import web  # Flask and the pages load only for the verbs that render them
-    from web.ontology import write_site
+    from web.ontodocs import write_site
     from web.paging import PageError
     from web.services import services
 

@@ -18,7 +18,7 @@ from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, Format, alternate_links, for
 from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
 from web.marks import rated_item_mark
-from web.ontology import index_page, term_page
+from web.ontodocs import index_page, term_page
 from web.responses import error_response, rdf_response
 from web.services import services
 from web.terms import NOT_AN_IRI, iri_for_path
