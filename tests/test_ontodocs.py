@@ -310,6 +310,20 @@ def test_docs_without_an_ontology_graph_say_so(cli, tmp_path: Path) -> None:
     )
 
 
+def test_docs_into_a_folder_that_cannot_be_made_is_one_line(cli, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file.txt"
+    blocker.write_text("not a folder\n")
+    result = cli(
+        Settings(store="memory", data_dir=tmp_path / ".clusterkg"),
+        "docs",
+        "-o",
+        str(blocker / "site"),
+    )
+    assert result.exit_code == 2
+    last = result.output.strip().splitlines()[-1]
+    assert last == f"{blocker / 'site'}: cannot write the documentation: Not a directory"
+
+
 def test_no_class_name_is_written_in_the_code() -> None:
     """Generic: nothing in the documentation's code names a class of the ontology."""
     code = [

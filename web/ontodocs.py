@@ -5,7 +5,6 @@ live in web.ontology (the index, the diagram) and web.resources (a term's own UR
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,22 +193,21 @@ def write_site(svc: Services, out: Path) -> list[Path]:
     """The index, a page per class and property of ours, the diagram and the style sheet, in `out`."""
     model = load_model(svc)
     links = static_links(model)
-    if out.exists() and not out.is_dir():
-        raise UserError("not a folder", out)
-    out.mkdir(parents=True, exist_ok=True)
     pages = {"index.html": render_index(svc, model, links)}
     queries = query_terms(svc.examples)
     pages.update(
         {page_file(t): render_term(svc, model, t, links, queries) for t in documented(model)}
     )
     pages["diagram.svg"] = render_svg(class_diagram(model, links.term))
-    written = []
-    for name, text in pages.items():
-        (out / name).write_text(text, encoding="utf-8")
-        written.append(out / name)
     css = Path(current_app.static_folder or "") / "css" / "site.css"
-    written.append(Path(shutil.copyfile(css, out / "site.css")))
-    return written
+    pages["site.css"] = css.read_text(encoding="utf-8")
+    try:  # everything is rendered before the first file is written
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            (out / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the documentation: {exc.strerror}", exc.filename) from None
+    return [out / name for name in pages]
 
 
 @dataclass(frozen=True)
