@@ -269,21 +269,20 @@ class Model:
         )
 
     def domains(self, prop: URIRef) -> list[Term]:
-        return self._terms(_named(self.graph, self.graph.objects(prop, p)) for p in DOMAINS)
+        return self._terms(self._named_objects(prop, DOMAINS))
 
     def ranges(self, prop: URIRef) -> list[Term]:
-        return self._terms(_named(self.graph, self.graph.objects(prop, p)) for p in RANGES)
+        return self._terms(self._named_objects(prop, RANGES))
 
     def domain_of(self, cls: URIRef) -> list[Term]:
         """Properties whose domain (rdfs:domain, schema:domainIncludes, or a union naming it) is `cls`."""
-        return self._terms(
-            p for p in self.properties if cls in {URIRef(t.iri) for t in self.domains(p)}
-        )
+        return self._terms(p for p in self.properties if cls in self._named_objects(p, DOMAINS))
 
     def range_of(self, cls: URIRef) -> list[Term]:
-        return self._terms(
-            p for p in self.properties if cls in {URIRef(t.iri) for t in self.ranges(p)}
-        )
+        return self._terms(p for p in self.properties if cls in self._named_objects(p, RANGES))
+
+    def _named_objects(self, prop: URIRef, predicates: tuple[URIRef, ...]) -> set[URIRef]:
+        return {c for p in predicates for c in _named(self.graph, self.graph.objects(prop, p))}
 
     def characteristics(self, prop: URIRef) -> list[str]:
         return [text for t, text in CHARACTERISTICS.items() if (prop, RDF.type, t) in self.graph]
@@ -456,16 +455,10 @@ class Model:
             self.shapes.objects(shape, SH.message)
         )
 
-    def _terms(
-        self, iris: Iterable[Node] | Iterable[Iterable[Node]], inferred: bool = False
-    ) -> list[Term]:
-        flat: set[URIRef] = set()
-        for item in iris:
-            if isinstance(item, URIRef):
-                flat.add(item)
-            elif not isinstance(item, Node):
-                flat.update(i for i in item if isinstance(i, URIRef))
-        return sorted((self.term(i, inferred) for i in flat), key=lambda t: t.label.lower())
+    def _terms(self, iris: Iterable[Node], inferred: bool = False) -> list[Term]:
+        """The named ones among `iris` as terms, by label."""
+        named = {i for i in iris if isinstance(i, URIRef)}
+        return sorted((self.term(i, inferred) for i in named), key=lambda t: t.label.lower())
 
 
 _TARGETS = (
