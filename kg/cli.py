@@ -28,6 +28,7 @@ from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import reason as run_reasoner
 from kg.report.cli import report_command
+from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import BACKENDS, open_store
@@ -555,3 +556,4 @@ main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
 main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)
 main.add_command(report_command)  # `report` (kg/report/cli.py)
+main.add_command(search_index_command)  # `search-index` (kg/search/cli.py)

@@ -194,6 +194,20 @@ class NamedQuery:
         )
 
 
+def prebind(text: str, name: str, value: Identifier) -> str:
+    """SELECT query `text` with variable `name` pre-bound to `value` (SHACL-SPARQL's $this): each
+    `?name`/`$name` token becomes the value's N3 form, and in the SELECT clause (before the first `{`)
+    `(value AS ?name)`, so the answer still has the column."""
+    pieces, body = [], False
+    for tok in iter_tokens(text):
+        if tok.kind == "var" and tok.text[1:] == name:
+            pieces.append(value.n3() if body else f"({value.n3()} AS ?{name})")
+            continue
+        body = body or tok.text == "{"
+        pieces.append(tok.text)
+    return "".join(pieces)
+
+
 def load_query(path: Path) -> NamedQuery:
     """Read one `.rq` file: header, parameters, and a syntax check (UserError: file, line, cause)."""
     text = read_text(path, "query file")
