@@ -11,6 +11,8 @@ Header format (grlc-style decorators; every line is a SPARQL comment, so the fil
     #+ param: _year = "2016"^^xsd:gYear -- the year of publication
 
 - `summary` is one line; `tags` is a comma-separated list; any other `key: value` is kept in `meta`.
+  A lint check (`queries/checks/ontology/`, kg.ontolint) also declares `severity: error|warn|info`,
+  `message:` (what is wrong, in words) and `reads:` (the graphs it needs: ontology, shapes, data, queries).
 - `returns` is required: the columns of a SELECT in the order it projects them (a note in parentheses
   may follow a name: `focus (the study)`), checked against the SELECT clause when the file is loaded;
   `boolean` for an ASK, `graph` for a CONSTRUCT or DESCRIBE. Rows read through `NamedQuery.checked`
