@@ -97,11 +97,11 @@ def test_index_shows_modules_tree_properties_schemes_and_shapes(docs: FlaskClien
     modules = {row[0]: row for row in rows}
     assert modules["ClusterKG ontology"][1:7] == [
         "ClusterKG ontology",
-        "https://w3id.org/clusterkg/ontology/0.1.0",
-        "0.1.0",
+        "https://w3id.org/clusterkg/ontology/0.2.0",
+        "0.2.0",
         "https://creativecommons.org/licenses/by/4.0/",
-        "—",
-        "2026-11-29",
+        "https://w3id.org/clusterkg/ontology/0.1.0",
+        "2026-12-05",
     ]
     assert modules["ClusterKG test module: the hub-and-spoke district"][3] == "0.0.1-test"
     # the tree: each class with subclasses is a <details> whose summary is the class

@@ -17,7 +17,7 @@ from werkzeug.urls import iri_to_uri
 from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, Format, alternate_links, format_url, negotiate
 from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
-from web.marks import rated_item_mark
+from web.marks import contested_marks, rated_item_mark
 from web.ontodocs import index_page, term_page
 from web.responses import error_response, rdf_response
 from web.services import services
@@ -87,6 +87,15 @@ def _show(candidates: list[URIRef | None], page: Page | None = None) -> Response
             "resources/resource.html",
             view=view,
             mark=rated_item_mark(svc, iri, {t.iri for t in view.types}),
+            marks=contested_marks(
+                svc,
+                (
+                    URIRef(link.other.iri)
+                    for group in view.outgoing + view.incoming
+                    for link in group.links
+                    if link.other.kind == "iri"
+                ),
+            ),
             formats=formats,
             sparql_href=sparql_href,
         )

@@ -17,7 +17,7 @@ NO_DOT = (
 
 
 def class_diagram(model: Model, href: Href) -> graphviz.Digraph:
-    """The diagram as Graphviz source: a box per class of ours (and each named superclass it has
+    """The diagram as Graphviz source: a box per class of ours (`Model.own`; and each named superclass it has
     elsewhere, dashed), subclass arrows (inferred ones dashed), and an arrow per object property of ours
     from its domain to its range."""
     dot = graphviz.Digraph(
@@ -32,7 +32,7 @@ def class_diagram(model: Model, href: Href) -> graphviz.Digraph:
         fontsize="11",
     )
     dot.attr("edge", fontname="sans-serif", fontsize="9")
-    own = [c for c in model.classes if model.term(c).own]
+    own = [c for c in model.classes if model.own(c)]
     ids: dict[str, str] = {}  # IRI -> node name (an IRI's colon would read as a Graphviz port)
     defined = set(model.defined_classes())
     for cls in own:

@@ -61,11 +61,6 @@ class Term:
     inferred: bool = False
 
     @property
-    def own(self) -> bool:
-        """Whether the term is in the ontology's own namespace (it then has a page)."""
-        return self.iri.startswith(str(CKG))
-
-    @property
     def name(self) -> str:
         return name(URIRef(self.iri))
 
@@ -135,6 +130,7 @@ class Model:
                 if isinstance(p, URIRef)
             }
         )
+        self._module_iris = set(ontology.subjects(RDF.type, OWL.Ontology))
         asserted = {(c, s) for c, s in ontology.subject_objects(RDFS.subClassOf)}
         self.inferred = {
             (c, s)
@@ -143,6 +139,13 @@ class Model:
         }
 
     # --- terms
+    def own(self, iri: Node) -> bool:
+        """Whether the term is ours: in the ontology's namespace, or defined by one of the modules loaded
+        (a workspace's extension modules included; not the external vocabularies they declare)."""
+        return str(iri).startswith(str(CKG)) or any(
+            module in self._module_iris for module in self.graph.objects(iri, RDFS.isDefinedBy)
+        )
+
     def term(self, iri: Node, inferred: bool = False) -> Term:
         return Term(str(iri), self.label(iri), inferred)
 
@@ -304,7 +307,7 @@ class Model:
         return [
             (URIRef(d.iri), prop, URIRef(r.iri))
             for prop in self.properties
-            if str(prop).startswith(str(CKG)) and self.kind(prop) == "object"
+            if self.own(prop) and self.kind(prop) == "object"
             for d in self.domains(prop)
             for r in self.ranges(prop)
             if URIRef(d.iri) in known and URIRef(r.iri) in known
