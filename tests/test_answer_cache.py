@@ -91,6 +91,18 @@ def test_every_write_shows_on_the_next_request(client, store):
     assert _sparql_count(client) == before + 1
 
 
+def test_search_results_are_kept_until_a_write(client, store):
+    def titles() -> str:
+        return client.get("/search/", query_string={"q": "cache probe"}).text
+
+    assert "Cache probe search" not in titles()
+    hits = store.answers.hits
+    titles()
+    assert store.answers.hits > hits  # the index was not asked again
+    store.replace_graphs([(GRAPH, _study("Cache probe search"))])
+    assert "Cache probe search" in titles()
+
+
 def test_a_failed_write_keeps_the_answers_and_a_write_under_way_keeps_none(client, store):
     _studies(client)
     with pytest.raises(QuerySyntaxError):

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +19,7 @@ from kg.config import PROJECT_ROOT
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
-from kg.search.index import SearchIndex
+from kg.search.index import Results, SearchIndex, results_weight
 from kg.store.answers import AnswerCache, volatile, weight
 from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Store
 
@@ -92,6 +92,20 @@ class IndexedStore:
                 self._rebuilding.start()
         return None
 
+    def search(
+        self, query: str, chosen: Mapping[str, str], offset: int, limit: int
+    ) -> Results | None:
+        """The index's answer (`SearchIndex.search`), kept like the store's answers until the next write;
+        None while the index is stale or missing (a rebuild has started)."""
+        index = self.fresh_index()
+        if index is None:
+            return None
+        return self._read(
+            ("search", query, tuple(sorted(chosen.items())), offset, limit),
+            lambda: index.search(query, chosen, offset, limit),
+            weigh=results_weight,
+        )
+
     def rebuild_index(self, stale_only: bool = False) -> None:
         """Index the whole store again (`clusterkg search-index`); `stale_only`: unless another thread or
         process has brought the index up to date meanwhile."""
@@ -159,7 +173,13 @@ class IndexedStore:
         if self.index is not None and budget > 0:
             self.answers = AnswerCache(budget)
 
-    def _read(self, key: tuple, compute: Callable[[], T], volatile: bool = False) -> T:
+    def _read(
+        self,
+        key: tuple,
+        compute: Callable[[], T],
+        volatile: bool = False,
+        weigh: Callable[[T], int] = weight,
+    ) -> T:
         """The answer to a read: kept from an earlier one in the same store state, or computed. None is
         kept while a write runs (its state is `dirty`: what it changes shows at its end), nor the
         answer of a `volatile` query."""
@@ -168,7 +188,7 @@ class IndexedStore:
         state = self.state()
         if state.endswith("dirty"):
             return compute()
-        return self.answers.get(state, key, compute, weight)
+        return self.answers.get(state, key, compute, weigh)
 
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None
