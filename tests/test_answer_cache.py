@@ -128,6 +128,14 @@ def test_home_page_counts_follow_a_write(client, store):
     assert triples() == before + 2
 
 
+def test_the_cache_can_be_turned_off(client, store, tmp_path):
+    _studies(client)
+    assert store.answers is not None
+    settings = Settings(data_dir=tmp_path, answer_cache_mb=0)
+    create_app({"SETTINGS": settings, "TESTING": True}, store=store)
+    assert store.answers is None
+
+
 def test_a_volatile_query_is_never_kept(client):
     query = "SELECT (NOW() AS ?t) WHERE {}"
     answers = {

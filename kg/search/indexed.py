@@ -170,8 +170,7 @@ class IndexedStore:
     def keep_answers(self, budget: int) -> None:
         """Keep the answers to reads until the store's next write, `budget` bytes at most (the server's
         pages and endpoint); never for a remote store, which others may write to."""
-        if self.index is not None and budget > 0:
-            self.answers = AnswerCache(budget)
+        self.answers = AnswerCache(budget) if self.index is not None and budget > 0 else None
 
     def _read(
         self,
