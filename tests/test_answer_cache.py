@@ -103,6 +103,21 @@ def test_search_results_are_kept_until_a_write(client, store):
     assert "Cache probe search" in titles()
 
 
+def test_pages_are_kept_whole_but_not_errors_downloads_or_other_formats(client, store):
+    concept = "/resource/concept/porter/factor-conditions"
+    html = client.get(concept)
+    size = store.answers._size
+    assert client.get(concept).get_data() == html.get_data()
+    assert store.answers._size == size  # sent as kept
+    turtle = client.get(concept, headers={"Accept": "text/turtle"})
+    assert turtle.content_type.startswith("text/turtle") and b"<html" not in turtle.get_data()
+    assert client.get("/studies/?page=999").status_code == 404
+    assert client.get("/export/dataset.nq").status_code == 200
+    entries = set(store.answers._entries)
+    pages = {k[3] for k in entries if k[0] == "page"}
+    assert concept in pages and not pages & {"/studies/", "/export/dataset.nq"}
+
+
 def test_a_failed_write_keeps_the_answers_and_a_write_under_way_keeps_none(client, store):
     _studies(client)
     with pytest.raises(QuerySyntaxError):

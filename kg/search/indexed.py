@@ -100,7 +100,7 @@ class IndexedStore:
         index = self.fresh_index()
         if index is None:
             return None
-        return self._read(
+        return self.kept(
             ("search", query, tuple(sorted(chosen.items())), offset, limit),
             lambda: index.search(query, chosen, offset, limit),
             weigh=results_weight,
@@ -172,14 +172,16 @@ class IndexedStore:
         pages and endpoint); never for a remote store, which others may write to."""
         self.answers = AnswerCache(budget) if self.index is not None and budget > 0 else None
 
-    def _read(
+    def kept(
         self,
         key: tuple,
         compute: Callable[[], T],
+        *,
         volatile: bool = False,
         weigh: Callable[[T], int] = weight,
     ) -> T:
-        """The answer to a read: kept from an earlier one in the same store state, or computed. None is
+        """The answer to a read (`key`): kept from an earlier one in the same store state, or computed
+        (and kept if `weigh` gives it a weight of 0 or more). None is
         kept while a write runs (its state is `dirty`: what it changes shows at its end), nor the
         answer of a `volatile` query."""
         if self.answers is None or volatile:
@@ -192,17 +194,17 @@ class IndexedStore:
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None
     ) -> QueryResult:
-        return self._read(
+        return self.kept(
             ("query", sparql, max_rows),
             lambda: self.store.query(sparql, timeout, max_rows),
-            volatile(sparql),
+            volatile=volatile(sparql),
         )
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return self._read(
+        return self.kept(
             ("serialized", sparql, media_type),
             lambda: self.store.query_serialized(sparql, media_type, timeout),
-            volatile(sparql),
+            volatile=volatile(sparql),
         )
 
     def describe(self, iri: URIRef) -> Dataset:
@@ -212,10 +214,10 @@ class IndexedStore:
         self.store.dump(path, fmt)
 
     def graphs(self) -> list[URIRef]:
-        return list(self._read(("graphs",), self.store.graphs))
+        return list(self.kept(("graphs",), self.store.graphs))
 
     def count(self, graph: URIRef | None = None) -> int:
-        return self._read(("count", graph), lambda: self.store.count(graph))
+        return self.kept(("count", graph), lambda: self.store.count(graph))
 
     def close(self) -> None:
         if self.index is None:
