@@ -187,14 +187,16 @@ def ensure_store(scale: str, out: Path, seed: int) -> Path:
 
 
 def serve(data_dir: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        _cli("--data-dir", str(data_dir), "serve", "--port", str(port)),
-        cwd=PROJECT,
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    """`clusterkg serve`, its request log in <data dir>/serve.log (a pipe nobody reads fills after
+    about 830 logged requests and stops the server)."""
+    with (data_dir / "serve.log").open("wb") as log:
+        return subprocess.Popen(
+            _cli("--data-dir", str(data_dir), "serve", "--port", str(port)),
+            cwd=PROJECT,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 def warm_up(base: str, mix: list, process: subprocess.Popen, limit: float = 600) -> float:
