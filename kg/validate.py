@@ -9,11 +9,12 @@ shapes or no checks fails: a check that finds nothing to run must not pass.
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import Protocol
@@ -29,7 +30,8 @@ from kg.errors import UserError, display_path
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
 from kg.queries import NamedQuery, load_queries
 from kg.rdfio import parse_into
-from kg.store.base import Store
+from kg.shacl_sparql import UnsupportedShape, ViolationQuery, translate
+from kg.store.base import QueryResult, Store
 
 SEVERITIES: tuple[URIRef, ...] = (SH.Violation, SH.Warning, SH.Info)
 FailOn = TypingLiteral["violation", "warning", "info"]
@@ -67,12 +69,27 @@ class ValidationResult:
         }
 
 
+GraphPart = Graph | Callable[[], Graph]
+
+
 @dataclass
 class ValidationReport:
-    """Every result of one validation run, with the SHACL results graph they came from."""
+    """Every result of one validation run, with the SHACL results graphs they came from: merged, and a
+    deferred part built, only when `graph` is first read (the summary, text and JSON output never read
+    it: at 1M triples the results graph holds half a million triples)."""
 
     results: list[ValidationResult] = field(default_factory=list)
-    graph: Graph = field(default_factory=Graph)
+    parts: tuple[GraphPart, ...] = ()
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The SHACL results graph of every result (the Turtle output)."""
+        return _union([part if isinstance(part, Graph) else part() for part in self.parts])
+
+    @cached_property
+    def names(self) -> Graph:
+        """What showing a node reads (prefixes, the blank nodes of paths): the parts built so far."""
+        return _union([part for part in self.parts if isinstance(part, Graph)])
 
     @property
     def conforms(self) -> bool:
@@ -105,15 +122,10 @@ class ValidationReport:
             if self.graph.value(result, SH.focusNode) in nodes:
                 graph += self.graph.cbd(result)
                 graph += self.graph.triples((None, SH.result, result))
-        return ValidationReport(kept, graph)
+        return ValidationReport(kept, (graph,))
 
     def merge(self, other: ValidationReport) -> ValidationReport:
-        graph = Graph()
-        for source in (self.graph, other.graph):
-            for prefix, namespace in source.namespaces():
-                graph.bind(prefix, namespace, override=False)
-            graph += source
-        return ValidationReport(self.results + other.results, graph)
+        return ValidationReport(self.results + other.results, self.parts + other.parts)
 
     def summary(self) -> str:
         c = self.counts
@@ -132,7 +144,7 @@ class ValidationReport:
             if group:
                 lines.append("")
                 lines.append(f"{str(severity).rsplit('#', 1)[-1]}s ({len(group)}):")
-                lines.extend(f"  {_line(r, self.graph)}" for r in group)
+                lines.extend(f"  {_line(r, self.names)}" for r in group)
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
@@ -142,7 +154,7 @@ class ValidationReport:
         data = {
             "conforms": self.conforms,
             "counts": self.counts,
-            "results": [r.to_json(self.graph) for r in self.results],
+            "results": [r.to_json(self.names) for r in self.results],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -210,7 +222,7 @@ def validate(
     bind_all(results_graph)
     for prefix, namespace in shapes_graph.namespaces():
         results_graph.bind(prefix, namespace, override=False)
-    report = ValidationReport(_shacl_results(results_graph, source), results_graph)
+    report = ValidationReport(_shacl_results(results_graph, source), (results_graph,))
     if checks:
         report = report.merge(
             run_checks(checks, target if checks_target is None else checks_target)
@@ -218,14 +230,13 @@ def validate(
     return report
 
 
-def run_checks(checks: Iterable[NamedQuery], target: Graph) -> ValidationReport:
+def run_checks(checks: Iterable[NamedQuery], target: Queryable) -> ValidationReport:
     """Run violation queries on `target`: each row is a violation, focused on `?focus` (or the first IRI)."""
     graph = Graph()
     bind_all(graph)
     results = []
     for check in checks:
-        for row in target.query(check.bind()):
-            values = row.asdict()
+        for values in _rows(target, check.bind()):
             focus = values.get("focus") or next(
                 (v for v in values.values() if isinstance(v, URIRef)), None
             )
@@ -240,7 +251,7 @@ def run_checks(checks: Iterable[NamedQuery], target: Graph) -> ValidationReport:
                 )
             )
             _add_check_result(graph, results[-1], check)
-    return ValidationReport(results, graph)
+    return ValidationReport(results, (graph,))
 
 
 def validate_dataset(
@@ -272,12 +283,105 @@ def validate_files(files: Sequence[Path], settings: Settings, ontology: Graph) -
 
 
 def validate_store(store: Store, settings: Settings) -> ValidationReport:
-    """What `store` holds, validated like a built dataset."""
+    """What `store` holds, validated like a built dataset, in the store: the data shapes as SPARQL
+    violation queries (`kg.shacl_sparql`) over every graph but the inferred one, the checks over all,
+    and the meta-shapes (pyshacl) over the ontology graph and the shapes. Shapes the translator does
+    not handle fall back to pyshacl on a copy of the store, with a note on stderr."""
+    shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
+    graphs = store.graphs()
+    scope = [g for g in graphs if g != INFERRED_GRAPH] if INFERRED_GRAPH in graphs else []
+    try:
+        queries = translate(shapes.data, scope)
+    except UnsupportedShape as exc:
+        print(f"note: {exc}; validating with pyshacl on a copy of the store", file=sys.stderr)
+        return _validate_store_copy(store, settings, shapes)
+    report = run_violation_queries(store, queries, shapes.data)
+    checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
+    report = report.merge(run_checks(checks, store))
+    if len(shapes.meta):
+        ontology = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ONTOLOGY_GRAPH.n3()} {{ ?s ?p ?o }} }}"
+        ).graph
+        linted = (ontology or Graph()) + shapes.data + shapes.meta
+        report = report.merge(validate(linted, shapes.meta, source="meta-shacl"))
+    return report
+
+
+def run_violation_queries(
+    store: Queryable, queries: Iterable[ViolationQuery], shapes: Graph
+) -> ValidationReport:
+    """Run the shapes translated from `shapes` on `store`: each row is a result, as pyshacl would
+    report it."""
+    names = Graph()  # prefixes, and the blank-node paths results name
+    bind_all(names)
+    results: list[ValidationResult] = []
+    for query in queries:
+        for row in _rows(store, query.text):
+            focus = row["this"]
+            found = (
+                [
+                    (focus, r.get("value", focus if query.path is None else None), r.get("path"))
+                    for r in _rows(store, query.for_focus(focus))
+                ]
+                if query.prebound is not None
+                else [(focus, row.get("value"), None)]
+            )
+            for focus_node, value, path in found:
+                message = "; ".join(
+                    str(m).replace("{$this}", _show(focus_node, names) or "")
+                    for m in query.messages
+                )
+                result = ValidationResult(
+                    focus_node, query.severity, message, path or query.path, value,
+                    query.component, query.shape,
+                )  # fmt: skip
+                results.append(result)
+                if isinstance(result.path, BNode) and (result.path, None, None) not in names:
+                    names += shapes.cbd(result.path)
+    return ValidationReport(results, (names, partial(_results_graph, results, names)))
+
+
+def _results_graph(results: Sequence[ValidationResult], names: Graph) -> Graph:
+    """`results` in the SHACL results vocabulary, as pyshacl writes them, with `names` (their paths)."""
+    graph = Graph()
+    for prefix, namespace in names.namespaces():
+        graph.bind(prefix, namespace)
+    graph += names
+    report_node = BNode()
+    graph.add((report_node, RDF.type, SH.ValidationReport))
+    graph.add((report_node, SH.conforms, Literal(not any(_is_violation(r) for r in results))))
+    for result in results:
+        _add_result(graph, report_node, result)
+    return graph
+
+
+def _union(graphs: Sequence[Graph]) -> Graph:
+    """One graph of `graphs` (itself when it is the only one), the prefixes of each bound."""
+    if len(graphs) == 1:
+        return graphs[0]
+    union = Graph()
+    for graph in graphs:
+        for prefix, namespace in graph.namespaces():
+            union.bind(prefix, namespace, override=False)
+        union += graph
+    return union
+
+
+def _validate_store_copy(store: Store, settings: Settings, shapes: Shapes) -> ValidationReport:
+    """The reference path: pyshacl on an rdflib copy of the store (slow at scale)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "store.nq"
         store.dump(path, "nquads")
         dataset = parse_into(Dataset(default_union=True), path)
-    return validate_dataset(dataset, settings)
+    return validate_dataset(dataset, settings, shapes)
+
+
+def _rows(source: Queryable, sparql: str) -> list[dict[str, Node]]:
+    """The rows of a SELECT on a Store (QueryResult) or an rdflib Graph (Result)."""
+    answer = source.query(sparql)
+    if isinstance(answer, QueryResult):
+        return answer.rows
+    return [{k: v for k, v in row.asdict().items() if v is not None} for row in answer]
 
 
 def split_dataset(dataset: Dataset) -> tuple[Graph, Graph]:
@@ -314,6 +418,25 @@ def _shacl_results(graph: Graph, source: str) -> list[ValidationResult]:
             )
         )
     return results
+
+
+def _add_result(graph: Graph, report: BNode, result: ValidationResult) -> None:
+    """Record a translated shape's result in the SHACL results vocabulary (as pyshacl writes it)."""
+    node = BNode()
+    graph.add((report, SH.result, node))
+    graph.add((node, RDF.type, SH.ValidationResult))
+    for key, value in (
+        (SH.focusNode, result.focus_node),
+        (SH.resultSeverity, result.severity),
+        (SH.resultPath, result.path),
+        (SH.value, result.value),
+        (SH.sourceConstraintComponent, result.constraint),
+        (SH.sourceShape, result.shape),
+    ):
+        if value is not None:
+            graph.add((node, key, value))
+    if result.message:
+        graph.add((node, SH.resultMessage, Literal(result.message)))
 
 
 def _add_check_result(graph: Graph, result: ValidationResult, check: NamedQuery) -> None:
