@@ -66,8 +66,11 @@ def fetch(base: str, path: str, body: bytes | None) -> int:
         return 0
 
 
-def run_clients(base: str, mix: list, clients: int, duration: float) -> dict:
-    """`clients` threads, each going round the mix (from its own offset) until `duration` or the bound."""
+def run_clients(
+    base: str, mix: list, clients: int, duration: float, write: Writer | None = None
+) -> dict:
+    """`clients` threads, each going round the mix (from its own offset) until `duration` or the bound;
+    with `write`, a `clusterkg load` into the served store every `write.every` seconds meanwhile."""
     samples: list[tuple[str, int, float]] = []
     lock = threading.Lock()
     stop_at = time.perf_counter() + duration
@@ -86,12 +89,45 @@ def run_clients(base: str, mix: list, clients: int, duration: float) -> dict:
 
     start = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    if write is not None:
+        threads.append(threading.Thread(target=write.run, args=(stop_at,)))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    return summarise(samples, elapsed, clients)
+    result = summarise(samples, elapsed, clients)
+    if write is not None:
+        result["writes"] = write.done
+    return result
+
+
+class Writer:
+    """Writes into the served store as a user would: `clusterkg load FILE --replace`, a process that hands
+    its write to the server's worker, every `every` seconds (a graph of one changing label)."""
+
+    def __init__(self, data_dir: Path, every: float) -> None:
+        self.data_dir = data_dir
+        self.every = every
+        self.done: list[float] = []  # seconds each write took
+
+    def run(self, stop_at: float) -> None:
+        probe = self.data_dir / "write-probe.ttl"
+        while time.perf_counter() + self.every < stop_at:
+            time.sleep(self.every)
+            probe.write_text(
+                "<https://w3id.org/clusterkg/resource/bench/write-probe> "
+                f'<http://www.w3.org/2000/01/rdf-schema#label> "write {len(self.done)}" .\n'
+            )
+            start = time.perf_counter()
+            subprocess.run(
+                _cli("--data-dir", str(self.data_dir), "load", str(probe), "--replace"),
+                cwd=PROJECT,
+                env=_env(),
+                check=True,
+                capture_output=True,
+            )
+            self.done.append(time.perf_counter() - start)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -151,14 +187,16 @@ def ensure_store(scale: str, out: Path, seed: int) -> Path:
 
 
 def serve(data_dir: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        _cli("--data-dir", str(data_dir), "serve", "--port", str(port)),
-        cwd=PROJECT,
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    """`clusterkg serve`, its request log in <data dir>/serve.log (a pipe nobody reads fills after
+    about 830 logged requests and stops the server)."""
+    with (data_dir / "serve.log").open("wb") as log:
+        return subprocess.Popen(
+            _cli("--data-dir", str(data_dir), "serve", "--port", str(port)),
+            cwd=PROJECT,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 def warm_up(base: str, mix: list, process: subprocess.Popen, limit: float = 600) -> float:
@@ -218,6 +256,12 @@ def report(results: dict) -> str:
                 f"| `{name}` | {page['requests']} | {page['p50_ms']:.0f} | {page['p99_ms']:.0f} |"
             )
         for run in entry["runs"]:
+            if run.get("writes"):
+                lines.append(
+                    f"\nwrites at {run['clients']} clients: {len(run['writes'])} "
+                    f"(`clusterkg load --replace` into the served store, "
+                    f"{statistics.median(run['writes']):.1f} s each, median)"
+                )
             for what, count in run["errors"].items():
                 lines.append(f"\nerrors at {run['clients']} clients: {count} × {what}")
         lines.append("")
@@ -232,6 +276,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per client count")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
+    parser.add_argument(
+        "--write-every",
+        type=float,
+        help="seconds between two writes into the served store during each run (default: none)",
+    )
     args = parser.parse_args(argv)
     mix = requests_mix()
     results = {}
@@ -242,7 +291,8 @@ def main(argv: list[str] | None = None) -> None:
         process = serve(data_dir, port)
         try:
             ready = warm_up(base, mix, process)
-            runs = [run_clients(base, mix, n, args.duration) for n in args.clients]
+            write = Writer(data_dir, args.write_every) if args.write_every else None
+            runs = [run_clients(base, mix, n, args.duration, write) for n in args.clients]
             memory = _memory_mb(process.pid)
         finally:
             process.terminate()

@@ -73,3 +73,41 @@ def _time_pages(settings, store, repeat: int) -> dict:
             "bytes": len(body),
         }
     return pages
+
+
+def main() -> None:
+    """`python bench/pages.py --data-dir DIR`: each page's first GET and the next two, on the store as
+    `clusterkg` opens it (on disk), through the app (answers kept between them)."""
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from kg.config import Settings
+    from kg.store import open_store
+    from web import create_app
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    args = parser.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+    store = open_store(settings)
+    try:
+        client = create_app({"SETTINGS": settings}, store=store).test_client()
+        print("| page | status | first GET (ms) | next two (ms) | bytes |\n|---|---|---|---|---|")
+        for page in PAGES:
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                response = client.get(page)
+                body = response.get_data()
+                times.append((time.perf_counter() - start) * 1000)
+            print(
+                f"| `{page}` | {response.status_code} | {times[0]:.0f} | "
+                f"{times[1]:.0f} / {times[2]:.0f} | {len(body):,} |"
+            )
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -91,6 +91,33 @@ def test_every_write_shows_on_the_next_request(client, store):
     assert _sparql_count(client) == before + 1
 
 
+def test_search_results_are_kept_until_a_write(client, store):
+    def titles() -> str:
+        return client.get("/search/", query_string={"q": "cache probe"}).text
+
+    assert "Cache probe search" not in titles()
+    hits = store.answers.hits
+    titles()
+    assert store.answers.hits > hits  # the index was not asked again
+    store.replace_graphs([(GRAPH, _study("Cache probe search"))])
+    assert "Cache probe search" in titles()
+
+
+def test_pages_are_kept_whole_but_not_errors_downloads_or_other_formats(client, store):
+    concept = "/resource/concept/porter/factor-conditions"
+    html = client.get(concept)
+    size = store.answers._size
+    assert client.get(concept).get_data() == html.get_data()
+    assert store.answers._size == size  # sent as kept
+    turtle = client.get(concept, headers={"Accept": "text/turtle"})
+    assert turtle.content_type.startswith("text/turtle") and b"<html" not in turtle.get_data()
+    assert client.get("/studies/?page=999").status_code == 404
+    assert client.get("/export/dataset.nq").status_code == 200
+    entries = set(store.answers._entries)
+    pages = {k[3] for k in entries if k[0] == "page"}
+    assert concept in pages and not pages & {"/studies/", "/export/dataset.nq"}
+
+
 def test_a_failed_write_keeps_the_answers_and_a_write_under_way_keeps_none(client, store):
     _studies(client)
     with pytest.raises(QuerySyntaxError):
@@ -114,6 +141,14 @@ def test_home_page_counts_follow_a_write(client, store):
     assert triples() == before  # the count (a scan of every quad) comes from the cache
     store.replace_graphs([(GRAPH, _study("Cache probe count"))])
     assert triples() == before + 2
+
+
+def test_the_cache_can_be_turned_off(client, store, tmp_path):
+    _studies(client)
+    assert store.answers is not None
+    settings = Settings(data_dir=tmp_path, answer_cache_mb=0)
+    create_app({"SETTINGS": settings, "TESTING": True}, store=store)
+    assert store.answers is None
 
 
 def test_a_volatile_query_is_never_kept(client):

@@ -35,6 +35,7 @@ from web import (
     synthesis,
     validation,
 )
+from web.kept_pages import KeptPages
 from web.services import Services, init_app, load_library
 from web.sparql import make_sparql_blueprint
 
@@ -63,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         ),
     )
     init_app(app, svc)
+    app.wsgi_app = KeptPages(app.wsgi_app, store)  # type: ignore[method-assign]
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(make_sparql_blueprint(svc))

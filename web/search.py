@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKG
-from kg.search.index import Results, SearchIndex
+from kg.search.index import Results
 from kg.search.indexed import IndexedStore
 from kg.search.snippets import Snippet, snippet
 from kg.search.tokens import parse
@@ -70,9 +70,13 @@ def index() -> Response | str:
         )
     paging = requested_paging()
     store = svc.store
-    found = store.fresh_index() if isinstance(store, IndexedStore) else None
+    found = (
+        store.search(q, chosen, paging.offset, paging.size)
+        if isinstance(store, IndexedStore)
+        else None
+    )
     if found is not None:
-        page, total, facets = _from_index(found, q, chosen, paging)
+        page, total, facets = _from_index(found, chosen, q, paging)
     else:
         page, total, facets = _from_store(svc, q, chosen, paging)
     marks = contested_marks(svc, (URIRef(hit.iri) for hit in page.items))
@@ -91,9 +95,8 @@ def index() -> Response | str:
     return paged_response(body, page)
 
 
-def _from_index(index: SearchIndex, q: str, chosen: dict[str, str], paging: Paging):
-    """The page, the number of hits and the facets, from the index (one query for all of them)."""
-    found: Results = index.search(q, chosen, paging.offset, paging.size)
+def _from_index(found: Results, chosen: dict[str, str], q: str, paging: Paging):
+    """The page, the number of hits and the facets, from the index's results."""
     hits = []
     for h in found.hits:
         hit = Hit(h.resource, h.label or compact(h.resource), snippets=h.snippets)

@@ -168,13 +168,13 @@ class SearchIndex:
             shown = db.execute(
                 f"SELECT COUNT(*) FROM hits h WHERE 1 {narrowing}", params
             ).fetchone()[0]
-            page = [
+            page = [  # the page chosen first, then the labels of its hits only
                 Hit(resource, label, matches)
                 for resource, label, matches in db.execute(
-                    "SELECT h.resource, (SELECT MIN(key) FROM facets f WHERE f.resource = h.resource "
-                    f"AND kind = 'label') AS label, matches FROM hits h WHERE 1 {narrowing} "
-                    "ORDER BY matches DESC, score, lower(COALESCE(label, h.resource)), h.resource "
-                    "LIMIT ? OFFSET ?",
+                    "SELECT p.resource, (SELECT MIN(key) FROM facets f WHERE f.resource = p.resource "
+                    "AND kind = 'label'), p.matches FROM (SELECT h.resource, h.matches, h.score "
+                    f"FROM hits h WHERE 1 {narrowing} ORDER BY h.matches DESC, h.score, h.resource "
+                    "LIMIT ? OFFSET ?) p ORDER BY p.matches DESC, p.score, p.resource",
                     (*params, limit, offset),
                 )
             ]
@@ -228,3 +228,10 @@ def _set_state(db: sqlite3.Connection, state: str) -> None:
         "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
         (("state", state), ("version", VERSION)),
     )
+
+
+def results_weight(results: Results) -> int:
+    """About how many bytes `results` hold (what the answer cache counts)."""
+    texts = sum(len(p) for h in results.hits for s in h.snippets for p, _ in s.parts)
+    values = sum(len(v) for v in results.facets.values())
+    return 300 * (len(results.hits) + values) + 2 * texts

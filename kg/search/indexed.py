@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +19,7 @@ from kg.config import PROJECT_ROOT
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
-from kg.search.index import SearchIndex
+from kg.search.index import Results, SearchIndex, results_weight
 from kg.store.answers import AnswerCache, volatile, weight
 from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Store
 
@@ -92,6 +92,20 @@ class IndexedStore:
                 self._rebuilding.start()
         return None
 
+    def search(
+        self, query: str, chosen: Mapping[str, str], offset: int, limit: int
+    ) -> Results | None:
+        """The index's answer (`SearchIndex.search`), kept like the store's answers until the next write;
+        None while the index is stale or missing (a rebuild has started)."""
+        index = self.fresh_index()
+        if index is None:
+            return None
+        return self.kept(
+            ("search", query, tuple(sorted(chosen.items())), offset, limit),
+            lambda: index.search(query, chosen, offset, limit),
+            weigh=results_weight,
+        )
+
     def rebuild_index(self, stale_only: bool = False) -> None:
         """Index the whole store again (`clusterkg search-index`); `stale_only`: unless another thread or
         process has brought the index up to date meanwhile."""
@@ -156,11 +170,18 @@ class IndexedStore:
     def keep_answers(self, budget: int) -> None:
         """Keep the answers to reads until the store's next write, `budget` bytes at most (the server's
         pages and endpoint); never for a remote store, which others may write to."""
-        if self.index is not None and budget > 0:
-            self.answers = AnswerCache(budget)
+        self.answers = AnswerCache(budget) if self.index is not None and budget > 0 else None
 
-    def _read(self, key: tuple, compute: Callable[[], T], volatile: bool = False) -> T:
-        """The answer to a read: kept from an earlier one in the same store state, or computed. None is
+    def kept(
+        self,
+        key: tuple,
+        compute: Callable[[], T],
+        *,
+        volatile: bool = False,
+        weigh: Callable[[T], int] = weight,
+    ) -> T:
+        """The answer to a read (`key`): kept from an earlier one in the same store state, or computed
+        (and kept if `weigh` gives it a weight of 0 or more). None is
         kept while a write runs (its state is `dirty`: what it changes shows at its end), nor the
         answer of a `volatile` query."""
         if self.answers is None or volatile:
@@ -168,22 +189,22 @@ class IndexedStore:
         state = self.state()
         if state.endswith("dirty"):
             return compute()
-        return self.answers.get(state, key, compute, weight)
+        return self.answers.get(state, key, compute, weigh)
 
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None
     ) -> QueryResult:
-        return self._read(
+        return self.kept(
             ("query", sparql, max_rows),
             lambda: self.store.query(sparql, timeout, max_rows),
-            volatile(sparql),
+            volatile=volatile(sparql),
         )
 
     def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return self._read(
+        return self.kept(
             ("serialized", sparql, media_type),
             lambda: self.store.query_serialized(sparql, media_type, timeout),
-            volatile(sparql),
+            volatile=volatile(sparql),
         )
 
     def describe(self, iri: URIRef) -> Dataset:
@@ -193,10 +214,10 @@ class IndexedStore:
         self.store.dump(path, fmt)
 
     def graphs(self) -> list[URIRef]:
-        return list(self._read(("graphs",), self.store.graphs))
+        return list(self.kept(("graphs",), self.store.graphs))
 
     def count(self, graph: URIRef | None = None) -> int:
-        return self._read(("count", graph), lambda: self.store.count(graph))
+        return self.kept(("count", graph), lambda: self.store.count(graph))
 
     def close(self) -> None:
         if self.index is None:
