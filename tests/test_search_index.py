@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.cli import main
 from kg.config import Settings
-from kg.namespaces import CKG, CKGRAPH, CKR, RDF, RDFS
+from kg.namespaces import CKG, CKGRAPH, CKR, DCTERMS, RDF, RDFS
 from kg.search.index import SearchIndex
 from kg.search.indexed import IndexedStore
 from kg.search.tokens import fold, indexed_text, parse
@@ -186,6 +186,23 @@ def test_each_write_is_searchable_at_once(store):
     store.replace_graphs([(graph, Graph()), (CKGRAPH["source/probe-other"], other)])  # ingest's
     assert hits(store, "qwvprobe") == [str(CKR["claim/probe-other"])]
     assert index_of(store).state() == store.state()
+
+
+def test_a_title_from_a_reference_manager_is_found_by_the_index_and_the_scan(store, tmp_path):
+    """An ingested BibTeX or CSL-JSON record names its study with dcterms:title only (no rdfs:label)."""
+    study = CKR["study/probe-markusen-1996"]
+    record = Graph()
+    record.add((study, RDF.type, CKG.Study))
+    record.add((study, DCTERMS.title, Literal("Sticky places in slippery space")))
+    store.replace_graph(CKGRAPH["source/probe-bib"], record)
+    assert hits(store, "slippery space") == [str(study)]
+    client = create_app(
+        {"SETTINGS": Settings(data_dir=tmp_path), "TESTING": True}, store=store
+    ).test_client()
+    index_of(store).path.unlink()
+    scanned = client.get("/search/?q=slippery").text
+    assert 'id="index-rebuilding"' in scanned and "<mark>slippery</mark> space" in scanned
+    wait_for_rebuild(store)
 
 
 def test_a_replaced_or_dropped_graph_leaves_the_results(store):
