@@ -9,6 +9,7 @@ from rdflib import BNode, Graph, URIRef
 
 from kg.config import Settings
 from kg.ontology import load_ontology
+from kg.queries import own_query
 from kg.sparql_tokens import where_group
 from kg.store.base import QueryResult, Store
 from kg.validate import (
@@ -115,15 +116,12 @@ class StoreWithBatch:
         self._store, self._graph_iri, self._batch = store, graph_iri, batch
         self._skip = tuple(skip)
         self._replacing = bool(
-            store.query(f"ASK {{ GRAPH {graph_iri.n3()} {{ ?s ?p ?o }} }}").boolean
+            store.query(own_query("graph-holds-data").bind({"graph": graph_iri})).boolean
         )
         self._skipped = Graph()
         for graph in self._skip:
             self._skipped += (
-                store.query(
-                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}"
-                ).graph
-                or Graph()
+                store.query(own_query("graph-triples").bind({"graph": graph})).graph or Graph()
             )
 
     def query(self, sparql: str) -> QueryResult:
