@@ -3,6 +3,7 @@ and code that reads a column its query does not declare fails (a renamed column 
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 import shutil
@@ -135,6 +136,28 @@ def test_every_query_file_the_code_names_exists() -> None:
     }
     assert len(cited) > 10
     assert {(source, name) for source, name in cited if not (PROJECT_ROOT / name).exists()} == set()
+
+
+QUERY_TEXT = re.compile(r"^\s*(?:SELECT\s|CONSTRUCT\s*\{|ASK\s*\{|DESCRIBE\s)")
+
+
+def test_the_code_holds_no_query_text() -> None:
+    """Queries live in .rq files (queries/, kg/sparql/) with their contract, never in Python strings; the
+    SPARQL left in the code is update text made of data (INSERT DATA, DROP GRAPH)."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "kg").rglob("*.py")) + sorted(
+        (PROJECT_ROOT / "web").rglob("*.py")
+    ):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            else:
+                continue
+            if QUERY_TEXT.match(text):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert found == []
 
 
 def test_ingest_validation_wraps_the_where_group_the_tokenizer_finds() -> None:
