@@ -1,5 +1,6 @@
 """Page latency of the main web pages on a built embedded store: served from disk, then from its in-memory
-copy (what `clusterkg serve` answers from once the copy is made), through the app's own WSGI stack."""
+copy (what `clusterkg serve` answers from once the copy is made), through the app's own WSGI stack; the
+first GET of a page (its answers computed, as after a write) apart from the next ones (answers kept)."""
 
 from __future__ import annotations
 
@@ -51,17 +52,21 @@ def _time_pages(settings, store, repeat: int) -> dict:
     pages = {}
     for page in PAGES:
         times: list[float] = []
+        first = 0.0
         for i in range(repeat + 1):
             start = time.perf_counter()
             response = client.get(page)
             body = response.get_data()
             elapsed = time.perf_counter() - start
+            first = first or elapsed * 1000
             if i or elapsed > PAGE_BUDGET:  # a slow first GET counts as the one timed run
                 times.append(elapsed * 1000)
             if sum(times) / 1000 > PAGE_BUDGET:
                 break
         pages[page] = {
             "status": response.status_code,
+            # the first GET computes every answer (as after a write); the others find them kept
+            "first_ms": first,
             "median_ms": statistics.median(times),
             "max_ms": max(times),
             "runs": len(times),

@@ -12,28 +12,34 @@ from pathlib import Path
 from tomllib import TOMLDecodeError
 
 import click
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 
 from kg.build import BuildResult, build_dataset, data_graph, publish
 from kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
 from kg.display import short
 from kg.errors import UserError, display_path
+from kg.explain import explain_report
 from kg.manifest import read_manifest
 from kg.namespaces import CKGRAPH, INFERRED_GRAPH
-from kg.ontology import load_ontology
+from kg.ontodiff.cli import diff_command
+from kg.ontolint.cli import lint_command
+from kg.ontology import load_ontology, ontology_files
 from kg.overrides import OVERRIDES_GRAPH, record_override
 from kg.progress import Advance, steps
 from kg.queries import NamedQuery, adhoc_query, load_query, own_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
+from kg.reason import REASONERS
 from kg.reason import reason as run_reasoner
 from kg.report.cli import report_command
+from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import BACKENDS, open_store
 from kg.store.base import QueryResult, Store, StoreError
 from kg.store.push import push as push_dataset
 from kg.store.reads import is_empty
+from kg.turtle_lines import SourceMap
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
 from kg.workspace import init_workspace
 
@@ -224,30 +230,33 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, from_store: bool) 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-def reason(files: tuple[Path, ...]) -> None:
-    """Run HermiT: consistency, then the inferred triples as Turtle.
+@click.option("--reasoner", type=click.Choice(list(REASONERS)), default="hermit", show_default=True)
+def reason(files: tuple[Path, ...], reasoner: str) -> None:
+    """Run HermiT (or Pellet): consistency, then the inferred triples as Turtle.
 
     With FILES (e.g. ontology/examples/*.ttl): the ontology plus those files; the store is not touched.
-    Without: the ontology plus every source, and the store's inferred graph is replaced.
+    Without: the ontology plus every source, and the store's inferred graph is replaced. An
+    inconsistency or unsatisfiable class is explained: the statements causing it, with files and lines.
     """
     settings = _settings()
+    ontology_paths = ontology_files(settings.ontology_dir, settings.ontology_extensions)
     if files:
-        data = Graph()
-        for path in files:
-            parse_into(data, path)
-        report = run_reasoner(
-            load_ontology(settings.ontology_dir, settings.ontology_extensions), data
-        )
+        data_paths = list(files)
     else:
+        data_paths = [
+            p for s in read_manifest(settings.sources_manifest).sources for p in s.data_files
+        ]
         with steps("reason", _sources(settings) + 1) as advance:
-            result = build_dataset(settings, reasoning=False, progress=advance)
+            built = data_graph(build_dataset(settings, reasoning=False, progress=advance).dataset)
             advance("reasoner")
-            report = run_reasoner(
-                load_ontology(settings.ontology_dir, settings.ontology_extensions),
-                data_graph(result.dataset),
-            )
+    sources = SourceMap.read([*ontology_paths, *data_paths])
+    ontology = SourceMap(sources.files[: len(ontology_paths)]).graph()
+    data = SourceMap(sources.files[len(ontology_paths) :]).graph() if files else built
+    report = run_reasoner(ontology, data, reasoner)
     click.echo(f"reasoner: {report.message()}", err=True)
     if not report.ok:
+        for justification in explain_report(report, ontology, data):
+            click.echo(justification.turtle(sources), nl=False)
         raise click.exceptions.Exit(EXIT_FAILED)
     if not files:
         with _open_store(settings) as store:
@@ -527,3 +536,6 @@ main.add_command(sources_group)  # `sources add-text` (kg/sources/cli.py)
 main.add_command(quote_group)  # `quote locate|check` (kg/quote_cli.py)
 main.add_command(reconcile_group)  # `reconcile list|show|accept|reject` (kg/sources/cli.py)
 main.add_command(report_command)  # `report` (kg/report/cli.py)
+main.add_command(lint_command)  # `lint` (kg/ontolint/cli.py)
+main.add_command(diff_command)  # `diff` (kg/ontodiff/cli.py)
+main.add_command(search_index_command)  # `search-index` (kg/search/cli.py)

@@ -58,8 +58,12 @@ class Settings:
     query_max_depth: int = 64  # nesting of { }, ( ) and [ ]
     query_max_path_steps: int = 64  # `/` and `|` steps in one property path
     serve_memory_copy: bool = True  # serve answers from an in-memory copy of the embedded store
-    # The web validation page validates the whole store in the server's process (pyshacl needs an
-    # rdflib copy of it: about 13 s and 0.5 GB at 100k quads); above this it points to the CLI instead.
+    # The server keeps its answers to reads until the store's next write, up to this many MiB (0: off);
+    # never for a remote store (kg.store.answers, README "Pages under load").
+    answer_cache_mb: int = 256
+    # The web validation page validates the whole store from the server's process (the shapes as SPARQL
+    # queries in the store, as `validate --from-store`: 8.7 s and 0.27 GB at 100k quads on the shared
+    # 2-core machine, bench/RESULTS.md); above this it points to the CLI instead.
     validation_page_max_quads: int = 150_000
 
     def __post_init__(self) -> None:

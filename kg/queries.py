@@ -11,6 +11,8 @@ Header format (grlc-style decorators; every line is a SPARQL comment, so the fil
     #+ param: _year = "2016"^^xsd:gYear -- the year of publication
 
 - `summary` is one line; `tags` is a comma-separated list; any other `key: value` is kept in `meta`.
+  A lint check (`queries/checks/ontology/`, kg.ontolint) also declares `severity: error|warn|info`,
+  `message:` (what is wrong, in words) and `reads:` (the graphs it needs: ontology, shapes, data, queries).
 - `returns` is required: the columns of a SELECT in the order it projects them (a note in parentheses
   may follow a name: `focus (the study)`), checked against the SELECT clause when the file is loaded;
   `boolean` for an ASK, `graph` for a CONSTRUCT or DESCRIBE. Rows read through `NamedQuery.checked`
@@ -193,6 +195,20 @@ class NamedQuery:
             (tok.text[1:] if tok.kind == "var" else None, tok.text)
             for tok in iter_tokens(self.text)
         )
+
+
+def prebind(text: str, name: str, value: Identifier) -> str:
+    """SELECT query `text` with variable `name` pre-bound to `value` (SHACL-SPARQL's $this): each
+    `?name`/`$name` token becomes the value's N3 form, and in the SELECT clause (before the first `{`)
+    `(value AS ?name)`, so the answer still has the column."""
+    pieces, body = [], False
+    for tok in iter_tokens(text):
+        if tok.kind == "var" and tok.text[1:] == name:
+            pieces.append(value.n3() if body else f"({value.n3()} AS ?{name})")
+            continue
+        body = body or tok.text == "{"
+        pieces.append(tok.text)
+    return "".join(pieces)
 
 
 def load_query(path: Path) -> NamedQuery:

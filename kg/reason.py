@@ -1,9 +1,13 @@
-"""Run the HermiT OWL reasoner (owlready2, in a World of its own) for consistency and inferred types."""
+"""Run an OWL reasoner (owlready2's HermiT, or its Pellet on Java 25; in a World of its own) for consistency
+and inferred types."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
+from pathlib import Path
 
 import owlready2
 from rdflib import Graph, Literal, URIRef
@@ -15,6 +19,9 @@ from kg.namespaces import ONTOLOGY_IRI, bind_all
 INFERRED_PREDICATES = (RDF.type, RDFS.subClassOf, OWL.equivalentClass)
 TRIVIAL_OBJECTS = {OWL.Thing, OWL.NamedIndividual, OWL.Ontology}
 _OWLREADY_INFERENCES = "http://inferrences/"  # where owlready2 puts what the reasoner infers
+REASONERS = {"hermit": "HermiT", "pellet": "Pellet"}
+# owlready2's Pellet runs on Java 25 (HermiT on the system's Java 17)
+PELLET_JAVA = Path("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
 # The OWL 2 datatype map: HermiT refuses any other datatype (xsd:gYear, xsd:date, ...).
 OWL2_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational} | {
     XSD[name]
@@ -60,6 +67,7 @@ class ReasonerReport:
     data_at_fault: bool = False  # inconsistent, while the ontology alone is consistent
     unsatisfiable: list[URIRef] = field(default_factory=list)
     inferred: Graph = field(default_factory=Graph)
+    reasoner: str = "hermit"
 
     @property
     def ok(self) -> bool:
@@ -68,18 +76,19 @@ class ReasonerReport:
 
     def message(self) -> str:
         """One line saying what the reasoner found."""
+        name = REASONERS[self.reasoner]
         if self.data_at_fault:
-            return "inconsistent (HermiT): the data contradicts the ontology (the ontology alone is consistent)"
+            return f"inconsistent ({name}): the data contradicts the ontology (the ontology alone is consistent)"
         if not self.consistent:
-            return "inconsistent (HermiT): the ontology itself has no model"
+            return f"inconsistent ({name}): the ontology itself has no model"
         if self.unsatisfiable:
             names = ", ".join(f"<{c}>" for c in self.unsatisfiable)
             return f"unsatisfiable classes (equivalent to owl:Nothing): {names}"
         return f"consistent; {len(self.inferred)} inferred triples"
 
 
-def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
-    """Classify `ontology` (plus the individuals in `data`) with HermiT.
+def reason(ontology: Graph, data: Graph | None = None, reasoner: str = "hermit") -> ReasonerReport:
+    """Classify `ontology` (plus the individuals in `data`) with HermiT (or Pellet).
 
     The graphs are handed to owlready2 as N-Triples without their owl:imports (already merged), so
     nothing is fetched, and without values and ranges in datatypes outside the OWL 2 datatype map
@@ -90,6 +99,23 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
     merged += ontology
     if data is not None:
         merged += data
+    try:
+        with classified(merged, reasoner) as world:
+            return ReasonerReport(
+                True, False, _unsatisfiable(world), _inferred(world, merged), reasoner
+            )
+    except owlready2.OwlReadyInconsistentOntologyError:
+        at_fault = data is not None and reason(ontology, reasoner=reasoner).consistent
+        return ReasonerReport(False, data_at_fault=at_fault, reasoner=reasoner)
+
+
+@contextmanager
+def classified(graph: Graph, reasoner: str = "hermit") -> Iterator[owlready2.World]:
+    """A World of its own holding `graph` (imports and unsupported datatypes left out), classified by
+    `reasoner`; OwlReadyInconsistentOntologyError when it has no model, UserError when the reasoner fails
+    or Pellet's Java 25 is missing."""
+    merged = Graph()
+    merged += graph
     merged.remove((None, OWL.imports, None))
     for triple in list(merged):
         if _unsupported(triple[2]) or (triple[1] == RDFS.range and _unsupported_xsd(triple[2])):
@@ -99,14 +125,30 @@ def reason(ontology: Graph, data: Graph | None = None) -> ReasonerReport:
         world.get_ontology(ONTOLOGY_IRI).load(
             fileobj=BytesIO(merged.serialize(format="nt", encoding="utf-8")), format="ntriples"
         )
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        return ReasonerReport(True, False, _unsatisfiable(world), _inferred(world, merged))
-    except owlready2.OwlReadyInconsistentOntologyError:
-        return ReasonerReport(False, data_at_fault=data is not None and reason(ontology).consistent)
+        _run(world, reasoner)
+        yield world
     except owlready2.OwlReadyJavaError as exc:
-        raise UserError(f"HermiT failed: {_java_cause(exc)}") from None
+        raise UserError(f"{REASONERS[reasoner]} failed: {_java_cause(exc)}") from None
     finally:
         world.close()
+
+
+def _run(world: owlready2.World, reasoner: str) -> None:
+    """Classify `world`; for Pellet, owlready2's one Java setting points to Java 25 for the run only."""
+    if reasoner == "hermit":
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        return
+    if not PELLET_JAVA.exists():
+        raise UserError(
+            f"--reasoner pellet needs Java 25, not found at {PELLET_JAVA.parent.parent}"
+        )
+    java, owlready2.JAVA_EXE = owlready2.JAVA_EXE, str(PELLET_JAVA)
+    try:
+        owlready2.sync_reasoner_pellet(
+            world, infer_property_values=False, infer_data_property_values=False, debug=0
+        )
+    finally:
+        owlready2.JAVA_EXE = java
 
 
 def _unsupported(term: object) -> bool:

@@ -52,6 +52,8 @@ UPDATE_FORMS = (
     "ADD",
     "WITH",
 )
+# functions whose value changes from one evaluation to the next (SPARQL 1.1 §17.4)
+VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
 _PATH_TOKENS = frozenset({"/", "|", "^", "(", ")", "*", "+", "?", "!", "a"})
 
 

@@ -9,6 +9,7 @@ shapes or no checks fails: a check that finds nothing to run must not pass.
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -29,7 +30,8 @@ from kg.errors import UserError, display_path
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
 from kg.queries import NamedQuery, load_queries, own_query
 from kg.rdfio import parse_into
-from kg.store.base import Store
+from kg.shacl_sparql import UnsupportedShape, ViolationQuery, translate
+from kg.store.base import QueryResult, Store
 
 SEVERITIES: tuple[URIRef, ...] = (SH.Violation, SH.Warning, SH.Info)
 FailOn = TypingLiteral["violation", "warning", "info"]
@@ -218,14 +220,13 @@ def validate(
     return report
 
 
-def run_checks(checks: Iterable[NamedQuery], target: Graph) -> ValidationReport:
+def run_checks(checks: Iterable[NamedQuery], target: Queryable) -> ValidationReport:
     """Run violation queries on `target`: each row is a violation, focused on `?focus` (or the first IRI)."""
     graph = Graph()
     bind_all(graph)
     results = []
     for check in checks:
-        for row in target.query(check.bind()):
-            values = row.asdict()
+        for values in _rows(target, check.bind()):
             focus = values.get("focus") or next(
                 (v for v in values.values() if isinstance(v, URIRef)), None
             )
@@ -272,12 +273,81 @@ def validate_files(files: Sequence[Path], settings: Settings, ontology: Graph) -
 
 
 def validate_store(store: Store, settings: Settings) -> ValidationReport:
-    """What `store` holds, validated like a built dataset."""
+    """What `store` holds, validated like a built dataset, in the store: the data shapes as SPARQL
+    violation queries (`kg.shacl_sparql`) over every graph but the inferred one, the checks over all,
+    and the meta-shapes (pyshacl) over the ontology graph and the shapes. Shapes the translator does
+    not handle fall back to pyshacl on a copy of the store, with a note on stderr."""
+    shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
+    graphs = store.graphs()
+    scope = [g for g in graphs if g != INFERRED_GRAPH] if INFERRED_GRAPH in graphs else []
+    try:
+        queries = translate(shapes.data, scope)
+    except UnsupportedShape as exc:
+        print(f"note: {exc}; validating with pyshacl on a copy of the store", file=sys.stderr)
+        return _validate_store_copy(store, settings, shapes)
+    report = run_violation_queries(store, queries, shapes.data)
+    checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
+    report = report.merge(run_checks(checks, store))
+    if len(shapes.meta):
+        ontology = store.query(own_query("graph-triples").bind({"graph": ONTOLOGY_GRAPH})).graph
+        linted = (ontology or Graph()) + shapes.data + shapes.meta
+        report = report.merge(validate(linted, shapes.meta, source="meta-shacl"))
+    return report
+
+
+def run_violation_queries(
+    store: Queryable, queries: Iterable[ViolationQuery], shapes: Graph
+) -> ValidationReport:
+    """Run the shapes translated from `shapes` on `store`: each row is a result, as pyshacl would
+    report it."""
+    graph = Graph()
+    bind_all(graph)
+    report_node = BNode()
+    graph.add((report_node, RDF.type, SH.ValidationReport))
+    results = []
+    for query in queries:
+        for row in _rows(store, query.text):
+            focus = row["this"]
+            found = (
+                [
+                    (focus, r.get("value", focus if query.path is None else None), r.get("path"))
+                    for r in _rows(store, query.for_focus(focus))
+                ]
+                if query.prebound is not None
+                else [(focus, row.get("value"), None)]
+            )
+            for focus_node, value, path in found:
+                message = "; ".join(
+                    str(m).replace("{$this}", _show(focus_node, graph) or "")
+                    for m in query.messages
+                )
+                result = ValidationResult(
+                    focus_node, query.severity, message, path or query.path, value,
+                    query.component, query.shape,
+                )  # fmt: skip
+                results.append(result)
+                _add_result(graph, report_node, result)
+                if isinstance(result.path, BNode):
+                    graph += shapes.cbd(result.path)
+    graph.add((report_node, SH.conforms, Literal(not any(_is_violation(r) for r in results))))
+    return ValidationReport(results, graph)
+
+
+def _validate_store_copy(store: Store, settings: Settings, shapes: Shapes) -> ValidationReport:
+    """The reference path: pyshacl on an rdflib copy of the store (slow at scale)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "store.nq"
         store.dump(path, "nquads")
         dataset = parse_into(Dataset(default_union=True), path)
-    return validate_dataset(dataset, settings)
+    return validate_dataset(dataset, settings, shapes)
+
+
+def _rows(source: Queryable, sparql: str) -> list[dict[str, Node]]:
+    """The rows of a SELECT on a Store (QueryResult) or an rdflib Graph (Result)."""
+    answer = source.query(sparql)
+    if isinstance(answer, QueryResult):
+        return answer.rows
+    return [{k: v for k, v in row.asdict().items() if v is not None} for row in answer]
 
 
 def split_dataset(dataset: Dataset) -> tuple[Graph, Graph]:
@@ -314,6 +384,25 @@ def _shacl_results(graph: Graph, source: str) -> list[ValidationResult]:
             )
         )
     return results
+
+
+def _add_result(graph: Graph, report: BNode, result: ValidationResult) -> None:
+    """Record a translated shape's result in the SHACL results vocabulary (as pyshacl writes it)."""
+    node = BNode()
+    graph.add((report, SH.result, node))
+    graph.add((node, RDF.type, SH.ValidationResult))
+    for key, value in (
+        (SH.focusNode, result.focus_node),
+        (SH.resultSeverity, result.severity),
+        (SH.resultPath, result.path),
+        (SH.value, result.value),
+        (SH.sourceConstraintComponent, result.constraint),
+        (SH.sourceShape, result.shape),
+    ):
+        if value is not None:
+            graph.add((node, key, value))
+    if result.message:
+        graph.add((node, SH.resultMessage, Literal(result.message)))
 
 
 def _add_check_result(graph: Graph, result: ValidationResult, check: NamedQuery) -> None:

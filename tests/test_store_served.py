@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -90,6 +91,15 @@ def _select(served: Served, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
 
+def _search(served: Served, q: str) -> list[str]:
+    """The hit titles of the server's search page, which must come from its search index."""
+    url = f"{served.server.url}/search/?{urllib.parse.urlencode({'q': q})}"
+    with urllib.request.urlopen(url, timeout=120) as response:
+        html = response.read().decode()
+    assert 'id="index-rebuilding"' not in html, "the page should read a fresh search index"
+    return re.findall(r'class="hit-title"[^>]*>([^<]*)<', html)
+
+
 def _states(served: Served) -> tuple[int, int]:
     (row,) = _select(served, STATES)
     return int(row["new"]), int(row["old"])
@@ -137,6 +147,21 @@ def test_the_server_never_shows_half_a_write(served: Served, tmp_path: Path) -> 
     assert set(seen) <= {(0, 2), (2, 0)}
     assert seen[0] == (0, 2)
     assert _states(served) == (2, 0)
+
+
+@pytest.mark.timeout(600)
+def test_writes_into_a_served_store_keep_its_search_index_in_step(served: Served) -> None:
+    """`search-index`, `ingest` and `sources remove`, each a process handed to the server's worker, keep
+    the index the server reads in step: the next search shows the write, from the index."""
+    built = _clusterkg(served, "search-index")
+    assert built.returncode == 0, built.stderr
+    assert _search(served, "anna muller") == []
+    ingested = _clusterkg(served, "ingest", str(INGEST / "studies.bib"))
+    assert ingested.returncode == 0, ingested.stderr
+    assert _search(served, "anna muller") == ["Anna Müller"]  # an author of studies.bib
+    removed = _clusterkg(served, "sources", "remove", "source/studies-bib")
+    assert removed.returncode == 0, removed.stderr
+    assert _search(served, "anna muller") == []
 
 
 def test_the_worker_admits_only_its_key_and_only_a_private_file(

@@ -106,6 +106,12 @@ def test_the_walk_with_an_extension_concept_shape_and_query(
     packaged = run("query", "cq04-hanoi-cluster-figures", "--format", "csv")  # the packaged library
     assert packaged.exit_code == 0 and len(packaged.stdout.splitlines()) == 4
 
+    # `load` does not validate; `validate --from-store` then applies the workspace's shape too
+    assert run("load", str(DATA / "space-without-desks.ttl")).exit_code == 0
+    stored = run("validate", "--from-store", "--format", "text")
+    assert stored.exit_code == 1, stored.output
+    assert "review:desks" in stored.stdout and "space/unsized" in stored.stdout
+
 
 def test_a_project_without_clusterkg_toml_is_one_line(tmp_path: Path) -> None:
     result = run("--project", str(tmp_path), "stats")

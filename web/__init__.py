@@ -11,8 +11,9 @@ from werkzeug.serving import make_server
 
 from kg.config import Settings, load_settings
 from kg.manifest import read_manifest
+from kg.search.indexed import indexed
 from kg.sparql_safety import disable_rdflib_fetching
-from kg.store import open_store
+from kg.store import MIB, open_store
 from kg.store.base import Store
 from kg.texts.registry import TextFiles
 from web import (
@@ -50,7 +51,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
     settings: Settings = app.config["SETTINGS"] or load_settings()
-    store = store if store is not None else open_store(settings)
+    store = indexed(store if store is not None else open_store(settings))
+    store.keep_answers(settings.answer_cache_mb * MIB)
     svc = Services(
         store=store,
         settings=settings,

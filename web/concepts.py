@@ -1,4 +1,4 @@
-"""Concepts: Porter's diamond drawn as a diamond, the three cluster types, and the kinds of actor."""
+"""Concepts: Porter's diamond drawn as a diamond, the cluster types of the ontology, and the kinds of actor."""
 
 from __future__ import annotations
 

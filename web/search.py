@@ -1,4 +1,5 @@
-"""Search over labels, claim texts and quotes, with facets by type, year and concept."""
+"""Search over labels, claim texts, rationales and quotes, with facets by type, year and concept: from the
+search index (kg.search) when it holds the store as it is, else (while it is rebuilt) by a SPARQL scan."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
 from kg.namespaces import CKG
+from kg.search.index import Results, SearchIndex
+from kg.search.indexed import IndexedStore
+from kg.search.snippets import Snippet, snippet
+from kg.search.tokens import parse
 from web.paging import (
     ANY,
     Paging,
@@ -24,20 +29,11 @@ from web.urls import rec_href, study_href
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
-SNIPPET_CHARS = 90
 PAGES = {
     str(CKG.Recommendation): rec_href,
     str(CKG.Study): study_href,
     str(CKG.SourceDocument): study_href,
 }
-
-
-@dataclass(frozen=True)
-class Snippet:
-    field: str
-    before: str
-    match: str
-    after: str
 
 
 @dataclass
@@ -70,6 +66,56 @@ def index() -> Response | str:
         return render_template(
             "search/index.html", q=q, chosen=chosen, facets=[], sparql=sparql, page=None
         )
+    paging = requested_paging()
+    store = svc.store
+    found = store.fresh_index() if isinstance(store, IndexedStore) else None
+    if found is not None:
+        page, total, facets = _from_index(found, q, chosen, paging)
+    else:
+        page, total, facets = _from_store(svc, q, chosen, paging)
+    body = render_template(
+        "search/index.html",
+        q=q,
+        page=page,
+        total=total,
+        chosen=chosen,
+        facets=facets,
+        rebuilding=found is None and isinstance(store, IndexedStore) and store.index is not None,
+        sparql=paged_sparql(svc, "web/search", paging, _params(q, chosen)),
+    )
+    return paged_response(body, page)
+
+
+def _from_index(index: SearchIndex, q: str, chosen: dict[str, str], paging: Paging):
+    """The page, the number of hits and the facets, from the index (one query for all of them)."""
+    found: Results = index.search(q, chosen, paging.offset, paging.size)
+    hits = []
+    for h in found.hits:
+        hit = Hit(h.resource, h.label or compact(h.resource), snippets=h.snippets)
+        hit.types = {key: name or compact(key) for key, name in h.types.items()}
+        hit.href = _href(hit)
+        hits.append(hit)
+    page = page_of(paging, found.shown, lambda p: hits)
+    facets = [
+        (
+            title,
+            _facet_links(
+                kind,
+                [
+                    (v.key, v.name or (v.key if kind == "year" else compact(v.key)), v.count)
+                    for v in found.facets[kind]
+                ],
+                q,
+                chosen,
+            ),
+        )
+        for title, kind in (("Type", "type"), ("Year", "year"), ("Concept", "concept"))
+    ]
+    return page, found.total, facets
+
+
+def _from_store(svc: Services, q: str, chosen: dict[str, str], paging: Paging):
+    """The page, the number of hits and the facets by SPARQL substring search (while the index is rebuilt)."""
     hits = _hits(svc, q)
     shown = [
         h
@@ -78,22 +124,18 @@ def index() -> Response | str:
         and (not chosen["year"] or chosen["year"] in h.years)
         and (not chosen["concept"] or chosen["concept"] in h.concepts)
     ]
-    paging = requested_paging()
     page = page_of(paging, len(shown), lambda p: _page_hits(svc, q, chosen, p, hits))
-    body = render_template(
-        "search/index.html",
-        q=q,
-        page=page,
-        total=len(hits),
-        chosen=chosen,
-        facets=[
-            ("Type", _facets(hits, "type", lambda h: h.types, q, chosen)),
-            ("Year", _facets(hits, "year", lambda h: {y: y for y in sorted(h.years)}, q, chosen)),
-            ("Concept", _facets(hits, "concept", lambda h: h.concepts, q, chosen)),
-        ],
-        sparql=paged_sparql(svc, "web/search", paging, _params(q, chosen)),
-    )
-    return paged_response(body, page)
+    facets = [
+        ("Type", _facets(hits, "type", lambda h: h.types, q, chosen)),
+        ("Year", _facets(hits, "year", lambda h: {y: y for y in sorted(h.years)}, q, chosen)),
+        ("Concept", _facets(hits, "concept", lambda h: h.concepts, q, chosen)),
+    ]
+    return page, len(hits), facets
+
+
+def _href(hit: Hit) -> str | None:
+    page_of_type = next((PAGES[t] for t in hit.types if t in PAGES), None)
+    return page_of_type(hit.iri) if page_of_type else link_href(hit.iri)
 
 
 def _params(q: str, chosen: dict[str, str]) -> dict[str, object]:
@@ -138,8 +180,7 @@ def _page_hits(
         iri = str(row["resource"])
         hit = hits[iri]
         hit.label = text(row.get("label"), compact(iri))
-        page_of_type = next((PAGES[t] for t in hit.types if t in PAGES), None)
-        hit.href = page_of_type(iri) if page_of_type else link_href(iri)
+        hit.href = _href(hit)
         page[iri] = hit
     if page:
         details = svc.run(
@@ -147,23 +188,9 @@ def _page_hits(
         )
         for row in details.rows:
             page[str(row["resource"])].snippets.append(
-                _snippet(str(row["field"]), str(row["text"]), q)
+                snippet(str(row["field"]), str(row["text"]), parse(q))
             )
     return list(page.values())
-
-
-def _snippet(field_name: str, value: str, q: str) -> Snippet:
-    flat = " ".join(value.split())
-    at = flat.lower().find(q.lower())
-    if at < 0:
-        return Snippet(field_name, flat[: 2 * SNIPPET_CHARS], "", "")
-    start, end = max(0, at - SNIPPET_CHARS), min(len(flat), at + len(q) + SNIPPET_CHARS)
-    return Snippet(
-        field_name,
-        ("…" if start else "") + flat[start:at],
-        flat[at : at + len(q)],
-        flat[at + len(q) : end] + ("…" if end < len(flat) else ""),
-    )
 
 
 def _facets(hits: dict[str, Hit], name: str, values, q: str, chosen: dict[str, str]) -> list[Facet]:
@@ -173,14 +200,22 @@ def _facets(hits: dict[str, Hit], name: str, values, q: str, chosen: dict[str, s
         for key, label in values(hit).items():
             counts[key] += 1
             labels[key] = label
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], labels[kv[0]].lower()))
+    return _facet_links(name, [(key, labels[key], count) for key, count in ranked], q, chosen)
+
+
+def _facet_links(
+    name: str, values: list[tuple[str, str, int]], q: str, chosen: dict[str, str]
+) -> list[Facet]:
+    """The facet values (key, label, count) in their order, each linking to the search narrowed by it."""
     facets = []
-    for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], labels[kv[0]].lower())):
+    for key, label, count in values:
         active = chosen[name] == key
         params = {k: v for k, v in chosen.items() if v} | {"q": q, name: "" if active else key}
         facets.append(
             Facet(
                 key,
-                labels[key],
+                label,
                 count,
                 active,
                 url_for("search.index", **{k: v for k, v in params.items() if v}),

@@ -88,7 +88,7 @@ def backend_names() -> str:
 
 
 def open_store(settings: Settings, memory_copy: bool = False, attach: bool = True) -> Store:
-    """The backend named by `settings.store`.
+    """The backend named by `settings.store`, its search index kept in step with its writes (kg.search).
 
     Embedded only: `memory_copy` (for `serve`) answers reads from an in-memory copy of the on-disk
     store, made in the background after opening and after each write (see bench/RESULTS.md); `attach`
@@ -98,4 +98,6 @@ def open_store(settings: Settings, memory_copy: bool = False, attach: bool = Tru
     opener = BACKENDS.get(settings.store)
     if opener is None:
         raise StoreError(f"unknown store {settings.store!r}: choose {backend_names()}")
-    return opener(settings, memory_copy, attach)
+    from kg.search.indexed import indexed
+
+    return indexed(opener(settings, memory_copy, attach))

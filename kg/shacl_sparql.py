@@ -1,0 +1,417 @@
+"""Translate a SHACL shapes graph into SPARQL violation queries (SHACL Core as used here, SHACL-SPARQL as is),
+so that a store validates itself: no copy of the data in Python. A feature it does not know raises.
+
+Each `ViolationQuery` selects `?this` (the focus node) and, where the constraint has value nodes, `?value`.
+The data scope is the default graph of the query: the union of `scope` (FROM clauses), or of all graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import count
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Identifier, Node
+
+from kg.namespaces import SH
+from kg.queries import prebind
+
+# Datatypes whose lexical form Oxigraph can check by a cast: an ill-formed literal violates sh:datatype.
+_CASTABLE = (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.dateTime, XSD.date)
+# What a shape may say besides its constraints (anything else under sh: is a feature not translated).
+_NON_CONSTRAINTS = {
+    SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
+    SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target,
+    SH.deactivated, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.defaultValue,
+    SH.declare, SH.prefixes,
+}  # fmt: skip
+_NODE_KINDS = {
+    SH.IRI: "!isIRI({v})",
+    SH.Literal: "!isLiteral({v})",
+    SH.BlankNode: "!isBlank({v})",
+    SH.BlankNodeOrIRI: "isLiteral({v})",
+    SH.BlankNodeOrLiteral: "isIRI({v})",
+    SH.IRIOrLiteral: "isBlank({v})",
+}
+_COMPARISONS = {
+    SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
+    SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
+    SH.maxInclusive: ("<=", SH.MaxInclusiveConstraintComponent),
+    SH.maxExclusive: ("<", SH.MaxExclusiveConstraintComponent),
+}
+_LENGTHS = {
+    SH.minLength: ("<", SH.MinLengthConstraintComponent),
+    SH.maxLength: (">", SH.MaxLengthConstraintComponent),
+}
+
+
+class UnsupportedShape(Exception):
+    """The shapes use a SHACL feature the translator does not handle (validate with pyshacl instead)."""
+
+    def __init__(self, shape: Node, feature: Node | str) -> None:
+        super().__init__(
+            f"shape {shape.n3()} uses {feature}, which the SPARQL fast path does not translate"
+        )
+
+
+@dataclass(frozen=True)
+class ViolationQuery:
+    """One constraint of one shape as SPARQL. `text` selects the violations, or (SHACL-SPARQL, `prebound`
+    set) the focus nodes, each of which `prebound` (its $this pre-bound, see `prebind`) then checks."""
+
+    text: str
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    path: Node | None
+    messages: tuple[Literal, ...]
+    prebound: str | None = None  # the sh:select of a SHACL-SPARQL constraint
+    head: str = ""  # prologue, SELECT and FROM clauses around `prebound`
+
+    def for_focus(self, focus: Identifier) -> str:
+        """The SHACL-SPARQL constraint with $this pre-bound to `focus`, over the query's scope."""
+        assert self.prebound is not None
+        return f"{self.head} {{ {{ {prebind(self.prebound, 'this', focus)} }} }}"
+
+
+def translate(shapes: Graph, scope: Sequence[URIRef] = ()) -> list[ViolationQuery]:
+    """Every constraint of every targeted shape in `shapes`, as violation queries over `scope`."""
+    return list(_Translator(shapes, scope).queries())
+
+
+def render_path(graph: Graph, node: Node) -> str:
+    """A SHACL property path (from `graph`) as SPARQL property path text."""
+    if isinstance(node, URIRef):
+        return node.n3()
+    if (node, RDF.first, None) in graph:
+        return "(" + "/".join(render_path(graph, n) for n in Collection(graph, node)) + ")"
+    for key, pattern in (
+        (SH.inversePath, "^({})"),
+        (SH.zeroOrMorePath, "({})*"),
+        (SH.oneOrMorePath, "({})+"),
+        (SH.zeroOrOnePath, "({})?"),
+    ):
+        inner = graph.value(node, key)
+        if inner is not None:
+            return pattern.format(render_path(graph, inner))
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(render_path(graph, n) for n in Collection(graph, alternatives)) + ")"
+    raise UnsupportedShape(node, "a property path of an unknown form")
+
+
+class _Translator:
+    def __init__(self, shapes: Graph, scope: Sequence[URIRef]) -> None:
+        self.g = shapes
+        self.scope = "".join(f"FROM {g.n3()}\n" for g in scope)
+        self.names = count()
+        self.prologue = self._prologue()
+
+    def var(self) -> str:
+        return f"?v{next(self.names)}"
+
+    # -- the queries ------------------------------------------------------------------------------------
+    def queries(self) -> Iterator[ViolationQuery]:
+        for shape in sorted(self._targeted(), key=str):
+            target = self._target(shape)
+            yield from self._shape_queries(shape, target)
+            for prop in sorted(self.g.objects(shape, SH.property), key=str):
+                if not self._deactivated(prop):
+                    yield from self._shape_queries(prop, target)
+
+    def _targeted(self) -> set[Node]:
+        kinds = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target)
+        shapes = {s for k in kinds for s in self.g.subjects(k, None)}
+        shapes |= {s for s in self.g.subjects(RDF.type, SH.NodeShape) if self._is_class(s)}
+        return {s for s in shapes if not self._deactivated(s)}
+
+    def _deactivated(self, shape: Node) -> bool:
+        return self.g.value(shape, SH.deactivated) == Literal(True)
+
+    def _target(self, shape: Node) -> str:
+        """A pattern binding ?this to each focus node of `shape`."""
+        parts = [
+            f"{{ ?this {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {c.n3()} }}"
+            for c in self._classes(shape)
+        ]
+        parts += [
+            f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in self.g.objects(shape, SH.targetNode)
+        ]
+        parts += [f"{{ ?this {p.n3()} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
+        parts += [f"{{ [] {p.n3()} ?this }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
+        for target in self.g.objects(shape, SH.target):
+            select = self.g.value(target, SH.select)
+            if (target, RDF.type, SH.SPARQLTarget) not in self.g or select is None:
+                raise UnsupportedShape(shape, "an sh:target other than an sh:SPARQLTarget")
+            parts.append(f"{{ {select} }}")
+        return " UNION ".join(sorted(parts))
+
+    def _classes(self, shape: Node) -> list[Node]:
+        classes = list(self.g.objects(shape, SH.targetClass))
+        return classes + [shape] if self._is_class(shape) else classes
+
+    def _is_class(self, shape: Node) -> bool:
+        """A shape that is also a class targets its instances (implicit class target)."""
+        return (shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g
+
+    def _prologue(self) -> str:
+        """PREFIX lines for what the sh:prefixes of the shapes graph's SPARQL nodes declare."""
+        lines = set()
+        for owner in self.g.objects(None, SH.prefixes):
+            for declaration in self.g.objects(owner, SH.declare):
+                prefix, namespace = (
+                    self.g.value(declaration, SH.prefix),
+                    self.g.value(declaration, SH.namespace),
+                )
+                lines.add(f"PREFIX {prefix}: <{namespace}>\n")
+        return "".join(sorted(lines))
+
+    def _shape_queries(self, shape: Node, target: str) -> Iterator[ViolationQuery]:
+        severity = self.g.value(shape, SH.severity) or SH.Violation
+        path = self.g.value(shape, SH.path)
+        messages = tuple(
+            sorted(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal))
+        )
+        prologue = self.prologue
+        for component, pattern, has_value in self._violations(shape, "?this"):
+            value = " ?value" if has_value else ""
+            yield ViolationQuery(
+                f"{prologue}SELECT DISTINCT ?this{value}\n{self.scope}WHERE {{\n  {target}\n  {pattern}\n}}",
+                shape, component, severity, path, messages,
+            )  # fmt: skip
+        for constraint in self.g.objects(shape, SH.sparql):
+            select = self.g.value(constraint, SH.select)
+            if select is None or self._deactivated(constraint):
+                continue
+            own = tuple(
+                sorted(m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal))
+            )
+            yield ViolationQuery(
+                f"{prologue}SELECT DISTINCT ?this\n{self.scope}WHERE {{\n  {target}\n}}",
+                shape, SH.SPARQLConstraintComponent, severity, path, own or messages,
+                prebound=str(select), head=f"{prologue}SELECT *\n{self.scope}WHERE",
+            )  # fmt: skip
+
+    # -- constraints ----------------------------------------------------------------------------------
+    def _violations(self, shape: Node, focus: str) -> Iterator[tuple[URIRef, str, bool]]:
+        """(component, pattern, whether it binds ?value) for each constraint of `shape` on `focus`; the
+        pattern binds `?value` (top level) or fresh variables, and matches once per violation."""
+        g = self.g
+        for predicate in set(g.predicates(shape)):
+            if str(predicate).startswith(str(SH)) and predicate not in _NON_CONSTRAINTS | _HANDLED:
+                raise UnsupportedShape(shape, predicate.n3())
+        path_node = g.value(shape, SH.path)
+        path = render_path(g, path_node) if path_node is not None else None
+        value = "?value" if focus == "?this" else self.var()
+
+        def values(condition: str, per_value: bool = False) -> str:
+            """Each value node of `focus` (the focus itself for a node shape) with `condition`; with
+            `per_value` (a costly condition on the value alone), at the top level the condition is
+            evaluated once per distinct value of the path, not once per link."""
+            if path is None:
+                return f"BIND({focus} AS {value}) FILTER({condition})"
+            if per_value and focus == "?this":
+                distinct = f"{{ SELECT DISTINCT {value} WHERE {{ [] {path} {value} }} }}"
+                return f"{focus} {path} {value} . {{ SELECT {value} WHERE {{ {distinct} FILTER({condition}) }} }}"
+            return self._each(focus, path_node, value, condition)
+
+        for datatype in g.objects(shape, SH.datatype):
+            bad = f"!isLiteral({value}) || datatype({value}) != {datatype.n3()}"
+            if datatype in _CASTABLE:
+                bad += f" || !COALESCE(isLiteral({datatype.n3()}(STR({value}))), false)"
+            yield SH.DatatypeConstraintComponent, values(bad), True
+        for kind in g.objects(shape, SH.nodeKind):
+            if kind not in _NODE_KINDS:
+                raise UnsupportedShape(shape, f"sh:nodeKind {kind.n3()}")
+            yield SH.NodeKindConstraintComponent, values(_NODE_KINDS[kind].format(v=value)), True
+        top = (
+            focus == "?this"
+        )  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        for cls in g.objects(shape, SH["class"]):
+            if top and path is not None:
+                yield SH.ClassConstraintComponent, (
+                    f"{focus} {path} {value} . MINUS {{ {value} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
+                ), True  # fmt: skip
+            else:
+                yield SH.ClassConstraintComponent, values(f"!{self._is_a(value, cls)}"), True
+        for listed in g.objects(shape, SH["in"]):
+            allowed = " || ".join(f"sameTerm({value}, {m.n3()})" for m in Collection(g, listed))
+            yield SH.InConstraintComponent, values(f"!({allowed or 'false'})"), True
+        for regex in g.objects(shape, SH.pattern):
+            flags = g.value(shape, SH.flags)
+            args = f"{Literal(str(regex)).n3()}" + (
+                f", {Literal(str(flags)).n3()}" if flags else ""
+            )
+            yield (
+                SH.PatternConstraintComponent,
+                values(f"isBlank({value}) || !REGEX(STR({value}), {args})"),
+                True,
+            )
+        for key, (op, component) in _LENGTHS.items():
+            for n in g.objects(shape, key):
+                yield (
+                    component,
+                    values(f"isBlank({value}) || STRLEN(STR({value})) {op} {int(n)}"),
+                    True,
+                )
+        for key, (op, component) in _COMPARISONS.items():
+            for bound in g.objects(shape, key):
+                yield component, values(f"!COALESCE({value} {op} {bound.n3()}, false)"), True
+        for listed in g.objects(shape, SH.languageIn):
+            tags = " || ".join(
+                f"langMatches(lang({value}), {Literal(str(t)).n3()})" for t in Collection(g, listed)
+            )
+            yield (
+                SH.LanguageInConstraintComponent,
+                values(f"!isLiteral({value}) || !({tags or 'false'})"),
+                True,
+            )
+        for wanted in g.objects(shape, SH.hasValue):
+            if path is None:
+                yield (
+                    SH.HasValueConstraintComponent,
+                    f"FILTER(!sameTerm({focus}, {wanted.n3()}))",
+                    False,
+                )
+            else:
+                yield (
+                    SH.HasValueConstraintComponent,
+                    f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {focus} {path} {wanted.n3()} }}",
+                    False,
+                )
+        for other in g.objects(shape, SH.equals):
+            if path is None:
+                raise UnsupportedShape(shape, "sh:equals on a node shape")
+            yield SH.EqualsConstraintComponent, (
+                f"{{ {self._each(focus, path_node, value, f'NOT EXISTS {{ {focus} {other.n3()} {value} }}')} }} "
+                f"UNION {{ {focus} {other.n3()} {value} . FILTER NOT EXISTS {{ {focus} {path} {value} }} }}"
+            ), True  # fmt: skip
+        if path is not None:
+            for n in g.objects(shape, SH.minCount):
+                if int(n) > 0:
+                    has = (
+                        self._distinct(focus, path, int(n))
+                        if int(n) > 1
+                        else self._each(focus, path_node, self.var(), "true")
+                    )
+                    yield (
+                        SH.MinCountConstraintComponent,
+                        f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {has} }}",
+                        False,
+                    )
+            for n in g.objects(shape, SH.maxCount):
+                yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
+            yield from self._qualified(shape, focus, path)
+        yield from self._logical(shape, value, values)
+
+    def _logical(
+        self, shape: Node, value: str, values: Callable[[str, bool], str]
+    ) -> Iterator[tuple[URIRef, str, bool]]:
+        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them)."""
+        g = self.g
+        for listed in g.objects(shape, SH["or"]):
+            fails = " && ".join(
+                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
+            )
+            yield SH.OrConstraintComponent, values(fails or "true", True), True
+        for listed in g.objects(shape, SH["and"]):
+            fails = " || ".join(
+                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
+            )
+            yield SH.AndConstraintComponent, values(fails or "false", True), True
+        for listed in g.objects(shape, SH.xone):
+            passing = " + ".join(
+                f"IF(EXISTS {{ {self._fails(s, value)} }}, 0, 1)" for s in Collection(g, listed)
+            )
+            yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1", True), True
+        for negated in g.objects(shape, SH["not"]):
+            yield (
+                SH.NotConstraintComponent,
+                values(f"NOT EXISTS {{ {self._fails(negated, value)} }}", True),
+                True,
+            )
+        for nested in g.objects(shape, SH.node):
+            yield (
+                SH.NodeConstraintComponent,
+                values(f"EXISTS {{ {self._fails(nested, value)} }}", True),
+                True,
+            )
+
+    def _qualified(self, shape: Node, focus: str, path: str) -> Iterator[tuple[URIRef, str, bool]]:
+        qualified = self.g.value(shape, SH.qualifiedValueShape)
+        if qualified is None:
+            return
+        if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            raise UnsupportedShape(shape, "sh:qualifiedValueShapesDisjoint true")
+
+        def conforming(n: int) -> str:
+            names = [self.var() for _ in range(n)]
+            triples = " ".join(
+                f"{focus} {path} {v} . FILTER NOT EXISTS {{ {self._fails(qualified, v)} }}"
+                for v in names
+            )
+            return triples + "".join(f" FILTER(!sameTerm({a}, {b}))" for a, b in _pairs(names))
+
+        for n in self.g.objects(shape, SH.qualifiedMinCount):
+            if int(n) > 0:
+                yield (
+                    SH.QualifiedMinCountConstraintComponent,
+                    f"FILTER NOT EXISTS {{ {conforming(int(n))} }}",
+                    False,
+                )
+        for n in self.g.objects(shape, SH.qualifiedMaxCount):
+            yield SH.QualifiedMaxCountConstraintComponent, conforming(int(n) + 1), False
+
+    def _fails(self, shape: Node, focus: str) -> str:
+        """A pattern that matches when `focus` does not conform to `shape` (any constraint, nested
+        property shapes included)."""
+        if self._deactivated(shape):
+            return "FILTER(false)"
+        if (shape, SH.sparql, None) in self.g:
+            raise UnsupportedShape(shape, "sh:sparql inside a logical or nested shape")
+        parts = [pattern for _, pattern, _ in self._violations(shape, focus)]
+        parts += [self._fails(p, focus) for p in self.g.objects(shape, SH.property)]
+        return " UNION ".join(f"{{ {p} }}" for p in parts) if parts else "FILTER(false)"
+
+    def _each(self, focus: str, path: Node, value: str, condition: str) -> str:
+        """`value` bound to each value of `focus` on `path`, where `condition` holds. Inside EXISTS, a
+        sequence path becomes one triple pattern per step, each in an EXISTS of its own: Oxigraph plans
+        an EXISTS without its outer bindings, and would else evaluate a step over the whole graph for
+        each focus node."""
+        if focus == "?this" or (path, RDF.first, None) not in self.g:
+            return f"{focus} {render_path(self.g, path)} {value} . FILTER({condition})"
+        *steps, last = list(Collection(self.g, path))
+        text, node = "", focus
+        for step in steps:
+            step_value = self.var()
+            text += f"{node} {render_path(self.g, step)} {step_value} . FILTER EXISTS {{ "
+            node = step_value
+        return (
+            text
+            + f"{node} {render_path(self.g, last)} {value} . FILTER({condition})"
+            + " }" * len(steps)
+        )
+
+    def _is_a(self, node: str, cls: Node) -> str:
+        return f"EXISTS {{ {node} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
+
+    def _distinct(self, focus: str, path: str, n: int) -> str:
+        """`focus` has at least `n` distinct values on `path`."""
+        names = [self.var() for _ in range(n)]
+        triples = " ".join(f"{focus} {path} {v} ." for v in names)
+        return triples + "".join(f" FILTER(!sameTerm({a}, {b}))" for a, b in _pairs(names))
+
+
+def _pairs(names: Sequence[str]) -> Iterator[tuple[str, str]]:
+    return ((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+
+
+_HANDLED = {
+    SH.datatype, SH.nodeKind, SH["class"], SH["in"], SH.pattern, SH.flags, SH.minLength, SH.maxLength,
+    SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive, SH.languageIn, SH.hasValue,
+    SH.equals, SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+    SH["or"], SH["and"], SH.xone, SH["not"], SH.node, SH.property, SH.sparql,
+}  # fmt: skip

@@ -1,0 +1,211 @@
+"""Answers kept until the next write (kg.store.answers), on a real embedded store behind the app: a page
+read twice is answered from the cache, and every kind of write shows on the next request."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Dataset, Graph, Literal
+
+from kg.config import Settings
+from kg.namespaces import CKG, CKGRAPH, CKR, RDF, RDFS
+from kg.search.indexed import IndexedStore, indexed
+from kg.store import open_store
+from kg.store.answers import AnswerCache, volatile, weight
+from kg.store.base import QueryResult, QuerySyntaxError
+from web import create_app
+
+NEW_STUDY = CKR["study/cache-probe-2031"]
+GRAPH = CKGRAPH["source/cache-probe"]
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/clusterkg/ontology#Study> }"
+
+
+@pytest.fixture
+def store(web_dataset: Dataset, tmp_path: Path) -> Iterator[IndexedStore]:
+    with closing(open_store(Settings(data_dir=tmp_path))) as opened:
+        assert isinstance(opened, IndexedStore)
+        opened.load(web_dataset)
+        yield opened
+
+
+@pytest.fixture
+def client(store: IndexedStore, tmp_path: Path) -> FlaskClient:
+    settings = Settings(data_dir=tmp_path)
+    return create_app({"SETTINGS": settings, "TESTING": True}, store=store).test_client()
+
+
+def _study(label: str) -> Graph:
+    graph = Graph()
+    graph.add((NEW_STUDY, RDF.type, CKG.Study))
+    graph.add((NEW_STUDY, RDFS.label, Literal(label)))
+    return graph
+
+
+def _studies(client: FlaskClient) -> str:
+    response = client.get("/studies/?size=200")
+    assert response.status_code == 200
+    return response.text
+
+
+def _sparql_count(client: FlaskClient) -> int:
+    response = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    return int(response.text.split()[1])
+
+
+# -- through the app ---------------------------------------------------------------------------------------
+def test_a_page_read_twice_is_answered_from_the_cache(client, store):
+    assert store.answers is not None
+    first = _studies(client)
+    misses, hits = store.answers.misses, store.answers.hits
+    assert _studies(client) == first
+    assert store.answers.misses == misses  # no query went to the store
+    assert store.answers.hits > hits
+
+
+def test_every_write_shows_on_the_next_request(client, store):
+    before = _sparql_count(client)
+    assert "Cache probe" not in _studies(client)
+    store.replace_graphs([(GRAPH, _study("Cache probe one"))])  # ingest, reconcile
+    assert "Cache probe one" in _studies(client)
+    assert _sparql_count(client) == before + 1
+    store.update(f"DELETE WHERE {{ GRAPH <{GRAPH}> {{ <{NEW_STUDY}> <{RDFS.label}> ?l }} }}")
+    store.update(
+        f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{NEW_STUDY}> <{RDFS.label}> "Cache probe two" }} }}'
+    )  # /sparql
+    assert "Cache probe one" not in _studies(client) and "Cache probe two" in _studies(client)
+    dataset = Dataset()
+    dataset.graph(CKGRAPH["source/cache-probe-load"]).add(
+        (CKR["study/cache-probe-load"], RDF.type, CKG.Study)
+    )
+    store.load(dataset)  # load
+    assert _sparql_count(client) == before + 2
+    store.replace_graph(GRAPH, Graph())  # build, reason
+    assert "Cache probe" not in _studies(client)
+    assert _sparql_count(client) == before + 1
+
+
+def test_a_failed_write_keeps_the_answers_and_a_write_under_way_keeps_none(client, store):
+    _studies(client)
+    with pytest.raises(QuerySyntaxError):
+        store.update("INSERT DATA { not SPARQL }")
+    misses = store.answers.misses
+    _studies(client)
+    assert store.answers.misses == misses  # nothing was written: the answers still hold
+    (store.dir / "writes").write_text("7 dirty")  # a write under way (or cut short)
+    hits = store.answers.hits
+    _studies(client)
+    _studies(client)
+    assert store.answers.hits == hits  # each read went to the store
+
+
+def test_home_page_counts_follow_a_write(client, store):
+    def triples() -> int:
+        page = client.get("/").text
+        return int(page.split('<div class="stat">')[-1].split("</div>", 1)[0])
+
+    before = triples()
+    assert triples() == before  # the count (a scan of every quad) comes from the cache
+    store.replace_graphs([(GRAPH, _study("Cache probe count"))])
+    assert triples() == before + 2
+
+
+def test_a_volatile_query_is_never_kept(client):
+    query = "SELECT (NOW() AS ?t) WHERE {}"
+    answers = {
+        client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}).text
+        for _ in range(3)
+    }
+    assert len(answers) == 3
+    assert volatile(query) and volatile("SELECT * { BIND(\\u004eOW() AS ?t) }")
+    assert not volatile('SELECT ?s { ?s ?p "NOW() RAND()" } # UUID()')
+
+
+@pytest.mark.server
+def test_a_remote_store_keeps_no_answers(oxigraph_server, tmp_path):
+    """Others may write to a SPARQL server: each read goes to it."""
+    remote = indexed(oxigraph_server.remote_store(timeout=30.0, retries=2))
+    remote.keep_answers(2**20)
+    assert remote.answers is None
+    remote.clear()
+    remote.store.update(
+        f"INSERT DATA {{ <{NEW_STUDY}> a <{CKG.Study}> }}"
+    )  # another client's write
+    assert remote.query(COUNT).rows[0]["n"].toPython() == 1
+    remote.clear()
+    assert remote.query(COUNT).rows[0]["n"].toPython() == 0
+
+
+# -- the cache itself --------------------------------------------------------------------------------------
+def test_a_new_state_drops_the_old_answers_and_the_budget_holds():
+    cache = AnswerCache(budget=1000)
+    calls: list[str] = []
+
+    def compute(value: str):
+        return lambda: calls.append(value) or value
+
+    assert cache.get("s1", "a", compute("A"), len) == "A"
+    assert cache.get("s1", "a", compute("other"), len) == "A"
+    assert cache.get("s2", "a", compute("B"), len) == "B"  # the store was written
+    assert calls == ["A", "B"]
+    big = "x" * 126  # over 1/8 of the budget: not kept
+    cache.get("s2", "big", compute(big), len)
+    cache.get("s2", "big", compute(big), len)
+    assert calls[-2:] == [big, big]
+    for i in range(20):  # 20 x 100 bytes through a 1000-byte budget: the oldest go
+        cache.get("s2", i, compute("y" * 100), len)
+    assert cache._size <= 1000
+    calls.clear()
+    cache.get("s2", 19, compute("z"), len)
+    cache.get("s2", 0, compute("z"), len)
+    assert calls == ["z"]  # 19 kept, 0 dropped
+
+
+def test_concurrent_misses_compute_once_and_errors_are_not_kept():
+    cache = AnswerCache(budget=10**6)
+    started = threading.Event()
+    release = threading.Event()
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        started.set()
+        release.wait(30)
+        return "answer"
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get("s", "k", slow, len)))
+        for _ in range(4)
+    ]
+    threads[0].start()
+    started.wait(30)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.2)  # let the others reach the pending answer (not a timed assertion)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert results == ["answer"] * 4 and calls == [1]
+
+    def failing() -> str:
+        calls.append(2)
+        raise ValueError("stopped")
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="stopped"):
+            cache.get("s", "bad", failing, len)
+    assert calls.count(2) == 2
+
+
+def test_weights_grow_with_the_answer():
+    small = QueryResult("SELECT", ["s"], [{"s": Literal("a")}])
+    large = QueryResult("SELECT", ["s"], [{"s": Literal("a" * 1000)}] * 10)
+    assert 0 < weight(small) < weight(large)
+    assert weight(b"x" * 5000) == 5000
