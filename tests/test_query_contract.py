@@ -138,16 +138,26 @@ def test_every_query_file_the_code_names_exists() -> None:
     assert {(source, name) for source, name in cited if not (PROJECT_ROOT / name).exists()} == set()
 
 
-QUERY_TEXT = re.compile(r"^\s*(?:SELECT\s|CONSTRUCT\s*\{|ASK\s*\{|DESCRIBE\s)")
+# The start of a SPARQL query (SQL's `SELECT name, …` and prose do not match).
+QUERY_TEXT = re.compile(
+    r"^\s*(?:SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[?$(*]|CONSTRUCT\s*(?:\{|WHERE)|ASK\s*\{|DESCRIBE\s)"
+)
+# Modules whose query text is made, not written: each with the reason.
+MAKES_QUERIES = {
+    "kg/shacl_sparql.py": "translates SHACL shapes into SPARQL violation queries",
+}
 
 
 def test_the_code_holds_no_query_text() -> None:
     """Queries live in .rq files (queries/, kg/sparql/) with their contract, never in Python strings; the
-    SPARQL left in the code is update text made of data (INSERT DATA, DROP GRAPH)."""
+    SPARQL left in the code is update text made of data (INSERT DATA, DROP GRAPH) and the queries a
+    translator makes (MAKES_QUERIES)."""
     found = []
     for path in sorted((PROJECT_ROOT / "kg").rglob("*.py")) + sorted(
         (PROJECT_ROOT / "web").rglob("*.py")
     ):
+        if str(path.relative_to(PROJECT_ROOT)) in MAKES_QUERIES:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):
                 text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
