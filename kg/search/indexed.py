@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import PROJECT_ROOT
+from kg.config import PACKAGED_QUERIES
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
@@ -63,7 +63,7 @@ class IndexedStore:
             self._identity = "memory"
             weakref.finalize(self, shutil.rmtree, self.dir, True)
         self.dir.mkdir(parents=True, exist_ok=True)
-        own = PROJECT_ROOT / "queries" / "web"  # the project's, whatever queries_dir says
+        own = PACKAGED_QUERIES / "web"  # packaged (installed too), whatever queries_dir says
         queries = {f"web/{q.name}": q for q in load_queries(own, "search-index-*.rq")}
         self.index = SearchIndex(self.dir / INDEX_FILE, queries)
 
