@@ -5,13 +5,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test wheel chromium poppler virtuoso
+.PHONY: serve test wheel chromium poppler virtuoso graphviz
 
 serve: $(VENV)/.installed
 	$(BIN)/clusterkg serve
 
-test: $(VENV)/.installed-test chromium poppler virtuoso
-	@status=0; $(BIN)/pytest -q || status=$$?; \
+test: $(VENV)/.installed-test chromium poppler virtuoso graphviz
+	@status=0; $(BIN)/pytest -q -n auto --dist worksteal || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
@@ -42,6 +42,13 @@ poppler:
 	@if ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y poppler-utils; \
 	  else echo "make test: pdftotext is missing: install Debian's poppler-utils package as root" >&2; exit 1; fi; \
+	fi
+
+# The ontology's class diagram is laid out by Graphviz's dot (Debian graphviz); install it when missing and we may.
+graphviz:
+	@if ! command -v dot >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y graphviz; \
+	  else echo "make test: dot is missing: install Debian's graphviz package as root" >&2; exit 1; fi; \
 	fi
 
 # The remote-store tests also run against Virtuoso Open Source 7 (Debian's virtuoso-opensource-7: virtuoso-t,

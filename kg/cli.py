@@ -496,6 +496,33 @@ def serve(
 
 
 @main.command()
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the pages into (made if missing; files of the same name are replaced).",
+)
+def docs(output: Path) -> None:
+    """Write the ontology's documentation (the /ontology/ pages and the class diagram) as static HTML."""
+    import web  # Flask and the pages load only for the verbs that render them
+    from web.ontodocs import write_site
+    from web.paging import PageError
+    from web.services import services
+
+    settings = _settings()
+    with _open_store(settings) as store:
+        _ready(store, settings)
+        app = web.create_app({"SETTINGS": settings}, store=store)
+        with app.test_request_context():
+            try:
+                written = write_site(services(), output)
+            except PageError as exc:
+                raise UserError(exc.message) from None
+    click.echo(f"{len(written)} files written to {display_path(output)}/ (open index.html)")
+
+
+@main.command()
 @click.argument("item")
 @click.option(
     "--level", required=True, help="The level the reviewer gives: high, moderate, low, very low."

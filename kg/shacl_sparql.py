@@ -207,15 +207,19 @@ class _Translator:
         path = render_path(g, path_node) if path_node is not None else None
         value = "?value" if focus == "?this" else self.var()
 
-        def values(condition: str, per_value: bool = False) -> str:
+        def values(condition: str, per_value: bool = False, unless: str = "") -> str:
             """Each value node of `focus` (the focus itself for a node shape) with `condition`; with
             `per_value` (a costly condition on the value alone), at the top level the condition is
-            evaluated once per distinct value of the path, not once per link."""
+            evaluated once per distinct value of the path, not once per link, and by `unless` (MINUS
+            groups equivalent to it, hash anti-joins) when given."""
             if path is None:
                 return f"BIND({focus} AS {value}) FILTER({condition})"
             if per_value and focus == "?this":
                 distinct = f"{{ SELECT DISTINCT {value} WHERE {{ [] {path} {value} }} }}"
-                return f"{focus} {path} {value} . {{ SELECT {value} WHERE {{ {distinct} FILTER({condition}) }} }}"
+                check = unless or f"FILTER({condition})"
+                return (
+                    f"{focus} {path} {value} . {{ SELECT {value} WHERE {{ {distinct} {check} }} }}"
+                )
             return self._each(focus, path_node, value, condition)
 
         for datatype in g.objects(shape, SH.datatype):
@@ -308,15 +312,23 @@ class _Translator:
         yield from self._logical(shape, value, values)
 
     def _logical(
-        self, shape: Node, value: str, values: Callable[[str, bool], str]
+        self, shape: Node, value: str, values: Callable[[str, bool, str], str]
     ) -> Iterator[tuple[URIRef, str, bool]]:
         """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them)."""
         g = self.g
         for listed in g.objects(shape, SH["or"]):
-            fails = " && ".join(
-                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
+            members = list(Collection(g, listed))
+            fails = " && ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in members)
+            classes = [self._only_classes(s) for s in members]
+            unless = (  # an sh:or of sh:class members: minus the instances of each
+                "".join(
+                    "MINUS { " + " ".join(f"{value} {_INSTANCE_OF} {c.n3()} ." for c in cs) + " }"
+                    for cs in classes
+                )
+                if members and all(classes)
+                else ""
             )
-            yield SH.OrConstraintComponent, values(fails or "true", True), True
+            yield SH.OrConstraintComponent, values(fails or "true", True, unless), True
         for listed in g.objects(shape, SH["and"]):
             fails = " || ".join(
                 f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
@@ -396,13 +408,22 @@ class _Translator:
         )
 
     def _is_a(self, node: str, cls: Node) -> str:
-        return f"EXISTS {{ {node} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
+        return f"EXISTS {{ {node} {_INSTANCE_OF} {cls.n3()} }}"
+
+    def _only_classes(self, shape: Node) -> list[Node]:
+        """The sh:class values of a shape that says nothing else (no path, property or other
+        constraint, not deactivated): its value conforms when it is an instance of each; else []."""
+        said = {p for p in self.g.predicates(shape) if str(p).startswith(str(SH))}
+        return sorted(self.g.objects(shape, SH["class"]), key=str) if said == {SH["class"]} else []
 
     def _distinct(self, focus: str, path: str, n: int) -> str:
         """`focus` has at least `n` distinct values on `path`."""
         names = [self.var() for _ in range(n)]
         triples = " ".join(f"{focus} {path} {v} ." for v in names)
         return triples + "".join(f" FILTER(!sameTerm({a}, {b}))" for a, b in _pairs(names))
+
+
+_INSTANCE_OF = f"{RDF.type.n3()}/{RDFS.subClassOf.n3()}*"
 
 
 def _pairs(names: Sequence[str]) -> Iterator[tuple[str, str]]:

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import Protocol
@@ -69,12 +69,27 @@ class ValidationResult:
         }
 
 
+GraphPart = Graph | Callable[[], Graph]
+
+
 @dataclass
 class ValidationReport:
-    """Every result of one validation run, with the SHACL results graph they came from."""
+    """Every result of one validation run, with the SHACL results graphs they came from: merged, and a
+    deferred part built, only when `graph` is first read (the summary, text and JSON output never read
+    it: at 1M triples the results graph holds half a million triples)."""
 
     results: list[ValidationResult] = field(default_factory=list)
-    graph: Graph = field(default_factory=Graph)
+    parts: tuple[GraphPart, ...] = ()
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The SHACL results graph of every result (the Turtle output)."""
+        return _union([part if isinstance(part, Graph) else part() for part in self.parts])
+
+    @cached_property
+    def names(self) -> Graph:
+        """What showing a node reads (prefixes, the blank nodes of paths): the parts built so far."""
+        return _union([part for part in self.parts if isinstance(part, Graph)])
 
     @property
     def conforms(self) -> bool:
@@ -107,15 +122,10 @@ class ValidationReport:
             if self.graph.value(result, SH.focusNode) in nodes:
                 graph += self.graph.cbd(result)
                 graph += self.graph.triples((None, SH.result, result))
-        return ValidationReport(kept, graph)
+        return ValidationReport(kept, (graph,))
 
     def merge(self, other: ValidationReport) -> ValidationReport:
-        graph = Graph()
-        for source in (self.graph, other.graph):
-            for prefix, namespace in source.namespaces():
-                graph.bind(prefix, namespace, override=False)
-            graph += source
-        return ValidationReport(self.results + other.results, graph)
+        return ValidationReport(self.results + other.results, self.parts + other.parts)
 
     def summary(self) -> str:
         c = self.counts
@@ -134,7 +144,7 @@ class ValidationReport:
             if group:
                 lines.append("")
                 lines.append(f"{str(severity).rsplit('#', 1)[-1]}s ({len(group)}):")
-                lines.extend(f"  {_line(r, self.graph)}" for r in group)
+                lines.extend(f"  {_line(r, self.names)}" for r in group)
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
@@ -144,7 +154,7 @@ class ValidationReport:
         data = {
             "conforms": self.conforms,
             "counts": self.counts,
-            "results": [r.to_json(self.graph) for r in self.results],
+            "results": [r.to_json(self.names) for r in self.results],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -212,7 +222,7 @@ def validate(
     bind_all(results_graph)
     for prefix, namespace in shapes_graph.namespaces():
         results_graph.bind(prefix, namespace, override=False)
-    report = ValidationReport(_shacl_results(results_graph, source), results_graph)
+    report = ValidationReport(_shacl_results(results_graph, source), (results_graph,))
     if checks:
         report = report.merge(
             run_checks(checks, target if checks_target is None else checks_target)
@@ -241,7 +251,7 @@ def run_checks(checks: Iterable[NamedQuery], target: Queryable) -> ValidationRep
                 )
             )
             _add_check_result(graph, results[-1], check)
-    return ValidationReport(results, graph)
+    return ValidationReport(results, (graph,))
 
 
 def validate_dataset(
@@ -300,11 +310,9 @@ def run_violation_queries(
 ) -> ValidationReport:
     """Run the shapes translated from `shapes` on `store`: each row is a result, as pyshacl would
     report it."""
-    graph = Graph()
-    bind_all(graph)
-    report_node = BNode()
-    graph.add((report_node, RDF.type, SH.ValidationReport))
-    results = []
+    names = Graph()  # prefixes, and the blank-node paths results name
+    bind_all(names)
+    results: list[ValidationResult] = []
     for query in queries:
         for row in _rows(store, query.text):
             focus = row["this"]
@@ -318,7 +326,7 @@ def run_violation_queries(
             )
             for focus_node, value, path in found:
                 message = "; ".join(
-                    str(m).replace("{$this}", _show(focus_node, graph) or "")
+                    str(m).replace("{$this}", _show(focus_node, names) or "")
                     for m in query.messages
                 )
                 result = ValidationResult(
@@ -326,11 +334,35 @@ def run_violation_queries(
                     query.component, query.shape,
                 )  # fmt: skip
                 results.append(result)
-                _add_result(graph, report_node, result)
-                if isinstance(result.path, BNode):
-                    graph += shapes.cbd(result.path)
+                if isinstance(result.path, BNode) and (result.path, None, None) not in names:
+                    names += shapes.cbd(result.path)
+    return ValidationReport(results, (names, partial(_results_graph, results, names)))
+
+
+def _results_graph(results: Sequence[ValidationResult], names: Graph) -> Graph:
+    """`results` in the SHACL results vocabulary, as pyshacl writes them, with `names` (their paths)."""
+    graph = Graph()
+    for prefix, namespace in names.namespaces():
+        graph.bind(prefix, namespace)
+    graph += names
+    report_node = BNode()
+    graph.add((report_node, RDF.type, SH.ValidationReport))
     graph.add((report_node, SH.conforms, Literal(not any(_is_violation(r) for r in results))))
-    return ValidationReport(results, graph)
+    for result in results:
+        _add_result(graph, report_node, result)
+    return graph
+
+
+def _union(graphs: Sequence[Graph]) -> Graph:
+    """One graph of `graphs` (itself when it is the only one), the prefixes of each bound."""
+    if len(graphs) == 1:
+        return graphs[0]
+    union = Graph()
+    for graph in graphs:
+        for prefix, namespace in graph.namespaces():
+            union.bind(prefix, namespace, override=False)
+        union += graph
+    return union
 
 
 def _validate_store_copy(store: Store, settings: Settings, shapes: Shapes) -> ValidationReport:

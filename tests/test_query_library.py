@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Identifier
 
 from kg.build import BuildResult
 from kg.config import PROJECT_ROOT
-from kg.namespaces import CKG, CKR, prefixed
+from kg.namespaces import CKG, CKR, ONTOLOGY_GRAPH, prefixed
 from kg.queries import NamedQuery, load_query
 from kg.store.base import Store
 from tests.fixtures.stores import BACKENDS, open_backend
@@ -1082,3 +1083,62 @@ def test_certainty_of_the_seeds_recommendations_rests_on_its_own_analysis(ask: A
 @pytest.mark.parametrize("name", sorted(EMPTY_ON_SEED))
 def test_synthesis_queries_find_nothing_on_the_seed(ask: Ask, name: str) -> None:
     assert ask(name) == []
+
+
+# -- the ontology pages' queries (queries/ontology/) ----------------------------------------------------
+
+
+def test_ontology_graph_is_the_ontology_as_built(library_store: Store, built: BuildResult) -> None:
+    query = load_query(QUERIES / "ontology" / "graph.rq")
+    assert query.returns == ("graph",)
+    graph = library_store.query(query.bind()).graph
+    assert isomorphic(graph, built.dataset.graph(ONTOLOGY_GRAPH))
+
+
+def test_ontology_inferred_superclasses_on_the_seed(ask: Ask) -> None:
+    # every subclass link between the seed ontology's named classes is asserted: the reasoner adds none
+    # (tests/test_ontodocs.py shows one it adds, on a fourth cluster type)
+    assert ask("ontology/inferred-superclasses") == []
+
+
+def test_ontology_class_instances_and_examples(ask: Ask, built: BuildResult) -> None:
+    kinds = {
+        CKG.Claim,
+        *built.dataset.subjects(RDFS.subClassOf, CKG.Claim),
+    }  # its subclasses are leaves
+    claims = sorted({s for kind in kinds for s in built.dataset.subjects(RDF.type, kind)})
+    assert len(claims) == 75  # 54 plain claims, 21 findings, requirements, risks, limitations, ...
+    assert ask("ontology/class-instance-count", **{"class": CKG.Claim}) == [{"instances": 75}]
+    examples = ask("ontology/class-examples", **{"class": CKG.Claim})
+    assert examples == [{"instance": short(c)} for c in claims[:5]]
+    assert ask("ontology/class-instance-count", **{"class": CKG.IndustrialComplex}) == [
+        {"instances": 0}
+    ]
+
+
+def test_ontology_property_usage_and_examples(ask: Ask, built: BuildResult) -> None:
+    pairs = sorted(set(built.dataset.subject_objects(CKG.attributedTo)))
+    assert len(pairs) == 80  # 75 claims, of which some are attributed to two studies
+    assert ask("ontology/property-usage-count") == [{"uses": 80}]
+    rows = ask("ontology/property-examples")
+    assert pick(rows, "subject", "value") == [(short(s), short(o)) for s, o in pairs[:5]]
+
+
+def test_ontology_concept_schemes_porter_diamond_hierarchy(ask: Ask) -> None:
+    rows = [r for r in ask("ontology/concept-schemes") if r["scheme"] == "scheme/porter-diamond"]
+    tops = {r["concept"] for r in rows if r["broader"] is None}
+    assert tops == {
+        "concept/porter/factor-conditions",
+        "concept/porter/demand-conditions",
+        "concept/porter/firm-strategy-structure-and-rivalry",
+        "concept/porter/related-and-supporting-industries",
+    }
+    assert {r["concept"] for r in rows if r["broader"] == "concept/porter/factor-conditions"} == {
+        "concept/porter/natural-resources",
+        "concept/porter/educated-and-skilled-labour",
+        "concept/porter/technical-and-research-expertise",
+        "concept/porter/industrial-transportation-or-communication-infrastructure",
+    }
+    # every element has exactly one broader factor, and every concept of the scheme is listed
+    elements = [r["concept"] for r in rows if r["broader"] is not None]
+    assert len(elements) == len(set(elements)) and len(rows) == len(tops) + len(elements)

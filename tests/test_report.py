@@ -3,6 +3,7 @@ citations by citeproc-py, the dataset version; and the synthesis example's dispu
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from kg.config import Settings
 from kg.report.cite import APA, Citer, csl_items
 from kg.report.cli import load_report_library, render
 from kg.report.gather import gather
-from kg.report.version import dataset_version
+from kg.report.version import dataset_version, remembered_at
 from kg.store import open_store
 from kg.store.base import Store
 
@@ -122,6 +123,41 @@ def test_dataset_version_is_the_hash_of_the_store_and_changes_with_it(
     assert clusterkg(seed_dir, "load", str(extra), "--replace").returncode == 0
     with closing(open_store(Settings(data_dir=seed_dir))) as store:
         assert dataset_version(store) == changed
+
+
+def test_dataset_version_is_remembered_until_the_next_write(seed_dir: Path) -> None:
+    """The version an embedded store's content had is remembered under its write count: given again while no
+    write happened (here a planted value, so it shows it was not computed again), computed anew after one."""
+    with closing(open_store(Settings(data_dir=seed_dir))) as store:
+        version = dataset_version(store)
+        remembered = remembered_at(store)
+        assert remembered is not None
+        assert json.loads(remembered.read_text())["version"] == version
+        planted = {**json.loads(remembered.read_text()), "version": "sha256:planted"}
+        remembered.write_text(json.dumps(planted))
+        assert dataset_version(store) == "sha256:planted"
+    extra = seed_dir.parent / "remembered.ttl"
+    extra.write_text("<urn:x:remembered> <urn:x:b> 1 .\n", encoding="utf-8")
+    assert clusterkg(seed_dir, "load", str(extra)).returncode == 0
+    with closing(open_store(Settings(data_dir=seed_dir))) as store:
+        changed = dataset_version(store)
+    assert changed not in (version, "sha256:planted")
+    assert (
+        clusterkg(seed_dir, "load", str(extra), "--replace").returncode == 0
+    )  # the same content again
+    with closing(open_store(Settings(data_dir=seed_dir))) as store:
+        assert dataset_version(store) == changed
+
+
+def test_a_question_part_runs_its_queries_on_its_own_items(seed_dir: Path) -> None:
+    """`--question` binds the part's question, answers and cited studies into the queries: the part of
+    question 1 cites none of question 2's studies (the whole report would list them all)."""
+    done = clusterkg(seed_dir, "report", "--question", Q1, "--format", "md")
+    text = done.stdout.decode("utf-8")
+    assert done.returncode == 0 and "Question 1:" in text and "Question 2:" not in text
+    references = text.split("## References", 1)[1]
+    assert "Munnich" not in references and "Gordon" not in references
+    assert "(Porter, 1990)" in text  # evidence of question 1's state-budget recommendation
 
 
 def test_html_report_links_and_structure(seed_dir: Path, tmp_path: Path) -> None:

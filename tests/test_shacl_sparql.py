@@ -123,6 +123,7 @@ def test_planted_violations_in_10k_synthetic_graph_same_as_pyshacl(
     _same(fast, reference)
     planted = {str(r.focus_node) for r in fast.results if "/synthetic/" in str(r.focus_node)}
     assert len(planted) >= 10 and not fast.conforms
+    assert any(r.source == "dangling-reference-violation.rq" for r in fast.results)
     components = {r.constraint for r in fast.results}
     assert components >= {
         SH.DatatypeConstraintComponent, SH.MinInclusiveConstraintComponent, SH.MaxCountConstraintComponent,

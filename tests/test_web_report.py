@@ -36,3 +36,29 @@ def test_report_downloads(client: FlaskClient) -> None:
 def test_unknown_question_is_a_400(client: FlaskClient) -> None:
     response = client.get("/report/?question=urn:x:none")
     assert response.status_code == 400 and b"Traceback" not in response.data
+
+
+def test_the_report_is_paged_by_research_question(client: FlaskClient) -> None:
+    first = client.get("/report/?size=1")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and 'rel="next"' in first.headers["Link"]
+    assert '<h2 id="question-hanoi-2021-q1">' in html and 'id="question-hanoi-2021-q2"' not in html
+    assert 'id="synthesis-matrix"' not in html  # the closing sections are in the last part
+    assert "(Munnich et al., 1999)" not in html  # each part cites, and lists, only its own studies
+    assert 'href="/report/?question=https' in html and "size=1&amp;page=2" in html
+    last = client.get("/report/?size=1&page=2")
+    html = last.get_data(as_text=True)
+    assert 'rel="prev"' in last.headers["Link"] and 'rel="next"' not in last.headers["Link"]
+    assert 'id="question-hanoi-2021-q2"' in html and 'id="synthesis-matrix"' in html
+    assert "(Munnich et al., 1999)" in html
+    assert 'href="/report/report.docx?size=1&amp;page=2"' in html
+    assert client.get("/report/?size=1&page=3").status_code == 404
+    assert client.get("/report/?size=0").status_code == 400
+
+
+def test_one_question_part_links_back_to_the_whole_report(client: FlaskClient) -> None:
+    response = client.get("/report/?question=https://w3id.org/clusterkg/resource/rq/hanoi-2021-q2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="report-part"' in html
+    assert 'id="question-hanoi-2021-q2"' in html and 'id="question-hanoi-2021-q1"' not in html
+    assert client.get("/report/?question=not%20an%20iri").status_code == 400

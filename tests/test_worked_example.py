@@ -1,8 +1,8 @@
 """The worked example of the README: a fourth cluster type (Markusen's 1996 hub-and-spoke district) added to a
 review workspace in Turtle only (tests/data/hubspoke/), no Python. Lint, reason and validate pass; a cluster
 described only by its characteristics is classified into it; it shows on the concepts page, in the gap
-map's cluster-type columns and in the query library's answers. (Its /ontology/ page and the diagram come
-with the ontology documentation branch.)"""
+map's cluster-type columns, in the query library's answers, in the ontology's documentation and its
+diagram."""
 
 from __future__ import annotations
 
@@ -87,3 +87,11 @@ def test_it_shows_on_the_pages_and_in_the_query_results(review: Path) -> None:
     assert "hub-and-spoke district" in header
     for name in ("Marshallian industrial district", "industrial complex", "social network cluster"):
         assert name in header
+
+    index = run(review, "serve", "--get", "/ontology/")
+    assert index.exit_code == 0, index.output
+    tree = index.stdout.split('id="class-tree"', 1)[1].split('id="diagram"', 1)[0]
+    assert "hub-and-spoke district" in tree
+    diagram = run(review, "serve", "--get", "/ontology/diagram.svg")
+    assert diagram.exit_code == 0, diagram.output
+    assert "hub-and-spoke district" in diagram.stdout or "HubAndSpokeDistrict" in diagram.stdout

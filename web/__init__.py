@@ -23,6 +23,7 @@ from web import (
     exports,
     gaps,
     home,
+    ontology,
     recommendations,
     reconcile,
     report,
@@ -80,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         exports,
         sources,
         reconcile,
+        ontology,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -8,8 +8,10 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
 from kg.namespaces import CKR
+from web.marks import contested_marks
 from web.paging import (
     PageError,
+    Paging,
     count,
     page_of,
     paged_response,
@@ -24,6 +26,7 @@ from web.urls import study_href
 bp = Blueprint("concepts", __name__, url_prefix="/concepts")
 
 PORTER_SCHEME = CKR["scheme/porter-diamond"]
+THEMES_SHOWN = 50  # themes listed on /concepts/; the synthesis matrix pages through them all
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ class ActorKind:
 def index() -> str:
     svc = services()
     scheme = svc.run("web/scheme", scheme=PORTER_SCHEME).rows
+    themes = [
+        link(r["theme"], r.get("label"))
+        for r in run_paged(svc, "web/synthesis-themes", Paging(1, THEMES_SHOWN), {}).rows
+    ]
+    more_themes = count(svc, "web/synthesis-themes-count", {}) - len(themes)
     return render_template(
         "concepts/index.html",
         scheme=scheme[0] if scheme else {},
@@ -80,6 +88,9 @@ def index() -> str:
         factors=_factors(svc),
         cluster_types=_cluster_types(svc),
         actor_kinds=_actor_kinds(svc),
+        themes=themes,
+        more_themes=more_themes,
+        marks=contested_marks(svc, (URIRef(t.iri) for t in themes)),
         queries={
             "diamond": svc.queries["web/porter-diamond"].bind(),
             "types": svc.queries["web/cluster-types"].bind(),
@@ -104,12 +115,17 @@ def studies() -> Response:
     page = page_of(
         requested_paging(),
         total,
-        lambda p: [_coverage_row(r) for r in run_paged(svc, "web/concept-studies", p, params).rows],
+        lambda p: [
+            _coverage_row(r)
+            for r in run_paged(svc, "web/concept-studies", p, params).rows
+            if "claims" in r  # rdflib answers an aggregate over nothing with one empty row
+        ],
     )
     label = text(found[0].get("label"), compact(concept))
     body = render_template(
         "concepts/studies.html",
         concept=link(URIRef(concept), label),
+        mark=contested_marks(svc, [URIRef(concept)]).get(concept),
         page=page,
         sparql=paged_sparql(svc, "web/concept-studies", page.paging, params),
     )

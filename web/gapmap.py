@@ -10,6 +10,7 @@ from rdflib import Literal, URIRef
 
 from kg.errors import UserError
 from kg.namespaces import CKG, CKR
+from web.marks import SynthesisMark, contested_marks
 from web.services import Services
 from web.terms import TermView, link
 
@@ -109,6 +110,7 @@ class GapMap:
     bubbles: list[Bubble] = field(default_factory=list)
     levels: list[Level] = field(default_factory=list)
     sparql: str = ""
+    marks: dict[str, SynthesisMark] = field(default_factory=dict)  # contested members of the axes
 
     @property
     def width(self) -> int:
@@ -171,6 +173,7 @@ def build_map(svc: Services, filters: Filters) -> GapMap:
                 * math.sqrt(studies / most),  # area proportional to the number of studies
             )
         )
+    gap_map.marks = contested_marks(svc, (URIRef(t.iri) for t in gap_map.rows + gap_map.columns))
     return gap_map
 
 

@@ -11,6 +11,7 @@ from rdflib import Literal, URIRef
 
 from kg.namespaces import CKR
 from web.gapmap import CELL, HEAD, LABEL_WIDTH, LEGEND, Filters, build_map
+from web.marks import SynthesisMark, contested_marks
 from web.paging import (
     Page,
     PageError,
@@ -50,6 +51,9 @@ class Matrix:
     columns: list[TermView] = field(default_factory=list)
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     sparql: str = ""  # the query that computes the map
+    marks: dict[str, SynthesisMark] = field(
+        default_factory=dict
+    )  # contested rows (recommendations)
 
     def add(self, row: TermView, column: TermView, cell: Cell) -> None:
         if row not in self.rows:
@@ -126,6 +130,7 @@ def _actor_matrix(svc: Services, paging: Paging) -> list[Matrix]:
         return [matrix]
     values = {"rec": [URIRef(rec) for rec in recs]}
     matrix.sparql = svc.queries["web/gap-recommendations-actors"].bind(values=values)
+    matrix.marks = contested_marks(svc, values["rec"])
     rows = svc.run("web/gap-recommendations-actors", values=values).rows
     order = {iri: index for index, iri in enumerate(recs)}
     for row in sorted(rows, key=lambda r: (order[str(r["rec"])], str(r["kindLabel"]).lower())):
@@ -165,7 +170,7 @@ def porter_cell() -> Response:
         total,
         lambda p: run_paged(svc, "web/gap-porter-cluster-types-cell", p, params).rows,
     )
-    body = _cell_page(page.items, sparql, params, "Porter factor x cluster type", page)
+    body = _cell_page(svc, page.items, sparql, params, "Porter factor x cluster type", page)
     return paged_response(body, page)
 
 
@@ -175,10 +180,12 @@ def actor_cell() -> str:
     params = {"rec": request.args.get("rec", ""), "kind": request.args.get("kind", "")}
     sparql = svc.queries["web/gap-recommendations-actors-cell"].bind(params)
     rows = svc.run("web/gap-recommendations-actors-cell", **params).rows
-    return _cell_page(rows, sparql, params, "Recommendation x actor")
+    return _cell_page(svc, rows, sparql, params, "Recommendation x actor")
 
 
-def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | None = None) -> str:
+def _cell_page(
+    svc: Services, rows: list, sparql: str, params: dict, title: str, page: Page | None = None
+) -> str:
     """A cell's studies and their claims (`rows` of its query), grouped by study."""
     studies: dict[str, dict] = {}
     for row in rows:
@@ -200,6 +207,7 @@ def _cell_page(rows: list, sparql: str, params: dict, title: str, page: Page | N
         "gaps/cell.html",
         title=title,
         axes=labels,
+        marks=contested_marks(svc, (URIRef(a.iri) for a in labels.values() if a is not None)),
         studies=list(studies.values()),
         total=page.total if page is not None else len(studies),
         page=page,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template
+from rdflib import URIRef
 
+from web.marks import SynthesisMark, contested_marks
 from web.paging import (
     Paging,
     count,
@@ -26,7 +28,9 @@ HOME_QUESTIONS = 10  # research questions on the start page; /questions/ lists t
 class Question:
     question: TermView
     number: str
-    answers: list[tuple[str, TermView]] = field(default_factory=list)  # (kind, answer)
+    answers: list[tuple[str, TermView, SynthesisMark | None]] = field(
+        default_factory=list
+    )  # (kind, answer, its contested mark)
 
 
 HOME_COUNTS = ("studies", "claims", "recommendations", "evidenceLinks", "quotes")  # the cards
@@ -83,5 +87,10 @@ def research_questions(svc: Services, paging: Paging) -> list[Question]:
             kind = text(row.get("answerKind"))
             if kind == "recommendation":
                 answer = TermView("iri", answer.text, rec_href(answer.iri), iri=answer.iri)
-            question.answers.append((kind, answer))
+            question.answers.append((kind, answer, None))
+    marks = contested_marks(
+        svc, (URIRef(a.iri) for q in questions.values() for _, a, _ in q.answers if a.iri)
+    )
+    for q in questions.values():
+        q.answers = [(kind, a, marks.get(a.iri)) for kind, a, _ in q.answers]
     return list(questions.values())

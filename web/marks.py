@@ -1,5 +1,6 @@
 """What the pages show beside a recommendation or theme: its certainty with reasons and overrides, and
-whether it is contested, read from three queries bound to the items a page shows."""
+whether it is contested, read from three queries bound to the items a page shows (contested.rq alone where a
+page lists items without their ratings)."""
 
 from __future__ import annotations
 
@@ -59,11 +60,10 @@ def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, Synthes
         mark.rating = text(row.get("ratingLabel"))
         mark.reasons = text(row.get("reasons"))
         mark.concerns = [(label, text(row.get(column))) for column, label in CONCERNS]
-    for row in svc.run("contested", values={"item": terms}).rows:
-        mark = marks[str(row["item"])]
-        mark.contested = True
-        mark.supporting_studies = int(row["supportingStudies"])
-        mark.disputing_studies = int(row["disputingStudies"])
+    for iri, found in contested_marks(svc, terms).items():
+        marks[iri].contested = True
+        marks[iri].supporting_studies = found.supporting_studies
+        marks[iri].disputing_studies = found.disputing_studies
     for row in svc.run("certainty-overrides", values={"item": terms}).rows:
         marks[str(row["item"])].overrides.append(
             Override(
@@ -75,6 +75,23 @@ def synthesis_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, Synthes
             )
         )
     return marks
+
+
+def contested_marks(svc: Services, items: Iterable[URIRef]) -> dict[str, SynthesisMark]:
+    """IRI -> mark of those `items` that are contested (queries/contested.rq bound to them): what every page
+    that lists themes or recommendations draws beside each (`contested_mark` in synthesis/marks.html).
+    Items that are neither themes nor recommendations are never contested, so a page may pass all it shows."""
+    terms = [t for t in dict.fromkeys(items) if isinstance(t, URIRef)]
+    if not terms:
+        return {}
+    return {
+        str(row["item"]): SynthesisMark(
+            contested=True,
+            supporting_studies=int(row["supportingStudies"]),
+            disputing_studies=int(row["disputingStudies"]),
+        )
+        for row in svc.run("contested", values={"item": terms}).rows
+    }
 
 
 def rated_item_mark(svc: Services, iri: URIRef, types: set[str | None]) -> SynthesisMark | None:

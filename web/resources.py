@@ -8,19 +8,24 @@ HTML, Turtle, JSON-LD, N-Triples and TriG (with the named graphs); `?_format=` o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph, URIRef
 from werkzeug.urls import iri_to_uri
 
-from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, alternate_links, format_url, negotiate
+from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, Format, alternate_links, format_url, negotiate
 from kg.namespaces import ONTOLOGY_IRI
 from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
-from web.marks import rated_item_mark
+from web.marks import contested_marks, rated_item_mark
+from web.ontodocs import index_page, term_page
 from web.responses import error_response, rdf_response
 from web.services import services
 from web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)
+# A page of its own for some IRIs in HTML (the ontology's documentation): its HTML, or None for the generic page.
+Page = Callable[[URIRef, Sequence[tuple[Format, str]], str], str | None]
 
 
 @bp.route("/resource/<path:path>")
@@ -30,12 +35,12 @@ def resource(path: str) -> Response:
 
 @bp.route("/ontology/<path:name>")
 def ontology_term(name: str) -> Response:
-    return _show([iri_for_path("ontology", name), iri_for_path("module", name)])
+    return _show([iri_for_path("ontology", name), iri_for_path("module", name)], term_page)
 
 
 @bp.route("/ontology")
 def ontology_index() -> Response:
-    return _show([URIRef(ONTOLOGY_IRI)])
+    return _show([URIRef(ONTOLOGY_IRI)], index_page)
 
 
 @bp.route("/graph/<path:path>")
@@ -43,9 +48,9 @@ def named_graph(path: str) -> Response:
     return _show([iri_for_path("graph", path)])
 
 
-def _show(candidates: list[URIRef | None]) -> Response:
+def _show(candidates: list[URIRef | None], page: Page | None = None) -> Response:
     """The first candidate IRI the store knows, in the negotiated format; 404 when it knows none
-    (and when the path cannot be an IRI at all: None)."""
+    (and when the path cannot be an IRI at all: None). In HTML, `page` may give the IRI a page of its own."""
     svc = services()
     fmt = negotiate(RESOURCE_FORMATS, request.headers.get("Accept"), request.args.get("_format"))
     base = iri_to_uri(
@@ -75,13 +80,25 @@ def _show(candidates: list[URIRef | None]) -> Response:
         return rdf_response(merged, fmt, links=links)
     view = resource_view(svc, iri, data, incoming)
     formats = [(f, format_url(base, f)) for f in RESOURCE_FORMATS if f != HTML]
-    body = render_template(
-        "resources/resource.html",
-        view=view,
-        mark=rated_item_mark(svc, iri, {t.iri for t in view.types}),
-        formats=formats,
-        sparql_href=url_for("sparql.endpoint", query=view.sparql),
-    )
+    sparql_href = url_for("sparql.endpoint", query=view.sparql)
+    body = page(iri, formats, sparql_href) if page is not None else None
+    if body is None:
+        body = render_template(
+            "resources/resource.html",
+            view=view,
+            mark=rated_item_mark(svc, iri, {t.iri for t in view.types}),
+            marks=contested_marks(
+                svc,
+                (
+                    URIRef(link.other.iri)
+                    for group in view.outgoing + view.incoming
+                    for link in group.links
+                    if link.other.kind == "iri"
+                ),
+            ),
+            formats=formats,
+            sparql_href=sparql_href,
+        )
     response = Response(body, content_type=HTML.content_type)
     response.vary.add("Accept")
     return _with_links(response, links)

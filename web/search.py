@@ -14,6 +14,7 @@ from kg.search.index import Results, SearchIndex
 from kg.search.indexed import IndexedStore
 from kg.search.snippets import Snippet, snippet
 from kg.search.tokens import parse
+from web.marks import SynthesisMark, contested_marks
 from web.paging import (
     ANY,
     Paging,
@@ -45,6 +46,7 @@ class Hit:
     years: set[str] = field(default_factory=set)
     concepts: dict[str, str] = field(default_factory=dict)
     snippets: list[Snippet] = field(default_factory=list)
+    mark: SynthesisMark | None = None  # a contested theme or recommendation
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def index() -> Response | str:
         page, total, facets = _from_index(found, q, chosen, paging)
     else:
         page, total, facets = _from_store(svc, q, chosen, paging)
+    marks = contested_marks(svc, (URIRef(hit.iri) for hit in page.items))
+    for hit in page.items:
+        hit.mark = marks.get(hit.iri)
     body = render_template(
         "search/index.html",
         q=q,

@@ -16,6 +16,7 @@ from kg.store.base import QueryResult, Store
 from kg.texts.registry import TextFiles
 
 EXTENSION = "clusterkg"
+PAGE_QUERY_FOLDERS = ("web", "ontology")  # the pages' own queries, by folder
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Services:
 
     store: Store
     settings: Settings
-    queries: Mapping[str, NamedQuery]  # queries/*.rq by stem, queries/web/*.rq as "web/<stem>"
+    queries: Mapping[str, NamedQuery]  # queries/*.rq by stem, queries/web/*.rq as "web/<stem>", ...
     text_files: TextFiles  # the manifest's and the store's full texts
 
     @property
@@ -58,12 +59,14 @@ class Services:
 
 
 def load_library(*query_dirs: Path) -> dict[str, NamedQuery]:
-    """queries/*.rq by name and queries/web/*.rq (the pages' own queries) as `web/<name>`, from each folder
+    """queries/*.rq by name and the pages' own queries (queries/web/*.rq, queries/ontology/*.rq) as
+    `web/<name>`, `ontology/<name>`, from each folder
     in turn (a review workspace's queries come last: a query of the same name replaces the packaged one)."""
     library = {}
     for folder in query_dirs:
         library.update({q.name: q for q in load_queries(folder)})
-        library.update({f"web/{q.name}": q for q in load_queries(folder / "web")})
+        for sub in PAGE_QUERY_FOLDERS:
+            library.update({f"{sub}/{q.name}": q for q in load_queries(folder / sub)})
     return library
 
 

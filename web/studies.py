@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
 from web.bibliography import bibliography
+from web.marks import contested_marks
 from web.paging import (
     ANY,
     count,
@@ -86,6 +87,15 @@ def show(path: str):
     first = record[0]
     authors = [text(r.get("name")) for r in svc.run("web/study-authors", study=iri).rows]
     given_by, not_stated_by = _sources_of_fields(svc, iri)
+    evidence = [
+        {
+            "kind": text(r.get("kindLabel"), "evidence"),
+            "kind_key": text(r.get("kind")).rsplit("#", 1)[-1].lower(),
+            "claim": link(r["claim"], r.get("claimLabel")),
+            "target": link(r["target"], r.get("targetLabel")),
+        }
+        for r in svc.run("web/study-evidence", study=iri).rows
+    ]
     return render_template(
         "studies/show.html",
         iri=str(iri),
@@ -103,15 +113,8 @@ def show(path: str):
         > 1,
         cited_by=unique(link(r.get("citedBy"), r.get("citedByLabel")) for r in record),
         claims=_claims(svc, iri),
-        evidence=[
-            {
-                "kind": text(r.get("kindLabel"), "evidence"),
-                "kind_key": text(r.get("kind")).rsplit("#", 1)[-1].lower(),
-                "claim": link(r["claim"], r.get("claimLabel")),
-                "target": link(r["target"], r.get("targetLabel")),
-            }
-            for r in svc.run("web/study-evidence", study=iri).rows
-        ],
+        evidence=evidence,
+        marks=contested_marks(svc, (URIRef(e["target"].iri) for e in evidence)),
         resource_href=url_for("resources.resource", path=path),
         sparql=svc.queries["web/study-claims"].bind({"study": iri}),
     )

@@ -39,7 +39,10 @@ def render(report: Report, fmt: str, style: Path = APA) -> bytes:
 
 
 @click.command("report")
-@click.option("--question", help="IRI of one research question (default: every question).")
+@click.option(
+    "--question",
+    help="IRI of one research question: that part of the report, with its references (default: every question).",
+)
 @click.option(
     "--style",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -63,7 +66,7 @@ def report_command(
             raise UserError(
                 f"the {store.name} store is empty: run `clusterkg build` or `clusterkg ingest` first"
             )
-        report = gather(store, load_report_library(settings), question)
+        report = gather(store, load_report_library(settings), [question] if question else None)
     data = render(report, fmt, style or APA)
     if output is None:
         if fmt == "docx":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from pyoxigraph import NamedNode
+from rdflib import URIRef
 
 from kg.errors import UserError
 from kg.queries import NamedQuery
@@ -92,20 +95,40 @@ class Report:
     limitations: list[Limitation]
     references: list[dict[str, str]]  # rows of queries/report/references.rq for the cited studies
     cited: list[str] = field(default_factory=list)  # study IRIs in order of first citation
+    closing: bool = (
+        True  # with the synthesis matrix and the limitations (the last part of a paged report)
+    )
+    contested_themes: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # theme IRI -> (supporting studies, disputing studies), for the matrix's contested themes
 
 
-def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None = None) -> Report:
-    """The report of every research question in the store, or of the one named `question` (an IRI)."""
+def gather(
+    store: Store,
+    library: Mapping[str, NamedQuery],
+    questions: Sequence[str] | None = None,
+    closing: bool = True,
+) -> Report:
+    """The report of every research question in the store, or, as one part of it, of `questions` (IRIs): then
+    every query is bound to that part's questions, answers and cited studies, so a part costs what it shows.
+    `closing`: with the synthesis matrix and the stated limitations (a paged report has them once)."""
 
-    def rows(name: str, **params: object) -> list[dict[str, str]]:
-        result = store.query(library[name].bind(params))
+    def rows(name: str, values: Mapping[str, Iterable[str]] | None = None) -> list[dict[str, str]]:
+        bound = None if values is None else {k: [URIRef(v) for v in vs] for k, vs in values.items()}
+        result = store.query(library[name].bind(values=bound))
         return [{k: str(v) for k, v in row.items()} for row in result.rows]
 
-    questions: dict[str, Question] = {}
-    for row in rows("report/questions"):
-        if question is not None and row["question"] != question:
-            continue
-        q = questions.setdefault(
+    def selected(name: str, iris: Iterable[str]) -> Mapping[str, Iterable[str]] | None:
+        return None if questions is None else {name: list(iris)}
+
+    for iri in questions or ():
+        try:
+            NamedNode(iri)
+        except ValueError:
+            raise UserError(f"--question: {iri!r} is not an IRI") from None
+    found: dict[str, Question] = {}
+    for row in rows("report/questions", selected("question", questions or ())):
+        q = found.setdefault(
             row["question"],
             Question(
                 row["question"],
@@ -125,14 +148,16 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
                     row.get("ownAnalysis") == "true",
                 )
             )
-    if question is not None and not questions:
-        raise UserError(f"--question: no research question {question} in the store")
-    answers = {a.iri: a for q in questions.values() for a in q.answers}
-    _add_evidence(answers, rows("report/evidence"))
-    for row in rows("certainty"):
+    missing = [q for q in questions or () if q not in found]
+    if missing:
+        raise UserError(f"--question: no research question {missing[0]} in the store")
+    answers = {a.iri: a for q in found.values() for a in q.answers}
+    items = selected("item", answers)
+    _add_evidence(answers, rows("report/evidence", items))
+    for row in rows("certainty", items):
         if row["item"] in answers:
             answers[row["item"]].rating = Rating(row["ratingLabel"], row["reasons"])
-    for row in rows("contested"):
+    for row in rows("contested", items):
         if row["item"] in answers:
             answers[row["item"]].contested = (
                 int(row["supportingStudies"]),
@@ -140,7 +165,7 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
             )
     kinds: dict[str, str] = {}
     covered: dict[str, dict[str, int]] = {}
-    for row in rows("report/gap-actors"):
+    for row in rows("report/gap-actors", items):
         kinds.setdefault(row["kind"], row.get("kindLabel", row["kind"]))
         if row.get("item") in answers:
             covered.setdefault(row["item"], {})[row["kind"]] = int(row["studies"])
@@ -148,45 +173,62 @@ def gather(store: Store, library: Mapping[str, NamedQuery], question: str | None
         answer.gaps = [
             GapCell(kind, label, covered.get(iri, {}).get(kind, 0)) for kind, label in kinds.items()
         ]
-    matrix = [
-        MatrixRow(
-            r["theme"],
-            r.get("themeLabel", ""),
-            r["study"],
-            r["stance"],
-            r.get("stanceLabel", ""),
-            r["claim"],
-            r.get("claimLabel", ""),
-        )
-        for r in rows("synthesis-matrix")
-    ]
-    limitations = [
-        Limitation(
-            r["limitation"],
-            r.get("label", ""),
-            r.get("study", ""),
-            r.get("section", ""),
-            r.get("quote", ""),
-        )
-        for r in rows("report/limitations")
-    ]
+    matrix = (
+        [
+            MatrixRow(
+                r["theme"],
+                r.get("themeLabel", ""),
+                r["study"],
+                r["stance"],
+                r.get("stanceLabel", ""),
+                r["claim"],
+                r.get("claimLabel", ""),
+            )
+            for r in rows("synthesis-matrix")
+        ]
+        if closing
+        else []
+    )
+    limitations = (
+        [
+            Limitation(
+                r["limitation"],
+                r.get("label", ""),
+                r.get("study", ""),
+                r.get("section", ""),
+                r.get("quote", ""),
+            )
+            for r in rows("report/limitations")
+        ]
+        if closing
+        else []
+    )
+    themes = list(dict.fromkeys(r.theme for r in matrix))
+    contested_themes = {
+        row["item"]: (int(row["supportingStudies"]), int(row["disputingStudies"]))
+        for row in (rows("contested", {"item": themes}) if themes else [])
+    }
     cited: list[str] = []
-    for q in questions.values():
+    for q in found.values():
         for a in q.answers:
             for e in a.evidence:
                 cited.extend(s for s in e.studies if s not in cited)
     cited.extend(r.study for r in matrix if r.study not in cited)
     cited.extend(lim.study for lim in limitations if lim.study and lim.study not in cited)
     wanted = set(cited)
-    references = [r for r in rows("report/references") if r["study"] in wanted]
+    references = [
+        r for r in rows("report/references", selected("study", cited)) if r["study"] in wanted
+    ]
     return Report(
         version=dataset_version(store),
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        questions=sorted(questions.values(), key=lambda q: (q.document, _number(q.number), q.iri)),
+        questions=sorted(found.values(), key=lambda q: (q.document, _number(q.number), q.iri)),
         matrix=matrix,
         limitations=limitations,
         references=references,
         cited=cited,
+        closing=closing,
+        contested_themes=contested_themes,
     )
 
 

@@ -54,12 +54,26 @@ def outline(report: Report, citer: Citer) -> list[Block]:
             blocks.append(Block("p", (Span("Nothing in the dataset answers this question."),)))
         for answer in q.answers:
             blocks.extend(_answer(answer, citer))
-    blocks.append(Block("h2", (Span("Synthesis matrix"),), anchor="synthesis-matrix"))
+    if report.closing:
+        blocks.extend(_closing(report, citer))
+    blocks.append(Block("h2", (Span("References"),), anchor="references"))
+    for iri, entry in citer.bibliography():
+        blocks.append(Block("p", (Span(entry, iri),)))
+    return blocks
+
+
+def _closing(report: Report, citer: Citer) -> list[Block]:
+    """The synthesis matrix and the limitations the sources state."""
+    blocks = [Block("h2", (Span("Synthesis matrix"),), anchor="synthesis-matrix")]
+    contested = report.contested_themes
     if report.matrix:
         header = (Span("Theme"), Span("Study"), Span("Stance"), Span("Claim"))
         rows = tuple(
             (
-                (Span(r.theme_label, r.theme),),
+                (
+                    Span(r.theme_label, r.theme),
+                    *((Span(" contested", r.theme, "strong"),) if r.theme in contested else ()),
+                ),
                 (Span(citer.cite(r.study) or r.study, r.study),),
                 (Span(r.stance_label, r.stance),),
                 (Span(r.claim_label, r.claim),),
@@ -84,9 +98,6 @@ def outline(report: Report, citer: Citer) -> list[Block]:
         )
     if not report.limitations:
         blocks.append(Block("p", (Span("No source states a limitation."),)))
-    blocks.append(Block("h2", (Span("References"),), anchor="references"))
-    for iri, entry in citer.bibliography():
-        blocks.append(Block("p", (Span(entry, iri),)))
     return blocks
 
 

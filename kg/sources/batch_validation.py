@@ -51,7 +51,7 @@ def validate_batch(
     known = {_key(r) for r in before.results}
     return ValidationReport(
         [r for r in report.results if not (r.focus_node in existing and _key(r) in known)],
-        report.graph,
+        report.parts,
     )
 
 

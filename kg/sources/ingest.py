@@ -179,7 +179,14 @@ def ingest(
         inferred = inferred_after(
             store, PACKAGED_QUERIES, load_ontology(settings.ontology_dir), graph_iri, old, batch
         )
-        store.replace_graphs([(graph_iri, batch), (INFERRED_GRAPH, inferred), *reconciled.writes])
+        store.replace_graphs(
+            [
+                *_ontology_if_missing(store, settings),
+                (graph_iri, batch),
+                (INFERRED_GRAPH, inferred),
+                *reconciled.writes,
+            ]
+        )
     return IngestResult(
         path,
         source.kind,
@@ -195,6 +202,14 @@ def ingest(
         merges=reconciled.merges,
         candidates=reconciled.candidates,
     )
+
+
+def _ontology_if_missing(store: Store, settings: Settings) -> list[tuple[URIRef, Graph]]:
+    """The ontology graph, as `clusterkg build` writes it, for a store that has none (a fresh store whose
+    first content is an ingest): its pages, queries and report need the ontology's labels and classes."""
+    if store.count(ONTOLOGY_GRAPH):
+        return []
+    return [(ONTOLOGY_GRAPH, load_ontology(settings.ontology_dir, settings.ontology_extensions))]
 
 
 def _check_target(graph_iri: URIRef, settings: Settings, path: Path) -> None:
