@@ -26,7 +26,7 @@ from kg.ontolint.cli import lint_command
 from kg.ontology import load_ontology, ontology_files
 from kg.overrides import OVERRIDES_GRAPH, record_override
 from kg.progress import Advance, steps
-from kg.queries import NamedQuery, adhoc_query, load_query
+from kg.queries import NamedQuery, adhoc_query, load_query, own_query
 from kg.quote_cli import quote_group
 from kg.rdfio import parse_into, read_dataset
 from kg.reason import REASONERS
@@ -36,16 +36,15 @@ from kg.search.cli import search_index_command
 from kg.sources.base import expand_term, slugify
 from kg.sources.cli import ingest_command, reconcile_group, sources_group
 from kg.store import BACKENDS, open_store
-from kg.store.base import QueryResult, Store, StoreError, is_empty
+from kg.store.base import QueryResult, Store, StoreError
 from kg.store.push import push as push_dataset
+from kg.store.reads import is_empty
 from kg.turtle_lines import SourceMap
 from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
 from kg.workspace import init_workspace
 
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
 EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
-INSTANCES_QUERY = Path(__file__).parent / "sparql" / "instances-per-class.rq"
-NAMED_GRAPHS_HOLD_DATA = Path(__file__).parent / "sparql" / "named-graphs-hold-data.rq"
 SELECT_MEDIA = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
@@ -130,7 +129,7 @@ def _ready(store: Store, settings: Settings) -> Store:
     """`store`, built first when it holds nothing (always so for the memory store)."""
     if not is_empty(store):
         return store
-    if store.query(load_query(NAMED_GRAPHS_HOLD_DATA).bind()).boolean:
+    if store.query(own_query("named-graphs-hold-data").bind()).boolean:
         raise UserError(
             f"the {store.name} store's default graph is empty but its named graphs hold data: the server "
             "must answer queries over the union of its named graphs (Oxigraph: serve with "
@@ -345,7 +344,7 @@ def stats() -> None:
             click.echo(f"{store.count(graph):>8}  {graph}")
         click.echo(f"{store.count():>8}  (all graphs)")
         click.echo("\ninstances per class:")
-        click.echo(render_table(store.query(load_query(INSTANCES_QUERY).bind())), nl=False)
+        click.echo(render_table(store.query(own_query("instances-per-class").bind())), nl=False)
 
 
 @main.command()

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from kg.errors import UserError
 from kg.namespaces import CKG, CKGRAPH, CKR, bind_all
-from kg.queries import load_query
+from kg.queries import own_query
 from kg.sources.base import slugify
 from kg.store.base import Store
 from kg.timestamps import timestamp
 
 OVERRIDES_GRAPH = CKGRAPH["review/certainty-overrides"]
-SPARQL = Path(__file__).parent / "sparql"
 
 
 def record_override(
@@ -42,15 +40,13 @@ def record_override(
         raise UserError("an override needs a justification")
     if not reviewer.strip() or not slugify(reviewer):
         raise UserError("an override needs the reviewer's name")
-    rows = store.query(load_query(SPARQL / "override-target.rq").bind({"item": item})).rows
+    rows = store.query(own_query("override-target").bind({"item": item})).rows
     levels = {str(r["levelLabel"]): r["level"] for r in rows}
     if not any("itemType" in r for r in rows):
         raise UserError(f"<{item}> is no recommendation or theme of this store")
     if level not in levels:
         raise UserError(f"unknown level {level!r}: expected one of {', '.join(sorted(levels))}")
-    graph = store.query(
-        load_query(SPARQL / "graph-triples.rq").bind({"graph": OVERRIDES_GRAPH})
-    ).graph
+    graph = store.query(own_query("graph-triples").bind({"graph": OVERRIDES_GRAPH})).graph
     assert graph is not None  # a CONSTRUCT always answers with a graph
     bind_all(graph)
     override = CKR[f"override/{uuid.uuid4()}"]

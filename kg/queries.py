@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from pyparsing import ParseException
@@ -44,6 +44,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
+from kg import resources
 from kg.errors import UserError, display_path
 from kg.namespaces import PREFIXES, sparql_prologue
 from kg.rdfio import read_text
@@ -234,6 +235,12 @@ def load_query(path: Path) -> NamedQuery:
         meta=first,
         returns=returns,
     )
+
+
+@cache
+def own_query(name: str) -> NamedQuery:
+    """One of the tool's own queries, `kg/sparql/NAME.rq`, loaded once."""
+    return load_query(resources.own_queries_dir() / f"{name}.rq")
 
 
 def load_queries(folder: Path, pattern: str = "*.rq") -> list[NamedQuery]:

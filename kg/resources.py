@@ -25,6 +25,11 @@ def queries_dir() -> Path:
     return _folder("kg", "share", "queries")
 
 
+def own_queries_dir() -> Path:
+    """The tool's own queries (`kg/sparql/*.rq`): what the store, the validator and the CLI ask."""
+    return _folder("kg", "sparql")
+
+
 def example_manifest() -> Path:
     """The built-in example: the seed paper's graph (its full text is not packaged)."""
     return _folder("kg", "data", "sources.ttl")

@@ -28,7 +28,7 @@ from kg.config import Settings
 from kg.display import short
 from kg.errors import UserError, display_path
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
-from kg.queries import NamedQuery, load_queries
+from kg.queries import NamedQuery, load_queries, own_query
 from kg.rdfio import parse_into
 from kg.shacl_sparql import UnsupportedShape, ViolationQuery, translate
 from kg.store.base import QueryResult, Store
@@ -303,9 +303,7 @@ def validate_store(store: Store, settings: Settings) -> ValidationReport:
     checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
     report = report.merge(run_checks(checks, store))
     if len(shapes.meta):
-        ontology = store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ONTOLOGY_GRAPH.n3()} {{ ?s ?p ?o }} }}"
-        ).graph
+        ontology = store.query(own_query("graph-triples").bind({"graph": ONTOLOGY_GRAPH})).graph
         linted = (ontology or Graph()) + shapes.data + shapes.meta
         report = report.merge(validate(linted, shapes.meta, source="meta-shacl"))
     return report
@@ -539,9 +537,7 @@ def validate_focus(
         return source.query(query).graph
 
     if ontology is None:
-        ontology = fetch(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ONTOLOGY_GRAPH.n3()} {{ ?s ?p ?o }} }}"
-        )
+        ontology = fetch(own_query("graph-triples").bind({"graph": ONTOLOGY_GRAPH}))
     data = neighbourhood(fetch, focus_nodes, hops)
     report = _validate_in_oxigraph(data, shapes.data, ontology, checks)
     return report.only_about(_concerning(data, focus_nodes))
@@ -589,32 +585,24 @@ def neighbourhood(
     seen: set[URIRef] = set()
     frontier = set(focus_nodes)
     for _ in range(hops):
-        graph += _construct(fetch, _OUTGOING, frontier)
+        graph += _construct(fetch, "neighbourhood-outgoing", frontier)
         seen |= frontier
         frontier = {o for o in graph.objects() if isinstance(o, URIRef) and o not in seen}
-    graph += _construct(fetch, _INCOMING, set(focus_nodes))
+    graph += _construct(fetch, "neighbourhood-incoming", set(focus_nodes))
     reached = {n for n in graph.all_nodes() if isinstance(n, URIRef)} - seen
-    graph += _construct(fetch, _TYPES, reached)
+    graph += _construct(fetch, "neighbourhood-types", reached)
     return graph
 
 
-_OUTGOING = """CONSTRUCT { ?n ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE {
-  VALUES ?n { %s }
-  ?n ?p ?o .
-  OPTIONAL { ?o ?p2 ?o2 . FILTER(isBlank(?o)) OPTIONAL { ?o2 ?p3 ?o3 . FILTER(isBlank(?o2)) } }
-}"""
-_INCOMING = (
-    "CONSTRUCT { ?s ?p ?n . ?s a ?t } WHERE { VALUES ?n { %s } ?s ?p ?n . OPTIONAL { ?s a ?t } }"
-)
-_TYPES = "CONSTRUCT { ?n a ?t } WHERE { VALUES ?n { %s } ?n a ?t }"
 _BATCH = 400  # IRIs per VALUES block
 
 
-def _construct(fetch: Callable[[str], Graph | None], template: str, nodes: set[URIRef]) -> Graph:
-    graph = Graph()
+def _construct(fetch: Callable[[str], Graph | None], name: str, nodes: set[URIRef]) -> Graph:
+    """The graph of query `kg/sparql/NAME.rq` for `nodes`, bound in its `VALUES ?n` block in batches."""
+    query, graph = own_query(name), Graph()
     ordered = sorted(nodes)
     for start in range(0, len(ordered), _BATCH):
-        result = fetch(template % " ".join(n.n3() for n in ordered[start : start + _BATCH]))
+        result = fetch(query.bind(values={"n": ordered[start : start + _BATCH]}))
         if result is not None:
             graph += result
     return graph

@@ -3,6 +3,7 @@ and code that reads a column its query does not declare fails (a renamed column 
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 import shutil
@@ -135,3 +136,35 @@ def test_every_query_file_the_code_names_exists() -> None:
     }
     assert len(cited) > 10
     assert {(source, name) for source, name in cited if not (PROJECT_ROOT / name).exists()} == set()
+
+
+# The start of a SPARQL query (SQL's `SELECT name, …` and prose do not match).
+QUERY_TEXT = re.compile(
+    r"^\s*(?:SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[?$(*]|CONSTRUCT\s*(?:\{|WHERE)|ASK\s*\{|DESCRIBE\s)"
+)
+# Modules whose query text is made, not written: each with the reason.
+MAKES_QUERIES = {
+    "kg/shacl_sparql.py": "translates SHACL shapes into SPARQL violation queries",
+}
+
+
+def test_the_code_holds_no_query_text() -> None:
+    """Queries live in .rq files (queries/, kg/sparql/) with their contract, never in Python strings; the
+    SPARQL left in the code is update text made of data (INSERT DATA, DROP GRAPH) and the queries a
+    translator makes (MAKES_QUERIES)."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "kg").rglob("*.py")) + sorted(
+        (PROJECT_ROOT / "web").rglob("*.py")
+    ):
+        if str(path.relative_to(PROJECT_ROOT)) in MAKES_QUERIES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            else:
+                continue
+            if QUERY_TEXT.match(text):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert found == []

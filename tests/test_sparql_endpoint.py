@@ -317,6 +317,19 @@ def test_row_limit_cuts_and_says_so(make_app):
     )
 
 
+@pytest.mark.parametrize(
+    "accept", ["text/csv", "text/tab-separated-values", "application/sparql-results+xml"]
+)
+def test_a_select_answer_is_written_and_cut_by_the_store(make_app, web_store, accept):
+    client = make_app(row_limit=3).test_client()
+    query = f"SELECT ?s WHERE {{ ?s a <{CKG.Study}> }} ORDER BY ?s"
+    response = get(client, query, accept)
+    assert response.data == web_store.query_serialized(query, accept, max_rows=3)
+    assert response.headers["X-SPARQL-MaxRows"] == "3"
+    exactly = get(client, query + " LIMIT 3", accept)
+    assert exactly.data == response.data and "X-SPARQL-MaxRows" not in exactly.headers
+
+
 def test_runaway_query_hits_the_time_limit(make_app):
     client = make_app(query_timeout=1.0).test_client()
     response = get(client, RUNAWAY, "*/*")

@@ -13,8 +13,9 @@ from rdflib.namespace import XSD
 
 from kg.errors import UserError
 from kg.namespaces import CKG, CKGRAPH, CKR, sparql_prologue
-from kg.store.base import QuerySyntaxError, Store, StoreError, is_empty
+from kg.store.base import QuerySyntaxError, Store, StoreError
 from kg.store.oxformats import GRAPH_FORMATS, RESULT_FORMATS, MediaTypeError
+from kg.store.reads import is_empty
 from kg.store.results import from_ox
 from tests.fixtures.stores import canonical_graph
 
@@ -233,6 +234,20 @@ def test_select_serialised_in_each_results_format(sample: Store, media_type: str
         (str(GORDON), "Industrial clusters: complexes, agglomeration and/or social networks?"),
         (str(PORTER), "The Competitive Advantage of Nations"),
     ]
+
+
+def test_query_serialized_stops_at_max_rows_and_says_whether_rows_were_left(sample: Store) -> None:
+    json_results = "application/sparql-results+json"
+    cut = sample.query_serialized(TITLES, json_results, max_rows=1)
+    assert [b["study"]["value"] for b in json.loads(cut)["results"]["bindings"]] == [str(GORDON)]
+    assert cut.cut
+    whole = sample.query_serialized(TITLES, json_results, timeout=60, max_rows=2)
+    assert len(json.loads(whole)["results"]["bindings"]) == 2 and not whole.cut
+    header_only = sample.query_serialized(TITLES, "text/csv", timeout=60, max_rows=0)
+    assert header_only.decode().splitlines() == ["study,title"] and header_only.cut
+    asked = sample.query_serialized("ASK { ?s ?p ?o }", json_results, max_rows=0)
+    assert json.loads(asked)["boolean"] is True and not asked.cut
+    assert not sample.query_serialized(TITLES, json_results).cut
 
 
 def test_ask_serialised_as_json(sample: Store) -> None:

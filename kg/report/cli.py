@@ -18,7 +18,7 @@ from kg.report.html import to_html
 from kg.report.markdown import to_markdown
 from kg.report.outline import outline
 from kg.store import open_store
-from kg.store.base import is_empty
+from kg.store.reads import is_empty
 
 
 def load_report_library(settings: Settings) -> dict:

@@ -15,13 +15,13 @@ from typing import TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import PROJECT_ROOT
+from kg.config import PACKAGED_QUERIES
 from kg.errors import UserError
 from kg.queries import load_queries
 from kg.rdfio import QUAD_FORMATS, rdf_format
 from kg.search.index import Results, SearchIndex, results_weight
 from kg.store.answers import AnswerCache, volatile, weight
-from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Store
+from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Serialized, Store
 
 T = TypeVar("T")
 INDEX_FILE = "index.sqlite"
@@ -63,7 +63,7 @@ class IndexedStore:
             self._identity = "memory"
             weakref.finalize(self, shutil.rmtree, self.dir, True)
         self.dir.mkdir(parents=True, exist_ok=True)
-        own = PROJECT_ROOT / "queries" / "web"  # the project's, whatever queries_dir says
+        own = PACKAGED_QUERIES / "web"  # packaged (installed too), whatever queries_dir says
         queries = {f"web/{q.name}": q for q in load_queries(own, "search-index-*.rq")}
         self.index = SearchIndex(self.dir / INDEX_FILE, queries)
 
@@ -200,10 +200,16 @@ class IndexedStore:
             volatile=volatile(sparql),
         )
 
-    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
         return self.kept(
-            ("serialized", sparql, media_type),
-            lambda: self.store.query_serialized(sparql, media_type, timeout),
+            ("serialized", sparql, media_type, max_rows),
+            lambda: self.store.query_serialized(sparql, media_type, timeout, max_rows),
             volatile=volatile(sparql),
         )
 

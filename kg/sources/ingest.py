@@ -18,7 +18,7 @@ from kg.errors import UserError, display_path
 from kg.manifest import read_manifest
 from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.ontology import load_ontology
-from kg.queries import load_query
+from kg.queries import own_query
 from kg.quotes import QuoteReport, check_quotes
 from kg.reconcile.batch import reconcile_batch
 from kg.reconcile.rules import Match
@@ -45,7 +45,6 @@ SUFFIXES = {suffix: kind for kind, source in SOURCES.items() for suffix in sourc
 # or publisher another graph already describes is linked to, not described again
 MINTED_KINDS = ("study", "person", "claim", "journal", "publisher")
 _BATCH = 400  # IRIs per VALUES block
-DERIVED_FROM_QUERY = Path(__file__).parent.parent / "sparql" / "graph-derived-from.rq"
 
 
 @dataclass(frozen=True)
@@ -229,7 +228,7 @@ def _check_origin(store: Store, graph_iri: URIRef, origin: URIRef, path: Path) -
     held = store.count(graph_iri)
     if not held:
         return
-    query = load_query(DERIVED_FROM_QUERY).bind({"_graph_iri": graph_iri})
+    query = own_query("graph-derived-from").bind({"_graph_iri": graph_iri})
     files = [row["file"] for row in store.query(query).rows]
     if files == [origin]:
         return
@@ -265,15 +264,10 @@ def _minted(graph: Graph) -> set[URIRef]:
 
 
 def _used_elsewhere(store: Store, iris: Iterable[URIRef], graph_iri: URIRef) -> set[URIRef]:
-    """Those of `iris` that are the subject of a triple in a named graph other than `graph_iri`.
-
-    The graphs are compared in Python, not with `FILTER(?g != ...)`: with the filter, Oxigraph evaluated
-    the GRAPH pattern before the VALUES (seconds at 1M triples instead of milliseconds)."""
-    ordered, used = sorted(iris), set()
+    """Those of `iris` that are the subject of a triple in a named graph other than `graph_iri` (the
+    graphs compared here, not in the query: see `kg/sparql/subject-graphs.rq`)."""
+    query, ordered, used = own_query("subject-graphs"), sorted(iris), set()
     for start in range(0, len(ordered), _BATCH):
-        values = " ".join(i.n3() for i in ordered[start : start + _BATCH])
-        result = store.query(
-            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
+        result = store.query(query.bind(values={"s": ordered[start : start + _BATCH]}))
         used |= {row["s"] for row in result.rows if row["g"] not in (graph_iri, INFERRED_GRAPH)}
     return used

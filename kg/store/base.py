@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, Self, runtime_checkable
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
@@ -61,6 +61,18 @@ class QueryResult:
     graph: Graph | None = None
 
 
+class Serialized(bytes):
+    """A query's answer written in a media type; `cut` when `max_rows` stopped a SELECT answer while
+    rows were left."""
+
+    cut: bool
+
+    def __new__(cls, body: bytes, cut: bool = False) -> Self:
+        answer = super().__new__(cls, body)
+        answer.cut = cut
+        return answer
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every backend offers. The default graph of a query is the union of all named graphs."""
@@ -90,8 +102,17 @@ class Store(Protocol):
         With `timeout` (seconds) the query is limited: stopped at that time, and at the store's memory
         limit. `max_rows`: a SELECT answer stops after that many rows, inside the engine."""
 
-    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        """Evaluate a query and serialise its answer in `media_type` (SPARQL results or RDF)."""
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
+        """Evaluate a query and serialise its answer in `media_type` (SPARQL results or RDF): the one
+        writer of answers, for the CLI, the endpoint and the downloads. `timeout` as for `query`;
+        `max_rows`: a SELECT answer stops after that many rows, inside the engine, and says whether
+        rows were left (`.cut`)."""
 
     def update(self, sparql: str, timeout: float | None = None) -> None:
         """Apply a SPARQL 1.1 Update, one transaction. With `timeout` it is limited (time, and the
@@ -114,8 +135,3 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release files, connections and locks."""
-
-
-def is_empty(store: Store) -> bool:
-    """Whether `store` holds no triple: one ASK, where `count()` scans every quad (Oxigraph's len)."""
-    return not store.query("ASK { ?s ?p ?o }").boolean

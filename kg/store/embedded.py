@@ -38,10 +38,12 @@ from kg.store.base import (
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
+    Serialized,
     StoreError,
 )
 from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
 from kg.store.oxworker import PUBLISHED
+from kg.store.reads import graph_size
 from kg.store.results import (
     check_terms,
     dataset_from_nquads,
@@ -297,15 +299,22 @@ class EmbeddedStore:
     def query(
         self, sparql: str, timeout: float | None = None, max_rows: int | None = None
     ) -> QueryResult:
-        kind, body = self._read("query", (sparql, None, timeout, max_rows), timeout)
+        kind, body, _ = self._read("query", (sparql, None, timeout, max_rows), timeout)
         if kind == "boolean" or kind == "solutions":
             result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         else:
             result = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         return result_from_ox(result, query_form(sparql))
 
-    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return self._read("query", (sparql, media_type, timeout, None), timeout)[1]
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
+        _, body, cut = self._read("query", (sparql, media_type, timeout, max_rows), timeout)
+        return Serialized(body, cut)
 
     def update(self, sparql: str, timeout: float | None = None) -> None:
         self._write("update", sparql, timeout=timeout)
@@ -321,7 +330,10 @@ class EmbeddedStore:
         return [URIRef(g) for g in self._read("graphs", ())]
 
     def count(self, graph: URIRef | None = None) -> int:
-        return self._read("count", (str(graph) if graph is not None else None,))
+        if graph is None:
+            return self._read("count", ())
+        to_ox(graph)  # an invalid IRI is a StoreError before anything is sent
+        return graph_size(self, graph)
 
     def clear(self) -> None:
         self._write("clear")

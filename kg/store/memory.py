@@ -18,7 +18,7 @@ from rdflib.term import Node
 from kg.rdfio import read_dataset
 from kg.sparql_parser import parser_held, prepare_query, prepare_update
 from kg.sparql_safety import disable_rdflib_fetching
-from kg.store.base import Limits, QueryResult, QuerySyntaxError, StoreError
+from kg.store.base import Limits, QueryResult, QuerySyntaxError, Serialized, StoreError
 from kg.store.forked import run_forked
 from kg.store.oxformats import PREFIX_MAP, dump_format
 from kg.store.results import (
@@ -89,8 +89,20 @@ class MemoryStore:
                 return evaluate()
         return run_forked(evaluate, timeout, self._fork_guard, self._limits.query_memory)
 
-    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return serialize_result(self.query(sparql, timeout), media_type)
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
+        """rdflib's answer written by the pyoxigraph serialisers (one row past `max_rows` is read to
+        tell whether rows were left)."""
+        result = self.query(sparql, timeout, None if max_rows is None else max_rows + 1)
+        cut = max_rows is not None and len(result.rows) > max_rows
+        if cut:
+            del result.rows[max_rows:]
+        return Serialized(serialize_result(result, media_type), cut)
 
     def update(self, sparql: str, timeout: float | None = None) -> None:
         try:

@@ -75,18 +75,21 @@ def serialize(result: OxResult, media_type: str) -> bytes:
     return ox.serialize(triples, format=GRAPH_FORMATS[mt], prefixes=PREFIX_MAP)
 
 
-def first_solutions(solutions: ox.QuerySolutions, count: int) -> ox.QuerySolutions:
-    """The first `count` solutions, read from the engine one by one: it never makes the others."""
+def first_solutions(solutions: ox.QuerySolutions, count: int) -> tuple[ox.QuerySolutions, bool]:
+    """The first `count` solutions, read from the engine one by one (it makes one more, never the
+    others), and whether any was left."""
+    read = list(islice(solutions, count + 1))
     doc = {
         "head": {"vars": [v.value for v in solutions.variables]},
         "results": {
             "bindings": [
                 {v.value: _json_term(s[v]) for v in solutions.variables if s[v] is not None}
-                for s in islice(solutions, count)
+                for s in read[:count]
             ]
         },
     }
-    return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+    first = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+    return first, len(read) > count
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:

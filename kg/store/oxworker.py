@@ -66,18 +66,19 @@ def _is_empty(store: ox.Store) -> bool:
 
 def _query(
     store: ox.Store, sparql: str, media_type: str | None, max_rows: int | None
-) -> tuple[str, bytes]:
-    """Evaluate; answer (kind, body) with kind `boolean`, `solutions` or `triples`, the body written in
-    `media_type`, or in SPARQL JSON / N-Triples when it is None. The default graph is the union of
-    all graphs, unless the query's FROM / FROM NAMED give its dataset (Oxigraph's union option would
-    override them). Solutions stop after `max_rows`."""
+) -> tuple[str, bytes, bool]:
+    """Evaluate; answer (kind, body, cut) with kind `boolean`, `solutions` or `triples`, the body
+    written in `media_type`, or in SPARQL JSON / N-Triples when it is None. The default graph is the
+    union of all graphs, unless the query's FROM / FROM NAMED give its dataset (Oxigraph's union option
+    would override them). Solutions stop after `max_rows`; `cut` says whether any was left."""
     text = sparql.lower()
     union = ("from" not in text and "\\u" not in text) or not any(dataset_of(sparql))
     result = store.query(sparql, use_default_graph_as_union=union)
     kind = {ox.QueryBoolean: "boolean", ox.QuerySolutions: "solutions"}.get(type(result), "triples")
+    cut = False
     if max_rows is not None and kind == "solutions":
-        result = first_solutions(result, max_rows)
-    return kind, serialize(result, media_type or WIRE_FORMATS[kind])
+        result, cut = first_solutions(result, max_rows)
+    return kind, serialize(result, media_type or WIRE_FORMATS[kind]), cut
 
 
 def _update(store: ox.Store, sparql: str) -> None:
@@ -86,10 +87,12 @@ def _update(store: ox.Store, sparql: str) -> None:
     store.update(with_union_where(sparql, graphs))
 
 
-def _in_child(evaluate: Callable[[], tuple[str, bytes]]) -> Callable[[], tuple[str, bytes]]:
+def _in_child(
+    evaluate: Callable[[], tuple[str, bytes, bool]],
+) -> Callable[[], tuple[str, bytes, bool]]:
     """`evaluate` with a syntax error raised as QuerySyntaxError (run_forked passes StoreErrors on)."""
 
-    def run() -> tuple[str, bytes]:
+    def run() -> tuple[str, bytes, bool]:
         try:
             return evaluate()
         except SyntaxError as error:
@@ -157,15 +160,6 @@ def _graphs(store: ox.Store) -> list[str]:
     )
 
 
-def _count(store: ox.Store, graph: str | None) -> int:
-    if graph is None:
-        return len(store)
-    (solution,) = store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-    )
-    return int(solution["n"].value)
-
-
 class Stores:
     """The on-disk store and, if asked for, an in-memory copy of it that answers the reads.
 
@@ -195,7 +189,7 @@ class Stores:
 
     def query(
         self, sparql: str, media_type: str | None, timeout: float | None, max_rows: int | None
-    ) -> tuple[str, bytes]:
+    ) -> tuple[str, bytes, bool]:
         """Evaluate a query: here when `timeout` is None, else in a capped child killed at `timeout`."""
         store = self.reader()
         if timeout is None:
@@ -278,7 +272,7 @@ def _handle(stores: Stores, op: str, args: tuple):
         case "graphs":
             return _graphs(store)
         case "count":
-            return _count(store, *args)
+            return len(store)
         case "from_memory":
             return stores.memory is not None
     raise ValueError(f"unknown worker operation {op!r}")

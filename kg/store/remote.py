@@ -31,17 +31,20 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from kg.errors import UserError
+from kg.queries import own_query
 from kg.rdfio import read_dataset, refuse_xml_entities
 from kg.sparql_tokens import QUERY_FORMS, dataset_of
-from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
+from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, Serialized, StoreError
 from kg.store.oxformats import (
     GRAPH_FORMATS,
     PREFIX_MAP,
     RESULT_FORMATS,
     dump_format,
+    first_solutions,
     serialize,
     syntax_message,
 )
+from kg.store.reads import graph_size
 from kg.store.results import (
     check_terms,
     graphs_of,
@@ -110,15 +113,21 @@ class RemoteStore:
             del result.rows[max_rows:]
         return result
 
-    def query_serialized(self, sparql: str, media_type: str, timeout: float | None = None) -> bytes:
-        return serialize(self._fetch(sparql, timeout), media_type)
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
+        answer, cut = self._fetch(sparql, timeout), False
+        if max_rows is not None and isinstance(answer, ox.QuerySolutions):
+            answer, cut = first_solutions(answer, max_rows)
+        return Serialized(serialize(answer, media_type), cut)
 
     def describe(self, iri: URIRef) -> Dataset:
-        node = _n3(iri)
-        result = self.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) }}"
-            f" UNION {{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }} }}"
-        )
+        _n3(iri)  # an invalid IRI is a StoreError, as on the other backends
+        result = self.query(own_query("resource-quads").bind({"node": iri}))
         dataset = Dataset(default_union=True)
         for row in result.rows:
             dataset.graph(row["g"]).add((row["s"], row["p"], row["o"]))
@@ -126,22 +135,21 @@ class RemoteStore:
 
     def dump(self, path: Path, fmt: str = "trig") -> None:
         rdf_format = dump_format(fmt)
-        solutions = self._fetch(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s", None
-        )
+        solutions = self._fetch(own_query("all-quads").bind(), None)
         quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
         tmp = path.with_name(path.name + ".part")
         ox.serialize(quads, str(tmp), format=rdf_format, prefixes=PREFIX_MAP)
         tmp.replace(path)
 
     def graphs(self) -> list[URIRef]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        result = self.query(own_query("graph-names").bind())
         return [row["g"] for row in result.rows if isinstance(row["g"], URIRef)]
 
     def count(self, graph: URIRef | None = None) -> int:
-        target = _n3(graph) if graph is not None else "?g"
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
-        return int(result.rows[0]["n"])
+        if graph is None:
+            return int(self.query(own_query("quad-count").bind()).rows[0]["n"])
+        _n3(graph)
+        return graph_size(self, graph)
 
     # -- writes ------------------------------------------------------------------------------------------
     def load(self, dataset: Dataset) -> None:

@@ -12,13 +12,11 @@ from rdflib import Graph, Literal, URIRef
 from kg.config import PROJECT_ROOT
 from kg.errors import UserError, display_path
 from kg.namespaces import CKG, CKGRAPH, CKR
-from kg.queries import load_query
+from kg.queries import own_query
 from kg.store.base import Store
 from kg.texts.load import load_text
 from kg.texts.match import Matcher
 from kg.texts.model import SourceText
-
-TEXT_FILE_QUERY = Path(__file__).resolve().parent.parent / "sparql" / "text-file.rq"
 
 
 def text_graph(document: URIRef) -> URIRef:
@@ -52,7 +50,7 @@ class TextFiles(Mapping[URIRef, Path]):
         if document in self.manifest:
             return self.manifest[document]
         if self.store is not None:
-            query = load_query(TEXT_FILE_QUERY).bind({"_document_iri": document})
+            query = own_query("text-file").bind({"_document_iri": document})
             for row in self.store.query(query).rows:
                 return PROJECT_ROOT / str(row["file"])  # an absolute path stays as it is
         raise KeyError(document)

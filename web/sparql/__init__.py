@@ -34,7 +34,6 @@ from kg.sparql_safety import (
     check_update,
 )
 from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
-from kg.store.results import serialize_result
 from web.errors import timeout_message
 from web.responses import error_response, rdf_response
 from web.services import Services
@@ -136,13 +135,16 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             names = ", ".join(mt for f in offers for mt in f.media_types)
             return error_response(406, f"a {checked.form} answer is available as: {names}")
         try:
-            if fmt == HTML or checked.form == "SELECT":
+            if fmt == HTML:
                 result, cut = truncate(
                     svc.query(text, max_rows=_cut_after(svc)), svc.settings.row_limit
                 )
-            else:  # no row limit to apply: the store writes the answer itself
+            else:  # the store writes the answer, a SELECT's cut at the row limit
                 body = svc.store.query_serialized(
-                    text, fmt.media_type, timeout=svc.settings.query_timeout
+                    text,
+                    fmt.media_type,
+                    timeout=svc.settings.query_timeout,
+                    max_rows=svc.settings.row_limit,
                 )
         except QueryTimeout:
             return _failed(503, timeout_message(svc.settings.query_timeout), operation.text)
@@ -150,17 +152,17 @@ def make_sparql_blueprint(svc: Services) -> Blueprint:
             return _failed(400, _syntax_message(exc), operation.text)
         except LimitExceeded as exc:
             return _failed(503, str(exc), operation.text)
-        if fmt != HTML and checked.form != "SELECT":
-            return _answer(body, fmt)
-        cut_message = _row_limit_message(svc) if cut else None
         if fmt == HTML:
             return _page(
-                operation.text, table=result_table(result), warning=cut_message, form=checked.form
+                operation.text,
+                table=result_table(result),
+                warning=_row_limit_message(svc) if cut else None,
+                form=checked.form,
             )
-        response = _answer(serialize_result(result, fmt.media_type), fmt)
-        if cut:
+        response = _answer(body, fmt)
+        if body.cut:
             response.headers["X-SPARQL-MaxRows"] = str(svc.settings.row_limit)
-            response.headers["Warning"] = f'199 clusterkg "{cut_message}"'
+            response.headers["Warning"] = f'199 clusterkg "{_row_limit_message(svc)}"'
         return response
 
     def _update(operation: Operation) -> Response:

@@ -1,5 +1,5 @@
-"""The endpoint's row limit: a SELECT answer cut to its first rows, and whether it was cut (the store's own
-serialisers write every answer: `Store.query_serialized`, `kg.store.results.serialize_result`)."""
+"""The row limit of the endpoint's query page: a SELECT answer cut to its first rows, and whether it was cut
+(the protocol's answers are written and cut by the store itself: `Store.query_serialized`)."""
 
 from __future__ import annotations
 
