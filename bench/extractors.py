@@ -24,11 +24,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from kg.quotes import normalise
-from kg.texts.match import Matcher
-from kg.texts.model import SourceText
-from kg.texts.pdf import extract_pdf
-from kg.texts.running import running_spans
+from clusterkg.kg.quotes import normalise
+from clusterkg.kg.texts.match import Matcher
+from clusterkg.kg.texts.model import SourceText
+from clusterkg.kg.texts.pdf import extract_pdf
+from clusterkg.kg.texts.running import running_spans
 from tests.fixtures.pdfs import ARTICLE, CHROMIUM, PRINT, article_sentences, make_pdfs
 
 

@@ -23,7 +23,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from kg.namespaces import CKG, CKGRAPH, CKR
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
 
 SYNTHETIC_GRAPH = CKGRAPH["synthetic"]
 VOCABULARY_QUERY = Path(__file__).resolve().parent / "vocabulary.rq"
@@ -314,8 +314,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, required=True, help="N-Quads file to write")
     args = parser.parse_args(argv)
-    from kg.build import build_dataset
-    from kg.config import Settings
+    from clusterkg.kg.build import build_dataset
+    from clusterkg.kg.config import Settings
 
     vocab = read_vocabulary(build_dataset(Settings(), reasoning=False).dataset)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -39,8 +39,8 @@ JSON = "application/sparql-results+json"
 def requests_mix() -> list[tuple[str, str, bytes | None]]:
     """(name, path, SPARQL body or None): the pages of bench/pages.py and some competency questions
     with their default parameters, sent to /sparql as application/sparql-query."""
-    from kg.config import Settings
-    from kg.queries import load_query
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.queries import load_query
 
     mix: list[tuple[str, str, bytes | None]] = [(page, page, None) for page in PAGES]
     for name in QUERIES:
@@ -163,7 +163,7 @@ def summarise(samples: list[tuple[str, int, float]], elapsed: float, clients: in
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kg", *args]
+    return [sys.executable, "-m", "clusterkg.kg", *args]
 
 
 def _env() -> dict[str, str]:

@@ -26,8 +26,8 @@ PAGE_BUDGET = 20.0  # seconds spent on one page before it stops repeating
 def page_latency(store_path: Path, repeat: int, query_timeout: float) -> dict:
     """Per source (`disk`, `memory-copy`): the store's readiness, and per page the HTTP status, the
     median and slowest of `repeat` timed GETs (after one untimed), and the body size."""
-    from kg.config import Settings
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.store.embedded import EmbeddedStore
 
     settings = Settings(query_timeout=query_timeout)
     result: dict = {}
@@ -46,7 +46,7 @@ def page_latency(store_path: Path, repeat: int, query_timeout: float) -> dict:
 
 
 def _time_pages(settings, store, repeat: int) -> dict:
-    import web
+    from clusterkg import web
 
     client = web.create_app({"SETTINGS": settings}, store=store).test_client()
     pages = {}
@@ -82,9 +82,9 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from kg.config import Settings
-    from kg.store import open_store
-    from web import create_app
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.store import open_store
+    from clusterkg.web import create_app
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data-dir", type=Path, required=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 PROJECT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "kg"]
+CLI = [sys.executable, "-m", "clusterkg.kg"]
 SAMEAS_QUERY = Path(__file__).resolve().parent / "variants" / "bibliography-sameas.rq"
 DOC = re.compile(r"^https://w3id.org/clusterkg/resource/synthetic/document/(\d+)$")
 

@@ -66,8 +66,8 @@ def prepare(scale: str, out: Path, seed: int) -> dict:
         meta = json.loads(meta_path.read_text())
         if meta.get("seed") == seed:
             return meta
-    from kg.build import build_dataset
-    from kg.config import Settings
+    from clusterkg.kg.build import build_dataset
+    from clusterkg.kg.config import Settings
 
     folder.mkdir(parents=True, exist_ok=True)
     real = build_dataset(Settings()).dataset
@@ -106,7 +106,7 @@ def prepare(scale: str, out: Path, seed: int) -> dict:
 
 def query_files(patterns: list[str] | None = None) -> list[Path]:
     """Every query in queries/ (recursively), or those whose path under it matches one of `patterns`."""
-    from kg.config import Settings
+    from clusterkg.kg.config import Settings
 
     root = Settings().queries_dir
     return sorted(
@@ -124,8 +124,8 @@ def variants(
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    from kg.config import Settings
-    from kg.queries import load_query
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.queries import load_query
 
     result: dict[str, list[str]] = {}
     for path in query_files(patterns):
@@ -271,7 +271,7 @@ def job_pyoxigraph(spec: dict) -> dict:
 def _ox_json(store, sparql: str) -> bytes:
     import pyoxigraph as ox
 
-    from kg.store.oxformats import serialize
+    from clusterkg.kg.store.oxformats import serialize
 
     answer = store.query(sparql, use_default_graph_as_union=True)
     media = (
@@ -284,7 +284,7 @@ def job_embedded(spec: dict) -> dict:
     """The embedded store, measured turn about with raw pyoxigraph on an on-disk copy of the same data
     (our overhead); then with its in-memory copy, turn about with raw pyoxigraph in memory; then the
     focus-node SHACL validation of an ingest batch."""
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.store.embedded import EmbeddedStore
 
     path = Path(spec["work"]) / "clusterkg" / "store"
     shutil.rmtree(path, ignore_errors=True)
@@ -310,7 +310,7 @@ def _memory_copy_side_by_side(spec: dict, path: Path) -> dict:
     answers timed turn about with raw pyoxigraph in memory."""
     import pyoxigraph as ox
 
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.store.embedded import EmbeddedStore
 
     start = time.perf_counter()
     store = EmbeddedStore(path, memory_copy=True)
@@ -342,9 +342,9 @@ def _batch_validation(spec: dict, store) -> dict:
     holding only the seed graph, then in `store`."""
     from rdflib import URIRef
 
-    from kg.config import Settings
-    from kg.store.embedded import EmbeddedStore
-    from kg.validate import load_checks, load_shapes, validate_focus
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.validate import load_checks, load_shapes, validate_focus
 
     settings = Settings()
     shapes = load_shapes(settings.ontology_dir)
@@ -417,13 +417,13 @@ def _rows(result) -> int:
 
 
 def _media(sparql: str) -> str:
-    from kg.store.results import query_form
+    from clusterkg.kg.store.results import query_form
 
     return JSON if query_form(sparql) in ("SELECT", "ASK") else "application/n-triples"
 
 
 def job_remote(spec: dict) -> dict:
-    from kg.store.remote import RemoteStore
+    from clusterkg.kg.store.remote import RemoteStore
 
     folder = tempfile.mkdtemp(prefix="bench-server-", dir=spec["work"])
     port = free_port()
@@ -499,7 +499,7 @@ def job_remote(spec: dict) -> dict:
 def job_virtuoso(spec: dict) -> dict:
     """Virtuoso Open Source 7 as the tests run it (tests/fixtures/virtuoso.py), bulk-loaded from the
     N-Quads file by its own loader, queried through our remote store."""
-    from kg.store.remote import RemoteStore
+    from clusterkg.kg.store.remote import RemoteStore
     from tests.fixtures.virtuoso import DBA_PASSWORD, isql, running_virtuoso
 
     folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-", dir=spec["work"]))
@@ -537,7 +537,7 @@ class _Alarm(Exception):
 def job_rdflib(spec: dict) -> dict:
     from rdflib import Dataset
 
-    from kg.store.memory import MemoryStore
+    from clusterkg.kg.store.memory import MemoryStore
 
     def alarm(*_: object) -> None:
         raise _Alarm(f"time limit of {QUERY_TIMEOUT:g} s")
@@ -626,7 +626,16 @@ def serve_startup(data_dir: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "clusterkg.kg",
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--port",
+            str(port),
+        ],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -656,7 +665,7 @@ def serve_startup(data_dir: Path) -> dict:
 
 def _copy_ready(path: Path) -> float:
     """Seconds from opening the built store with its in-memory copy until reads come from memory."""
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.store.embedded import EmbeddedStore
 
     start = time.perf_counter()
     store = EmbeddedStore(path, memory_copy=True)

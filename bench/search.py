@@ -23,11 +23,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from kg.config import Settings
-from kg.search.indexed import IndexedStore
-from kg.search.tokens import parse
-from kg.store import open_store
-from web import create_app
+from clusterkg.kg.config import Settings
+from clusterkg.kg.search.indexed import IndexedStore
+from clusterkg.kg.search.tokens import parse
+from clusterkg.kg.store import open_store
+from clusterkg.web import create_app
 
 QUERIES = ["cluster", "hanoi", '"hub firm"', "infra*", "Ha Noi", "innovation policy"]
 CLI = PROJECT / ".venv" / "bin" / "clusterkg"

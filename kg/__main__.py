@@ -1,5 +1,5 @@
-"""Entry point for `python -m kg`: runs the clusterkg command line."""
+"""Entry point for `python -m clusterkg.kg`: runs the clusterkg command line."""
 
-from kg.cli import main
+from clusterkg.kg.cli import main
 
 main()

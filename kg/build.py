@@ -14,16 +14,16 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import Settings
-from kg.errors import UserError
-from kg.manifest import Manifest, read_manifest
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_all
-from kg.ontology import load_ontology
-from kg.progress import Advance
-from kg.quotes import QuoteReport, check_quotes
-from kg.rdfio import parse_graph
-from kg.reason import ReasonerReport, reason, require_ok
-from kg.store.base import Store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.manifest import Manifest, read_manifest
+from clusterkg.kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_all
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.progress import Advance
+from clusterkg.kg.quotes import QuoteReport, check_quotes
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.reason import ReasonerReport, reason, require_ok
+from clusterkg.kg.store.base import Store
 
 DUMP_NAME = "clusterkg"
 DUMP_FORMATS = {"trig": "trig", "nquads": "nq"}

@@ -14,34 +14,34 @@ from tomllib import TOMLDecodeError
 import click
 from rdflib import Dataset, URIRef
 
-from kg.build import BuildResult, build_dataset, data_graph, publish
-from kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
-from kg.display import short
-from kg.errors import UserError, display_path
-from kg.explain import explain_report
-from kg.manifest import read_manifest
-from kg.namespaces import CKGRAPH, INFERRED_GRAPH
-from kg.ontodiff.cli import diff_command
-from kg.ontolint.cli import lint_command
-from kg.ontology import load_ontology, ontology_files
-from kg.overrides import OVERRIDES_GRAPH, record_override
-from kg.progress import Advance, steps
-from kg.queries import NamedQuery, adhoc_query, load_query, own_query
-from kg.quote_cli import quote_group
-from kg.rdfio import parse_into, read_dataset
-from kg.reason import REASONERS
-from kg.reason import reason as run_reasoner
-from kg.report.cli import report_command
-from kg.search.cli import search_index_command
-from kg.sources.base import expand_term, slugify
-from kg.sources.cli import ingest_command, reconcile_group, sources_group
-from kg.store import BACKENDS, open_store
-from kg.store.base import QueryResult, Store, StoreError
-from kg.store.push import push as push_dataset
-from kg.store.reads import is_empty
-from kg.turtle_lines import SourceMap
-from kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
-from kg.workspace import init_workspace
+from clusterkg.kg.build import BuildResult, build_dataset, data_graph, publish
+from clusterkg.kg.config import EXAMPLE_MANIFEST, WORKSPACE_FILE, Settings, load_settings
+from clusterkg.kg.display import short
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.explain import explain_report
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import CKGRAPH, INFERRED_GRAPH
+from clusterkg.kg.ontodiff.cli import diff_command
+from clusterkg.kg.ontolint.cli import lint_command
+from clusterkg.kg.ontology import load_ontology, ontology_files
+from clusterkg.kg.overrides import OVERRIDES_GRAPH, record_override
+from clusterkg.kg.progress import Advance, steps
+from clusterkg.kg.queries import NamedQuery, adhoc_query, load_query, own_query
+from clusterkg.kg.quote_cli import quote_group
+from clusterkg.kg.rdfio import parse_into, read_dataset
+from clusterkg.kg.reason import REASONERS
+from clusterkg.kg.reason import reason as run_reasoner
+from clusterkg.kg.report.cli import report_command
+from clusterkg.kg.search.cli import search_index_command
+from clusterkg.kg.sources.base import expand_term, slugify
+from clusterkg.kg.sources.cli import ingest_command, reconcile_group, sources_group
+from clusterkg.kg.store import BACKENDS, open_store
+from clusterkg.kg.store.base import QueryResult, Store, StoreError
+from clusterkg.kg.store.push import push as push_dataset
+from clusterkg.kg.store.reads import is_empty
+from clusterkg.kg.turtle_lines import SourceMap
+from clusterkg.kg.validate import ValidationReport, validate_dataset, validate_files, validate_store
+from clusterkg.kg.workspace import init_workspace
 
 EXIT_FAILED = 1  # the check ran and found problems (violations, inconsistency)
 EXIT_ERROR = 2  # the input or setup is wrong (and click's own usage errors)
@@ -468,7 +468,7 @@ def serve(
     get_path: str | None,
 ) -> None:
     """Serve the pages and the SPARQL endpoint (building first if the store is empty)."""
-    import web  # Flask and the pages load only for this verb
+    from clusterkg import web  # Flask and the pages load only for this verb
 
     settings = _settings().with_overrides(
         store=store_name, query_endpoint=query_endpoint, update_endpoint=update_endpoint
@@ -505,10 +505,10 @@ def serve(
 )
 def docs(output: Path) -> None:
     """Write the ontology's documentation (the /ontology/ pages and the class diagram) as static HTML."""
-    import web  # Flask and the pages load only for the verbs that render them
-    from web.ontodocs import write_site
-    from web.paging import PageError
-    from web.services import services
+    from clusterkg import web  # Flask and the pages load only for the verbs that render them
+    from clusterkg.web.ontodocs import write_site
+    from clusterkg.web.paging import PageError
+    from clusterkg.web.services import services
 
     settings = _settings()
     with _open_store(settings) as store:

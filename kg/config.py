@@ -8,10 +8,10 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from kg import resources
-from kg.store import BACKENDS, backend_names
+from clusterkg.kg import resources
+from clusterkg.kg.store import BACKENDS, backend_names
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout (site-packages when installed)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout (…/clusterkg when installed)
 WORKSPACE_FILE = "clusterkg.toml"
 PACKAGED_ONTOLOGY = resources.ontology_dir()
 PACKAGED_QUERIES = resources.queries_dir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import prefixed
+from clusterkg.kg.namespaces import prefixed
 
 
 def short(term: Node | None) -> str:

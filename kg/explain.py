@@ -11,10 +11,10 @@ import owlready2
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.errors import display_path
-from kg.namespaces import SH, bind_all
-from kg.reason import ReasonerReport, classified
-from kg.turtle_lines import SourceMap, Triple
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.namespaces import SH, bind_all
+from clusterkg.kg.reason import ReasonerReport, classified
+from clusterkg.kg.turtle_lines import SourceMap, Triple
 
 # Declarations stay in every trial (owlready2 needs them to read an axiom); annotations never cause a
 # contradiction and are left out.

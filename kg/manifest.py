@@ -9,11 +9,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.config import PROJECT_ROOT, WORKSPACE_FILE
-from kg.errors import UserError
-from kg.namespaces import CKG
-from kg.rdfio import parse_graph
-from kg.texts.load import FORMATS as TEXT_FORMATS
+from clusterkg.kg.config import PROJECT_ROOT, WORKSPACE_FILE
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.texts.load import FORMATS as TEXT_FORMATS
 
 
 @dataclass(frozen=True)

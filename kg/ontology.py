@@ -11,9 +11,9 @@ from defusedxml.ElementTree import parse as parse_xml
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg.errors import UserError
-from kg.namespaces import bind_all
-from kg.rdfio import parse_graph
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import bind_all
+from clusterkg.kg.rdfio import parse_graph
 
 UMBRELLA = "clusterkg.ttl"
 CATALOG = "catalog-v001.xml"

@@ -12,12 +12,12 @@ from datetime import datetime
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR, bind_all
-from kg.queries import own_query
-from kg.sources.base import slugify
-from kg.store.base import Store
-from kg.timestamps import timestamp
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, bind_all
+from clusterkg.kg.queries import own_query
+from clusterkg.kg.sources.base import slugify
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.timestamps import timestamp
 
 OVERRIDES_GRAPH = CKGRAPH["review/certainty-overrides"]
 

@@ -44,15 +44,15 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
-from kg import resources
-from kg.errors import UserError, display_path
-from kg.namespaces import PREFIXES, sparql_prologue
-from kg.rdfio import read_text
-from kg.sparql_parser import prepare_query
-from kg.sparql_tokens import Token, code_tokens, iter_tokens, prologue
-from kg.store.base import QueryResult
-from kg.store.oxformats import parses_as_query
-from kg.store.results import query_form
+from clusterkg.kg import resources
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import PREFIXES, sparql_prologue
+from clusterkg.kg.rdfio import read_text
+from clusterkg.kg.sparql_parser import prepare_query
+from clusterkg.kg.sparql_tokens import Token, code_tokens, iter_tokens, prologue
+from clusterkg.kg.store.base import QueryResult
+from clusterkg.kg.store.oxformats import parses_as_query
+from clusterkg.kg.store.results import query_form
 
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z][\w-]*)\s*:\s?(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\+\s{2,}(?P<value>\S.*)$")

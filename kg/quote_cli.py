@@ -13,13 +13,13 @@ from pathlib import Path
 import click
 from rdflib import Literal
 
-from kg.build import QuoteCheckError, build_dataset
-from kg.config import Settings
-from kg.errors import UserError
-from kg.quotes import not_found
-from kg.texts.anchor import Anchor, anchor
-from kg.texts.load import load_text
-from kg.texts.match import Matcher
+from clusterkg.kg.build import QuoteCheckError, build_dataset
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.quotes import not_found
+from clusterkg.kg.texts.anchor import Anchor, anchor
+from clusterkg.kg.texts.load import load_text
+from clusterkg.kg.texts.match import Matcher
 
 CSV_COLUMNS = ("quote_exact", "quote_prefix", "quote_suffix")
 

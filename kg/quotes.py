@@ -20,10 +20,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kg.errors import display_path
-from kg.namespaces import CKG, OA
-from kg.texts.load import load_text
-from kg.texts.match import Matcher
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.namespaces import CKG, OA
+from clusterkg.kg.texts.load import load_text
+from clusterkg.kg.texts.match import Matcher
 
 Status = Literal["ok", "mismatch", "ambiguous", "missing-text", "unregistered"]
 QUOTE_SHOWN = 100  # characters of a quote shown in a message

@@ -20,7 +20,7 @@ from rdflib.exceptions import ParserError
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from kg.errors import UserError
+from clusterkg.kg.errors import UserError
 
 FORMATS = {
     ".ttl": "turtle",

@@ -13,8 +13,8 @@ import owlready2
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.errors import UserError
-from kg.namespaces import ONTOLOGY_IRI, bind_all
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import ONTOLOGY_IRI, bind_all
 
 INFERRED_PREDICATES = (RDF.type, RDFS.subClassOf, OWL.equivalentClass)
 TRIVIAL_OBJECTS = {OWL.Thing, OWL.NamedIndividual, OWL.Ontology}

@@ -17,34 +17,34 @@ def _folder(package: str, *parts: str) -> Path:
 
 def ontology_dir() -> Path:
     """The umbrella ontology, its modules, rules, examples and the SHACL shapes (`shapes/`, `shapes/meta/`)."""
-    return _folder("kg", "share", "ontology")
+    return _folder("clusterkg.kg", "share", "ontology")
 
 
 def queries_dir() -> Path:
     """The query library: `*.rq`, `checks/*-violation.rq`, `web/*.rq`."""
-    return _folder("kg", "share", "queries")
+    return _folder("clusterkg.kg", "share", "queries")
 
 
 def own_queries_dir() -> Path:
     """The tool's own queries (`kg/sparql/*.rq`): what the store, the validator and the CLI ask."""
-    return _folder("kg", "sparql")
+    return _folder("clusterkg.kg", "sparql")
 
 
 def example_manifest() -> Path:
     """The built-in example: the seed paper's graph (its full text is not packaged)."""
-    return _folder("kg", "data", "sources.ttl")
+    return _folder("clusterkg.kg", "data", "sources.ttl")
 
 
 def example_inputs_dir() -> Path:
     """Example files to ingest (a BibTeX file and an evidence table taken from the seed paper)."""
-    return _folder("kg", "examples")
+    return _folder("clusterkg.kg", "examples")
 
 
 def workspace_template() -> Path:
     """The files `clusterkg init` copies into a new review workspace."""
-    return _folder("kg", "workspace_template")
+    return _folder("clusterkg.kg", "workspace_template")
 
 
 def web_data_dir() -> Path:
     """The SPARQL service description and the VoID description of the dataset."""
-    return _folder("web", "data")
+    return _folder("clusterkg.web", "data")

@@ -16,8 +16,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Identifier, Node
 
-from kg.namespaces import SH
-from kg.queries import prebind
+from clusterkg.kg.namespaces import SH
+from clusterkg.kg.queries import prebind
 
 # Datatypes whose lexical form Oxigraph can check by a cast: an ill-formed literal violates sh:datatype.
 _CASTABLE = (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.dateTime, XSD.date)

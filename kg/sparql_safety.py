@@ -14,8 +14,8 @@ from itertools import islice
 import rdflib.plugins.sparql
 from rdflib import URIRef
 
-from kg.config import Settings
-from kg.sparql_tokens import (
+from clusterkg.kg.config import Settings
+from clusterkg.kg.sparql_tokens import (
     QUERY_FORMS,
     UPDATE_FORMS,
     Token,
@@ -24,7 +24,7 @@ from kg.sparql_tokens import (
     size_of,
     unescaped,
 )
-from kg.store.base import QuerySyntaxError
+from clusterkg.kg.store.base import QuerySyntaxError
 
 
 class RefusedQuery(Exception):

@@ -11,8 +11,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.namespaces import bind_all
-from kg.rdfio import parse_graph, read_text
+from clusterkg.kg.namespaces import bind_all
+from clusterkg.kg.rdfio import parse_graph, read_text
 
 Triple = tuple[object, object, object]
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)

@@ -24,15 +24,15 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 from rdflib.term import Node
 
-from kg.config import Settings
-from kg.display import short
-from kg.errors import UserError, display_path
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
-from kg.queries import NamedQuery, load_queries, own_query
-from kg.rdfio import parse_into
-from kg.shacl_sparql import UnsupportedShape, ViolationQuery, translate
-from kg.store.base import QueryResult, Store
-from kg.store.oxgraph import OxGraph
+from clusterkg.kg.config import Settings
+from clusterkg.kg.display import short
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, bind_all
+from clusterkg.kg.queries import NamedQuery, load_queries, own_query
+from clusterkg.kg.rdfio import parse_into
+from clusterkg.kg.shacl_sparql import UnsupportedShape, ViolationQuery, translate
+from clusterkg.kg.store.base import QueryResult, Store
+from clusterkg.kg.store.oxgraph import OxGraph
 
 SEVERITIES: tuple[URIRef, ...] = (SH.Violation, SH.Warning, SH.Info)
 FailOn = TypingLiteral["violation", "warning", "info"]

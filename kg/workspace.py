@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg import resources
-from kg.config import WORKSPACE_FILE
-from kg.errors import UserError
-from kg.manifest import read_manifest
+from clusterkg.kg import resources
+from clusterkg.kg.config import WORKSPACE_FILE
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.manifest import read_manifest
 
 FOLDERS = ("data", "texts", "queries", "ontology", "shapes")
 

@@ -13,13 +13,13 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, Literal
 
-from kg.config import Settings
-from kg.namespaces import CKG, CKGRAPH, CKR, RDF, RDFS
-from kg.search.indexed import IndexedStore, indexed
-from kg.store import open_store
-from kg.store.answers import AnswerCache, volatile, weight
-from kg.store.base import QueryResult, QuerySyntaxError
-from web import create_app
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, RDF, RDFS
+from clusterkg.kg.search.indexed import IndexedStore, indexed
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.answers import AnswerCache, volatile, weight
+from clusterkg.kg.store.base import QueryResult, QuerySyntaxError
+from clusterkg.web import create_app
 
 NEW_STUDY = CKR["study/cache-probe-2031"]
 GRAPH = CKGRAPH["source/cache-probe"]

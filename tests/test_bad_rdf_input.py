@@ -20,12 +20,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import display_path
-from kg.store import open_store
-from kg.store.base import StoreError
-from kg.store.remote import RemoteStore
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import StoreError
+from clusterkg.kg.store.remote import RemoteStore
 
 CORE = PROJECT_ROOT / "tests" / "data" / "core"
 BAD = PROJECT_ROOT / "tests" / "data" / "badinput"
@@ -156,7 +156,14 @@ def test_a_truncated_turtle_file_in_a_real_process_is_one_line_and_stores_nothin
     )  # `ckr:study\/cut-2019 a ckg` and no more
     for command in ("ingest", "load --replace", "load", "validate"):
         done = subprocess.run(
-            [sys.executable, "-m", "kg", "--config", str(config), *COMMANDS[command](str(path))],
+            [
+                sys.executable,
+                "-m",
+                "clusterkg.kg",
+                "--config",
+                str(config),
+                *COMMANDS[command](str(path)),
+            ],
             capture_output=True,
             text=True,
             cwd=tmp_path,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from kg.config import Settings
-from kg.store import open_store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.store import open_store
 from tests.fixtures.web import ARTIFACTS, LiveServer, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

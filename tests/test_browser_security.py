@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kg.config import PROJECT_ROOT
+from clusterkg.kg.config import PROJECT_ROOT
 from tests.fixtures.browser import watched_page
 from tests.fixtures.web import LiveServer, start_server, stop_server
 from tests.test_web_security import BIND_JAVASCRIPT, EXPECTED_HEADERS, SCRIPT_LINKS, TEST_GRAPH
@@ -47,7 +47,15 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     data_dir = tmp_path_factory.mktemp("hostile-server")
     env = dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir))
     subprocess.run(
-        [sys.executable, "-m", "kg", "load", str(SCRIPT_LINKS), "--graph", str(TEST_GRAPH)],
+        [
+            sys.executable,
+            "-m",
+            "clusterkg.kg",
+            "load",
+            str(SCRIPT_LINKS),
+            "--graph",
+            str(TEST_GRAPH),
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         check=True,

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from kg.namespaces import CKG
+from clusterkg.kg.namespaces import CKG
 from tests.fixtures.browser import watched_page
 from tests.fixtures.web import ARTIFACTS
 

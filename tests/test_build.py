@@ -10,14 +10,14 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.build import BuildResult, build_dataset, write_dumps
-from kg.config import Settings
-from kg.errors import UserError, display_path
-from kg.manifest import read_manifest
-from kg.namespaces import CKG, CKGRAPH, CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
-from kg.ontology import load_ontology, read_catalog
-from kg.rdfio import parse_graph, parse_into
-from kg.store import open_store
+from clusterkg.kg.build import BuildResult, build_dataset, write_dumps
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
+from clusterkg.kg.ontology import load_ontology, read_catalog
+from clusterkg.kg.rdfio import parse_graph, parse_into
+from clusterkg.kg.store import open_store
 
 TEST_SOURCE = CKGRAPH["source/test"]
 SEED_SOURCE = CKGRAPH["source/hanoi-industrial-clusters-2021"]

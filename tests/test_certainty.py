@@ -14,16 +14,16 @@ import pytest
 from click.testing import Result
 from rdflib import Dataset, Literal, URIRef
 
-from kg.build import BuildResult, build_dataset
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import UserError
-from kg.namespaces import CKG, CKR
-from kg.overrides import OVERRIDES_GRAPH, record_override
-from kg.queries import load_query
-from kg.rdfio import parse_graph
-from kg.store import open_store
-from kg.store.base import Store
-from web import create_app
+from clusterkg.kg.build import BuildResult, build_dataset
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKR
+from clusterkg.kg.overrides import OVERRIDES_GRAPH, record_override
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.web import create_app
 
 QUERIES = PROJECT_ROOT / "queries"
 RULES = PROJECT_ROOT / "ontology" / "rules" / "certainty.ttl"

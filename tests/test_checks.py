@@ -14,12 +14,12 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.config import PROJECT_ROOT, load_settings
-from kg.manifest import read_manifest
-from kg.namespaces import PREFIXES
-from kg.ontology import load_ontology
-from kg.queries import NamedQuery
-from kg.validate import load_checks, run_checks
+from clusterkg.kg.config import PROJECT_ROOT, load_settings
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import PREFIXES
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.validate import load_checks, run_checks
 
 CASES = PROJECT_ROOT / "tests" / "checks"
 BASE = PROJECT_ROOT / "tests" / "shapes" / "base.ttl"

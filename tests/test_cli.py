@@ -13,10 +13,10 @@ from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import display_path
-from kg.namespaces import CKG, CKR
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.namespaces import CKG, CKR
 from tests.fixtures.stores import running_oxigraph
 
 Cli = Callable[..., Result]
@@ -43,7 +43,7 @@ def claims_query(settings: Settings) -> str:
 
 def test_python_dash_m_kg_runs_the_cli() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kg", "--help"],
+        [sys.executable, "-m", "clusterkg.kg", "--help"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

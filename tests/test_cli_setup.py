@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from kg.cli import main
+from clusterkg.kg.cli import main
 from tests.fixtures.stores import running_oxigraph
 
 

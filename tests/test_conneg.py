@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.conneg import (
+from clusterkg.kg.conneg import (
     GRAPH_FORMATS,
     HTML,
     JSONLD,

@@ -9,11 +9,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from kg.config import Settings
-from kg.store.base import Store
-from kg.store.embedded import EmbeddedStore
-from kg.timestamps import timestamp
-from kg.validate import validate_dataset, validate_store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.timestamps import timestamp
+from clusterkg.kg.validate import validate_dataset, validate_store
 
 SUBJECT = URIRef("https://w3id.org/clusterkg/resource/test/datatypes")
 GRAPH = URIRef("https://w3id.org/clusterkg/graph/test/datatypes")

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from rdflib import URIRef
 from rdflib.namespace import OWL
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT
-from kg.ontodiff.diff import diff
-from kg.ontodiff.sides import read_side
-from kg.rdfio import parse_graph
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.ontodiff.diff import diff
+from clusterkg.kg.ontodiff.sides import read_side
+from clusterkg.kg.rdfio import parse_graph
 
 CASES = PROJECT_ROOT / "tests" / "data" / "diff"
 EXPECTED = [

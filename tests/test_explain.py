@@ -11,14 +11,14 @@ from click.testing import CliRunner
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import reason as reason_module
-from kg.cli import main
-from kg.config import PROJECT_ROOT
-from kg.errors import display_path
-from kg.explain import Axiom, _quickxplain, axioms_of, explain, unsatisfiable
-from kg.namespaces import CKG, sparql_prologue
-from kg.ontology import ontology_files
-from kg.turtle_lines import SourceMap
+from clusterkg.kg import reason as reason_module
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.explain import Axiom, _quickxplain, axioms_of, explain, unsatisfiable
+from clusterkg.kg.namespaces import CKG, sparql_prologue
+from clusterkg.kg.ontology import ontology_files
+from clusterkg.kg.turtle_lines import SourceMap
 
 EXAMPLE = Namespace("https://w3id.org/clusterkg/test/example/")
 HYBRID = PROJECT_ROOT / "tests" / "data" / "explain" / "hybrid-cluster.ttl"

@@ -14,13 +14,13 @@ import pytest
 from click.testing import Result
 from rdflib import Literal
 
-from kg.config import Settings
-from kg.errors import UserError, display_path
-from kg.manifest import read_manifest
-from kg.namespaces import CKG, CKR
-from kg.store import open_store
-from kg.texts.load import cache_entry, load_text
-from kg.texts.match import (
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import CKG, CKR
+from clusterkg.kg.store import open_store
+from clusterkg.kg.texts.load import cache_entry, load_text
+from clusterkg.kg.texts.match import (
     DASHES,
     HYPHENATION,
     LIGATURES,
@@ -30,11 +30,11 @@ from kg.texts.match import (
     SOFT_HYPHENS,
     Matcher,
 )
-from kg.texts.registry import text_graph
+from clusterkg.kg.texts.registry import text_graph
+from clusterkg.web import create_app
 from tests.fixtures.pdfs import HEADER, PRINT, PrintedPDFs, article_sentences
 from tests.fixtures.web import start_server, stop_server
 from tests.test_ingest_cli import built_dir  # noqa: F401 - the example store, built once
-from web import create_app
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"

@@ -13,12 +13,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDFS
 
-from kg.build import build_dataset, load_into
-from kg.config import Settings
-from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR, SH
-from kg.sources.ingest import ingest
-from kg.store import Store, open_store
+from clusterkg.kg.build import build_dataset, load_into
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, SH
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.store import Store, open_store
 
 DATA = Path(__file__).parent / "data" / "ingest"
 MANIFEST = DATA / "manifest" / "sources.ttl"

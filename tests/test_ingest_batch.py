@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.namespaces import INFERRED_GRAPH
-from kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
-from kg.store.base import Store
+from clusterkg.kg.namespaces import INFERRED_GRAPH
+from clusterkg.kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
+from clusterkg.kg.store.base import Store
 
 DATA = """
 @prefix ex: <http://example.org/> .

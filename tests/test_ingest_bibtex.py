@@ -9,9 +9,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.errors import UserError
-from kg.namespaces import BIBO, CKG, CKR, FABIO
-from kg.sources.bibtex import BibTeXSource
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import BIBO, CKG, CKR, FABIO
+from clusterkg.kg.sources.bibtex import BibTeXSource
 
 DATA = Path(__file__).parent / "data" / "ingest"
 STUDIES = DATA / "studies.bib"

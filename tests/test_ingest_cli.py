@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
-from kg.config import Settings
-from kg.namespaces import CKGRAPH
-from kg.store import open_store
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKGRAPH
+from clusterkg.kg.store import open_store
 
 DATA = Path(__file__).parent / "data" / "ingest"
 MANIFEST = DATA / "manifest" / "sources.ttl"

@@ -9,9 +9,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.errors import UserError
-from kg.namespaces import CKG, CKR, FABIO, OA
-from kg.sources.evidence_csv import EvidenceCSVSource
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKR, FABIO, OA
+from clusterkg.kg.sources.evidence_csv import EvidenceCSVSource
 
 DATA = Path(__file__).parent / "data" / "ingest"
 EVIDENCE = DATA / "evidence.csv"

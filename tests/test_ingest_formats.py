@@ -10,11 +10,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from kg.errors import UserError
-from kg.namespaces import BIBO, CKG, CKR, FABIO
-from kg.sources.bibtex import BibTeXSource
-from kg.sources.csljson import CSLJSONSource
-from kg.sources.ingest import SOURCES, SUFFIXES, open_source
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import BIBO, CKG, CKR, FABIO
+from clusterkg.kg.sources.bibtex import BibTeXSource
+from clusterkg.kg.sources.csljson import CSLJSONSource
+from clusterkg.kg.sources.ingest import SOURCES, SUFFIXES, open_source
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

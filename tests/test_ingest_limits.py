@@ -13,13 +13,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from kg.config import Settings
-from kg.errors import UserError
-from kg.namespaces import CKG, CKR, FABIO
-from kg.sources.base import MAX_FILE_BYTES
-from kg.sources.ingest import ingest
-from kg.sources.studies import MAX_FIELD_CHARS
-from kg.store import Store, open_store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKR, FABIO
+from clusterkg.kg.sources.base import MAX_FILE_BYTES
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.sources.studies import MAX_FIELD_CHARS
+from clusterkg.kg.store import Store, open_store
 from tests.test_ingest import MANIFEST, assert_same, snapshot
 
 DATA = Path(__file__).parent / "data" / "ingest"

@@ -9,10 +9,10 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from kg.errors import UserError
-from kg.namespaces import CKG, CKR, FABIO
-from kg.sources.bibtex import BibTeXSource
-from kg.sources.ris import RISSource
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKR, FABIO
+from clusterkg.kg.sources.bibtex import BibTeXSource
+from clusterkg.kg.sources.ris import RISSource
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.errors import UserError
-from kg.namespaces import CKR
-from kg.sources.turtle import TurtleSource
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKR
+from clusterkg.kg.sources.turtle import TurtleSource
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT
+from clusterkg.kg.config import PROJECT_ROOT
 
 EXAMPLE_BIB = PROJECT_ROOT / "kg" / "examples" / "seed-section-2-studies.bib"
 
@@ -52,14 +52,14 @@ def test_the_installed_wheel_works_from_any_folder(tmp_path: Path) -> None:
     (wheel,) = wheels.glob("clusterkg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for packaged in [
-        "kg/share/ontology/clusterkg.ttl",
-        "kg/share/ontology/shapes/meta/ontology.ttl",
-        "kg/share/queries/cq04-hanoi-cluster-figures.rq",
-        "kg/share/queries/checks/dangling-reference-violation.rq",
-        "kg/data/seed/claims.ttl",
-        "kg/workspace_template/base/clusterkg.toml",
-        "web/data/void.ttl",
-        "web/templates/base.html",
+        "clusterkg/kg/share/ontology/clusterkg.ttl",
+        "clusterkg/kg/share/ontology/shapes/meta/ontology.ttl",
+        "clusterkg/kg/share/queries/cq04-hanoi-cluster-figures.rq",
+        "clusterkg/kg/share/queries/checks/dangling-reference-violation.rq",
+        "clusterkg/kg/data/seed/claims.ttl",
+        "clusterkg/kg/workspace_template/base/clusterkg.toml",
+        "clusterkg/web/data/void.ttl",
+        "clusterkg/web/templates/base.html",
     ]:
         assert packaged in names
     assert not any(
@@ -82,9 +82,24 @@ def test_the_installed_wheel_works_from_any_folder(tmp_path: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     clusterkg = venv / "bin" / "clusterkg"
     where = sh(
-        venv / "bin" / "python", "-c", "import kg; print(kg.__file__)", cwd=tmp_path, env=env
+        venv / "bin" / "python",
+        "-c",
+        "import clusterkg.kg as kg; print(kg.__file__)",
+        cwd=tmp_path,
+        env=env,
     )
     assert where.stdout.startswith(str(venv))  # the installed copy, not the checkout
+    for statement in ["import kg", "import web"]:  # no top-level names of ours (web.py's `web`)
+        clash = sh(venv / "bin" / "python", "-c", statement, cwd=tmp_path, env=env)
+        assert "ModuleNotFoundError" in clash.stderr
+    modules = subprocess.run(
+        ["git", "ls-files", "kg/*.py", "web/*.py"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert len(modules) > 100 and {f"clusterkg/{m}" for m in modules} <= names
 
     made = sh(clusterkg, "init", "review", "--with-example", cwd=tmp_path, env=env)
     assert made.returncode == 0, made.stderr

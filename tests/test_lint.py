@@ -13,15 +13,15 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import UserError, display_path
-from kg.ontolint.cli import LINT_CHECKS, lint_input
-from kg.ontolint.inputs import LintInput
-from kg.ontolint.lint import lint, load_lint_checks
-from kg.queries import NamedQuery
-from kg.rdfio import parse_graph
-from kg.turtle_lines import SourceFile, SourceMap
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.ontolint.cli import LINT_CHECKS, lint_input
+from clusterkg.kg.ontolint.inputs import LintInput
+from clusterkg.kg.ontolint.lint import lint, load_lint_checks
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.turtle_lines import SourceFile, SourceMap
 
 CASES = PROJECT_ROOT / "tests" / "lint"
 INVALID = sorted(p for p in CASES.glob("*/invalid-*") if p.is_dir())

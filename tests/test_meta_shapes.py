@@ -14,11 +14,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.config import load_settings
-from kg.namespaces import CKG, FABIO, ONTOLOGY_IRI, SH, VANN
-from kg.ontology import load_ontology, ontology_files
-from kg.rdfio import parse_graph
-from kg.validate import Shapes, load_shapes, validate
+from clusterkg.kg.config import load_settings
+from clusterkg.kg.namespaces import CKG, FABIO, ONTOLOGY_IRI, SH, VANN
+from clusterkg.kg.ontology import load_ontology, ontology_files
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.validate import Shapes, load_shapes, validate
 
 CKS = "https://w3id.org/clusterkg/shapes#"
 META_HEADER = URIRef("https://w3id.org/clusterkg/shapes/meta")

@@ -15,14 +15,14 @@ from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF
 
-from kg.build import build_dataset
-from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import CKG, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.ontodocs.manchester import Axiom, class_axioms
-from kg.ontology import load_ontology
-from kg.store import open_store
+from clusterkg.kg.build import build_dataset
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.namespaces import CKG, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from clusterkg.kg.ontodocs.manchester import Axiom, class_axioms
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.store import open_store
+from clusterkg.web import create_app
 from tests.html_reading import read_page
-from web import create_app
 
 WORKSPACE = PROJECT_ROOT / "tests" / "data" / "ontodocs" / "workspace"
 CORE_MODULES = sorted((PROJECT_ROOT / "ontology" / "modules").glob("*.ttl"))

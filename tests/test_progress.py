@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT
+from clusterkg.kg.config import PROJECT_ROOT
 
 CORE = PROJECT_ROOT / "tests" / "data" / "core"
 STUDIES = CORE / "data" / "seed" / "studies.ttl"
@@ -32,10 +32,10 @@ def config(folder: Path) -> Path:
 
 
 def on_terminal(*args: str | Path, cwd: Path) -> tuple[int, str]:
-    """Run `python -m kg ARGS` with stderr a pseudo-terminal; (exit code, what the terminal showed)."""
+    """Run `python -m clusterkg.kg ARGS` with stderr a pseudo-terminal; (exit code, what the terminal showed)."""
     main, side = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", *map(str, args)],
+        [sys.executable, "-m", "clusterkg.kg", *map(str, args)],
         cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=side,
@@ -84,7 +84,7 @@ def test_long_work_shows_progress_on_a_terminal_only(
     for eta in re.findall(rf"\d/{steps}  (\S+)  ", shown):
         assert re.fullmatch(r"\d\d:\d\d:\d\d|[a-z]+", eta), shown
     piped = subprocess.run(
-        [sys.executable, "-m", "kg", "--config", str(toml), *map(str, args)],
+        [sys.executable, "-m", "clusterkg.kg", "--config", str(toml), *map(str, args)],
         cwd=built,
         capture_output=True,
         text=True,

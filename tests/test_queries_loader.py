@@ -8,11 +8,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.config import Settings
-from kg.errors import UserError, display_path
-from kg.namespaces import CKR
-from kg.queries import NamedQuery, adhoc_query, check_syntax, load_queries, load_query
-from kg.rdfio import parse_into
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import CKR
+from clusterkg.kg.queries import NamedQuery, adhoc_query, check_syntax, load_queries, load_query
+from clusterkg.kg.rdfio import parse_into
 
 PORTER = CKR["study/porter-1990"]
 

@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from rdflib import Literal, URIRef
 
-from kg.config import PROJECT_ROOT
-from kg.queries import NamedQuery, QueryContractError, Row, load_query
-from kg.store.base import QueryResult, Store
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.queries import NamedQuery, QueryContractError, Row, load_query
+from clusterkg.kg.store.base import QueryResult, Store
 
 QUERY_FILES = sorted(
     subprocess.run(

@@ -18,11 +18,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Identifier
 
-from kg.build import BuildResult
-from kg.config import PROJECT_ROOT
-from kg.namespaces import CKG, CKR, ONTOLOGY_GRAPH, prefixed
-from kg.queries import NamedQuery, load_query
-from kg.store.base import Store
+from clusterkg.kg.build import BuildResult
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.namespaces import CKG, CKR, ONTOLOGY_GRAPH, prefixed
+from clusterkg.kg.queries import NamedQuery, load_query
+from clusterkg.kg.store.base import Store
 from tests.fixtures.stores import BACKENDS, open_backend
 
 QUERIES = PROJECT_ROOT / "queries"

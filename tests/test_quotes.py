@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.build import QuoteCheckError, build_dataset
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import display_path
-from kg.manifest import read_manifest
-from kg.namespaces import CKR, OA
-from kg.quotes import check_quotes, normalise
-from kg.rdfio import parse_graph
+from clusterkg.kg.build import QuoteCheckError, build_dataset
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import CKR, OA
+from clusterkg.kg.quotes import check_quotes, normalise
+from clusterkg.kg.rdfio import parse_graph
 
 TEXT = PROJECT_ROOT / "tests" / "data" / "core" / "text" / "source.txt"
 TRUST = CKR["claim/trust"]

@@ -9,12 +9,12 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.config import PROJECT_ROOT, Settings
-from kg.errors import UserError
-from kg.namespaces import CKG
-from kg.ontology import load_ontology
-from kg.rdfio import parse_graph
-from kg.reason import reason, require_ok
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.reason import reason, require_ok
 
 EXAMPLE = Namespace("https://w3id.org/clusterkg/example/")
 TEST_EXAMPLE = Namespace("https://w3id.org/clusterkg/test/example/")

@@ -13,18 +13,18 @@ from click.testing import CliRunner
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.cli import main
-from kg.config import Settings
-from kg.namespaces import CKG, CKGRAPH, CKR
-from kg.queries import load_query
-from kg.reconcile.decisions import read_reconciliations
-from kg.reconcile.keys import StudyKeys, normalise_isbn, normalise_text
-from kg.reconcile.review import decide
-from kg.reconcile.rules import StudyIndex
-from kg.sources.ingest import ingest
-from kg.store import open_store
-from kg.store.base import Store
-from web import create_app
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.reconcile.decisions import read_reconciliations
+from clusterkg.kg.reconcile.keys import StudyKeys, normalise_isbn, normalise_text
+from clusterkg.kg.reconcile.review import decide
+from clusterkg.kg.reconcile.rules import StudyIndex
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.web import create_app
 
 DATA = Path(__file__).parent / "data" / "reconcile"
 PORTER = CKR["study/porter-1990"]

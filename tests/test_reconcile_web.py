@@ -10,12 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset
 
-from kg.config import Settings
-from kg.reconcile.decisions import read_reconciliations
-from kg.sources.ingest import ingest
-from kg.store import open_store
-from kg.store.base import Store
-from web import create_app
+from clusterkg.kg.config import Settings
+from clusterkg.kg.reconcile.decisions import read_reconciliations
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.web import create_app
 
 DATA = Path(__file__).parent / "data" / "reconcile"
 TOKEN = "s3cret-token-of-the-reviewers"

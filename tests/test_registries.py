@@ -11,12 +11,12 @@ import click
 import pytest
 from rdflib import URIRef
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT, Settings
-from kg.display import short
-from kg.namespaces import CKR, prefixed
-from kg.store import BACKENDS, open_store
-from web.terms import compact
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.display import short
+from clusterkg.kg.namespaces import CKR, prefixed
+from clusterkg.kg.store import BACKENDS, open_store
+from clusterkg.web.terms import compact
 
 
 def test_cli_choices_settings_and_open_store_read_one_registry() -> None:
@@ -33,7 +33,7 @@ def test_cli_choices_settings_and_open_store_read_one_registry() -> None:
 
 def test_an_unknown_store_variable_is_one_line_and_exit_2() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kg", "stats"],
+        [sys.executable, "-m", "clusterkg.kg", "stats"],
         cwd=PROJECT_ROOT,
         check=False,
         env={**os.environ, "CLUSTERKG_STORE": "bogus"},
@@ -72,7 +72,7 @@ def test_the_cli_the_web_and_the_tests_shorten_iris_alike(iri: str, name: str | 
 
 def _blueprint_modules() -> set[str]:
     return {
-        f"web.{path.stem}"
+        f"clusterkg.web.{path.stem}"
         for path in (PROJECT_ROOT / "web").glob("*.py")
         if "Blueprint(" in path.read_text(encoding="utf-8")
     }
@@ -81,12 +81,21 @@ def _blueprint_modules() -> set[str]:
 def test_blueprints_do_not_import_each_other() -> None:
     """Links to another page family come from web.urls (or url_for), never from its blueprint's module."""
     blueprints = _blueprint_modules()
-    assert {"web.studies", "web.recommendations", "web.gaps", "web.synthesis"} <= blueprints
+    assert {
+        "clusterkg.web.studies",
+        "clusterkg.web.recommendations",
+        "clusterkg.web.gaps",
+        "clusterkg.web.synthesis",
+    } <= blueprints
     imports = {
         (module, target)
         for module in blueprints
         for node in ast.walk(
-            ast.parse((PROJECT_ROOT / f"{module.replace('.', '/')}.py").read_text())
+            ast.parse(
+                (
+                    PROJECT_ROOT / f"{module.removeprefix('clusterkg.').replace('.', '/')}.py"
+                ).read_text()
+            )
         )
         if isinstance(node, ast.ImportFrom)
         for target in [node.module or ""]

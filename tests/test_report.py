@@ -14,13 +14,13 @@ import pytest
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 
-from kg.config import Settings
-from kg.report.cite import APA, Citer, csl_items
-from kg.report.cli import load_report_library, render
-from kg.report.gather import gather
-from kg.report.version import dataset_version, remembered_at
-from kg.store import open_store
-from kg.store.base import Store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.report.cite import APA, Citer, csl_items
+from clusterkg.kg.report.cli import load_report_library, render
+from clusterkg.kg.report.gather import gather
+from clusterkg.kg.report.version import dataset_version, remembered_at
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
 
 CKR = "https://w3id.org/clusterkg/resource/"
 Q1, Q2 = f"{CKR}rq/hanoi-2021-q1", f"{CKR}rq/hanoi-2021-q2"
@@ -33,7 +33,7 @@ RECOMMENDATIONS = [
 
 def clusterkg(data_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "kg", "--data-dir", str(data_dir), *args],
+        [sys.executable, "-m", "clusterkg.kg", "--data-dir", str(data_dir), *args],
         capture_output=True,
         check=False,
     )

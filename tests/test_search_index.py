@@ -13,15 +13,15 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.cli import main
-from kg.config import Settings
-from kg.namespaces import CKG, CKGRAPH, CKR, DCTERMS, RDF, RDFS
-from kg.search.index import SearchIndex
-from kg.search.indexed import IndexedStore
-from kg.search.tokens import fold, indexed_text, parse
-from kg.store import open_store
-from kg.store.base import QuerySyntaxError
-from web import create_app
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, DCTERMS, RDF, RDFS
+from clusterkg.kg.search.index import SearchIndex
+from clusterkg.kg.search.indexed import IndexedStore
+from clusterkg.kg.search.tokens import fold, indexed_text, parse
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import QuerySyntaxError
+from clusterkg.web import create_app
 
 PROBES = Path(__file__).parent / "data" / "search" / "probes.ttl"
 PROBE_GRAPH = CKGRAPH["file/probes-ttl"]

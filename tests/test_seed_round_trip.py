@@ -20,13 +20,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS
 
-from kg.build import BuildResult
-from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import CITO, CKG, CKGRAPH, CKR, ONTOLOGY_GRAPH
-from kg.rdfio import parse_graph
-from kg.sources.ingest import ingest
-from kg.store import open_store
-from kg.store.base import Store
+from clusterkg.kg.build import BuildResult
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.namespaces import CITO, CKG, CKGRAPH, CKR, ONTOLOGY_GRAPH
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
 
 EXAMPLES = PROJECT_ROOT / "kg" / "examples"
 SEED = PROJECT_ROOT / "kg" / "data" / "seed"

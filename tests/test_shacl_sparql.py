@@ -17,14 +17,14 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
 
 from bench.generate import generate, read_vocabulary
-from kg.build import BuildResult
-from kg.config import PROJECT_ROOT, Settings, load_settings
-from kg.namespaces import CKGRAPH, ONTOLOGY_GRAPH, SH
-from kg.ontology import load_ontology
-from kg.shacl_sparql import UnsupportedShape, render_path, translate
-from kg.store.embedded import EmbeddedStore
-from kg.store.memory import MemoryStore
-from kg.validate import (
+from clusterkg.kg.build import BuildResult
+from clusterkg.kg.config import PROJECT_ROOT, Settings, load_settings
+from clusterkg.kg.namespaces import CKGRAPH, ONTOLOGY_GRAPH, SH
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.shacl_sparql import UnsupportedShape, render_path, translate
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.memory import MemoryStore
+from clusterkg.kg.validate import (
     ValidationReport,
     load_shapes,
     run_violation_queries,

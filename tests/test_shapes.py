@@ -18,11 +18,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from kg.config import PROJECT_ROOT, load_settings
-from kg.manifest import read_manifest
-from kg.namespaces import PREFIXES, SH
-from kg.ontology import load_ontology
-from kg.validate import ValidationResult, load_shapes, validate
+from clusterkg.kg.config import PROJECT_ROOT, load_settings
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import PREFIXES, SH
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.validate import ValidationResult, load_shapes, validate
 
 CASES = PROJECT_ROOT / "tests" / "shapes"
 BASE = CASES / "base.ttl"

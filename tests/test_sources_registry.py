@@ -19,15 +19,15 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.cli import main
-from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import CKG, CKGRAPH, CKR, INFERRED_GRAPH
-from kg.reconcile.decisions import read_reconciliations
-from kg.reconcile.review import decide, remove_source
-from kg.sources.ingest import ingest
-from kg.sources.registry import read_sources
-from kg.store import open_store
-from kg.store.base import Store
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, INFERRED_GRAPH
+from clusterkg.kg.reconcile.decisions import read_reconciliations
+from clusterkg.kg.reconcile.review import decide, remove_source
+from clusterkg.kg.sources.ingest import ingest
+from clusterkg.kg.sources.registry import read_sources
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
 
 DATA = Path(__file__).parent / "data" / "reconcile"
 
@@ -226,7 +226,7 @@ def test_two_ingests_at_once_are_serialised(settings: Settings, seed_nquads: Pat
     command = [
         sys.executable,
         "-m",
-        "kg",
+        "clusterkg.kg",
         "--data-dir",
         str(settings.data_dir),
         "--store",

@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.config import PROJECT_ROOT
-from kg.namespaces import CKG, CKGRAPH, CKR, DCAT, SD, VOID, sparql_prologue
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, DCAT, SD, VOID, sparql_prologue
 from tests.fixtures.web import free_port
 
 PORTER = CKR["study/porter-1990"]
@@ -445,7 +445,7 @@ def test_update_token_scheme_name_is_case_insensitive(make_app, scheme):
 def test_empty_or_short_update_token_refuses_to_start(tmp_path, token):
     env = dict(os.environ, CLUSTERKG_DATA_DIR=str(tmp_path), CLUSTERKG_UPDATE_TOKEN=token)
     result = subprocess.run(
-        [sys.executable, "-m", "kg", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "clusterkg.kg", "serve", "--port", str(free_port())],
         check=False,
         cwd=PROJECT_ROOT,
         env=env,

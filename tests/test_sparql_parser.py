@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kg.config import PROJECT_ROOT
+from clusterkg.kg.config import PROJECT_ROOT
 
 # Sixteen threads parse sixteen library queries at the same moment, in a process that has parsed nothing
 # yet (the shared grammar breaks on concurrent first use; calling rdflib's prepareQuery here instead
@@ -13,7 +13,7 @@ from kg.config import PROJECT_ROOT
 RACE = """
 import threading
 from pathlib import Path
-from kg.sparql_parser import prepare_query
+from clusterkg.kg.sparql_parser import prepare_query
 
 texts = [p.read_text() for p in sorted(Path("queries").glob("*.rq"))][:16]
 barrier = threading.Barrier(len(texts))

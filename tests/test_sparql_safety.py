@@ -4,11 +4,11 @@ and the protocol-dataset rewrite."""
 import pytest
 from rdflib import URIRef
 
-import kg.sparql_safety as safety
-from kg.config import Settings
-from kg.sparql_safety import CheckedQuery, QueryTooLarge, RefusedQuery
-from kg.store.base import QuerySyntaxError
-from web.sparql.dataset import with_dataset
+import clusterkg.kg.sparql_safety as safety
+from clusterkg.kg.config import Settings
+from clusterkg.kg.sparql_safety import CheckedQuery, QueryTooLarge, RefusedQuery
+from clusterkg.kg.store.base import QuerySyntaxError
+from clusterkg.web.sparql.dataset import with_dataset
 
 LOCAL = "https://w3id.org/clusterkg/graph/"
 A, B = LOCAL + "a", LOCAL + "b"

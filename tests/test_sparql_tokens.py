@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT
-from kg.sparql_tokens import code_tokens, dataset_of, iter_tokens, prologue
-from kg.store.results import query_form
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.sparql_tokens import code_tokens, dataset_of, iter_tokens, prologue
+from clusterkg.kg.store.results import query_form
 
 QUERY_FILES = sorted(PROJECT_ROOT.glob("queries/**/*.rq"))
 

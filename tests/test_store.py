@@ -11,12 +11,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR, sparql_prologue
-from kg.store.base import QuerySyntaxError, Store, StoreError
-from kg.store.oxformats import GRAPH_FORMATS, RESULT_FORMATS, MediaTypeError
-from kg.store.reads import is_empty
-from kg.store.results import from_ox
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, sparql_prologue
+from clusterkg.kg.store.base import QuerySyntaxError, Store, StoreError
+from clusterkg.kg.store.oxformats import GRAPH_FORMATS, RESULT_FORMATS, MediaTypeError
+from clusterkg.kg.store.reads import is_empty
+from clusterkg.kg.store.results import from_ox
 from tests.fixtures.stores import canonical_graph
 
 SOURCE = CKGRAPH["source/test-source"]

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.config import PROJECT_ROOT
-from kg.namespaces import CKGRAPH
-from kg.store.base import Store, StoreError
-from kg.store.embedded import EmbeddedStore
-from kg.store.oxworker import PUBLISHED
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.namespaces import CKGRAPH
+from clusterkg.kg.store.base import Store, StoreError
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.oxworker import PUBLISHED
 
 G1, G2 = CKGRAPH["test/one"], CKGRAPH["test/two"]
 STATE = URIRef("https://w3id.org/clusterkg/resource/test/state")
@@ -74,7 +74,7 @@ def _trig(path: Path, state: str, bad: bool = False, filler: int = 0) -> Path:
 def _clusterkg(data_dir: Path, *args: str, **popen: object) -> subprocess.Popen:
     env = dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir), **popen.pop("env", {}))
     return subprocess.Popen(
-        [sys.executable, "-m", "kg", *args],
+        [sys.executable, "-m", "clusterkg.kg", *args],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -178,7 +178,7 @@ def _reopen(path: Path, within: float = 60.0) -> EmbeddedStore:
 HOLDER = textwrap.dedent(
     """
     import os, subprocess, sys, time
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.store.embedded import EmbeddedStore
     store = EmbeddedStore(sys.argv[1])
     # a process that keeps the worker's stdin open: the worker cannot learn from it that we died
     stdin = store._holder[0].process.stdin.fileno()

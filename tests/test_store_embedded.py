@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal
 
-from kg.config import Settings
-from kg.errors import UserError
-from kg.namespaces import CKGRAPH, CKR
-from kg.store import open_store
-from kg.store.base import StoreError
-from kg.store.embedded import EmbeddedStore
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKGRAPH, CKR
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import StoreError
+from clusterkg.kg.store.embedded import EmbeddedStore
 
 TITLE = "<http://purl.org/dc/terms/title>"
 GOOD_NQUADS = "".join(

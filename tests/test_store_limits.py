@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from kg.namespaces import sparql_prologue
-from kg.store.base import Limits, MemoryLimit, QueryTimeout, Store
-from kg.store.embedded import EmbeddedStore
-from kg.store.forked import run_forked
-from kg.store.memory import MemoryStore
+from clusterkg.kg.namespaces import sparql_prologue
+from clusterkg.kg.store.base import Limits, MemoryLimit, QueryTimeout, Store
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.forked import run_forked
+from clusterkg.kg.store.memory import MemoryStore
 from tests.fixtures.web import LiveServer, start_server, stop_server
 
 MIB = 2**20

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.namespaces import CKGRAPH, CKR
-from kg.store.base import StoreError
-from kg.store.push import PushedGraph, push
+from clusterkg.kg.namespaces import CKGRAPH, CKR
+from clusterkg.kg.store.base import StoreError
+from clusterkg.kg.store.push import PushedGraph, push
 from tests.fixtures.stores import free_port
 
 pytestmark = pytest.mark.server

@@ -12,13 +12,13 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-from kg.config import Settings
-from kg.namespaces import sparql_prologue
-from kg.queries import load_query
-from kg.store.base import QueryResult, Store
-from kg.store.embedded import EmbeddedStore
-from kg.store.memory import MemoryStore
-from kg.store.oxformats import RESULT_FORMATS
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import sparql_prologue
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.store.base import QueryResult, Store
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.memory import MemoryStore
+from clusterkg.kg.store.oxformats import RESULT_FORMATS
 from tests.fixtures.stores import canonical_graph, meaning
 
 QUERY_FILES = sorted(Settings().queries_dir.rglob("*.rq"))

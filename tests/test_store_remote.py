@@ -11,11 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from kg.config import Settings
-from kg.namespaces import CKR
-from kg.store import open_store
-from kg.store.base import QuerySyntaxError, StoreError
-from kg.store.remote import RemoteStore
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKR
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import QuerySyntaxError, StoreError
+from clusterkg.kg.store.remote import RemoteStore
 from tests.fixtures.stores import OxigraphServer, free_port
 
 pytestmark = pytest.mark.server

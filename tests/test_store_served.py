@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, URIRef
 
-from kg.config import PROJECT_ROOT
-from kg.namespaces import CKGRAPH
-from kg.store.base import StoreError
-from kg.store.embedded import EmbeddedStore
-from kg.store.oxworker import PUBLISHED
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.namespaces import CKGRAPH
+from clusterkg.kg.store.base import StoreError
+from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.oxworker import PUBLISHED
 from tests.fixtures.web import LiveServer, start_server, stop_server
 
 INGEST = PROJECT_ROOT / "tests" / "data" / "ingest"
@@ -73,7 +73,7 @@ def served(tmp_path: Path, seed_dataset: Dataset) -> Iterator[Served]:
 
 def _clusterkg(served: Served, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
+        [sys.executable, "-m", "clusterkg.kg", *args],
         cwd=PROJECT_ROOT,
         env=served.env,
         capture_output=True,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal
 
-from kg.namespaces import sparql_prologue
-from kg.store.base import QueryTimeout, Store
+from clusterkg.kg.namespaces import sparql_prologue
+from clusterkg.kg.store.base import QueryTimeout, Store
 from tests.fixtures.stores import running_oxigraph
 
 # COUNT must see every solution before it answers: no engine streams it, none checks a deadline.

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.build import BuildResult
-from kg.config import Settings
-from kg.namespaces import CKGRAPH, CKR
-from kg.queries import load_query
-from kg.store.base import QueryResult, Store, StoreError
-from kg.store.memory import MemoryStore
-from kg.store.remote import RemoteStore
+from clusterkg.kg.build import BuildResult
+from clusterkg.kg.config import Settings
+from clusterkg.kg.namespaces import CKGRAPH, CKR
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.store.base import QueryResult, Store, StoreError
+from clusterkg.kg.store.memory import MemoryStore
+from clusterkg.kg.store.remote import RemoteStore
 from tests.fixtures.stores import meaning
 from tests.fixtures.virtuoso import VirtuosoServer
 from tests.fixtures.web import start_server, stop_server

@@ -12,12 +12,12 @@ import pytest
 from rdflib import Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from kg.build import BuildResult
-from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import CKG, CKR, prefixed
-from kg.queries import load_query
-from kg.store.base import Store
-from kg.validate import validate_dataset
+from clusterkg.kg.build import BuildResult
+from clusterkg.kg.config import PROJECT_ROOT, Settings
+from clusterkg.kg.namespaces import CKG, CKR, prefixed
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.validate import validate_dataset
 from tests.fixtures.stores import BACKENDS, open_backend
 from tests.fixtures.synthesis import EXAMPLE_GRAPH
 

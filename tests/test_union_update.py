@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.store.union_update import with_union_where
+from clusterkg.kg.store.union_update import with_union_where
 
 GRAPHS = ["urn:g:1", "urn:g:2"]
 USING = "USING <urn:g:1>\nUSING <urn:g:2>\nUSING NAMED <urn:g:1>\nUSING NAMED <urn:g:2>\n"

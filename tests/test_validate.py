@@ -10,14 +10,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
-from kg.build import BuildResult, build_dataset
-from kg.config import Settings
-from kg.errors import UserError, display_path
-from kg.namespaces import CKG, CKR, INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, SH
-from kg.ontology import load_ontology
-from kg.rdfio import parse_into
-from kg.store.memory import MemoryStore
-from kg.validate import (
+from clusterkg.kg.build import BuildResult, build_dataset
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import CKG, CKR, INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, SH
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.rdfio import parse_into
+from clusterkg.kg.store.memory import MemoryStore
+from clusterkg.kg.validate import (
     ValidationReport,
     load_checks,
     load_shapes,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.config import PROJECT_ROOT
-from kg.rdfio import parse_graph
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.rdfio import parse_graph
 
 README = PROJECT_ROOT / "README.md"
 WALK = "/tmp/walk"
@@ -38,7 +38,7 @@ def test_the_readme_walkthrough_runs_on_a_fresh_data_dir(tmp_path: Path) -> None
     for command in commands:
         argv = shlex.split(command.replace(WALK, str(data_dir)))
         done = subprocess.run(
-            [sys.executable, "-m", "kg", *argv[1:]],
+            [sys.executable, "-m", "clusterkg.kg", *argv[1:]],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,

@@ -26,9 +26,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.config import PROJECT_ROOT
-from kg.store.base import Store
-from kg.store.results import from_ox
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.store.results import from_ox
 from tests.fixtures.stores import meaning
 from tests.fixtures.web import LiveServer, free_port, stop_server
 
@@ -50,7 +50,16 @@ def cold_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     data_dir = tmp_path_factory.mktemp("cold-server")
     env = dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir), CLUSTERKG_QUERY_TIMEOUT="20")
     port = free_port()
-    command = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "clusterkg.kg",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with (data_dir / "server.log").open("wb") as log:
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

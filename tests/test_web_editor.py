@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
-from kg.config import PROJECT_ROOT
-from kg.namespaces import PREFIXES
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.namespaces import PREFIXES
 
 VENDOR = PROJECT_ROOT / "web" / "static" / "vendor" / "yasgui"
 PINNED = {  # @zazuko/yasgui 4.6.2 from the npm registry (web/static/vendor/yasgui/README.md)

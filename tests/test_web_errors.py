@@ -16,12 +16,12 @@ import urllib.request
 import pytest
 from flask import Flask
 
-from kg.config import Settings
-from kg.store import open_store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.store import open_store
+from clusterkg.web import create_app
+from clusterkg.web.errors import STORE_DOWN
 from tests.fixtures.stores import running_oxigraph
 from tests.fixtures.web import free_port, start_server, stop_server
-from web import create_app
-from web.errors import STORE_DOWN
 
 TIMEOUT = 0.001  # seconds: no page query of the seed graph is answered in this time
 TIMEOUT_MESSAGE = (

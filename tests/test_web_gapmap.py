@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kg.config import Settings
-from kg.store.base import Store
-from web import create_app
+from clusterkg.kg.config import Settings
+from clusterkg.kg.store.base import Store
+from clusterkg.web import create_app
 
 CKG = "https://w3id.org/clusterkg/ontology#"
 CKR = "https://w3id.org/clusterkg/resource/"

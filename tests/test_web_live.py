@@ -16,7 +16,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.namespaces import CKG, CKR
+from clusterkg.kg.namespaces import CKG, CKR
 
 pytestmark = pytest.mark.server
 

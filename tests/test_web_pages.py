@@ -8,7 +8,7 @@ from html import escape
 
 from rdflib import Dataset, Graph
 
-from kg.namespaces import CKG, CKR, RDF
+from clusterkg.kg.namespaces import CKG, CKR, RDF
 
 HTML = "text/html; charset=utf-8"
 STATE_BUDGET = "/recommendations/state-budget-infrastructure-investment"

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.namespaces import CKG, CKR
-from kg.queries import NamedQuery, QueryContractError
-from web.paging import MAX_PAGE_SIZE, PAGE_SIZE, Paging
+from clusterkg.kg.namespaces import CKG, CKR
+from clusterkg.kg.queries import NamedQuery, QueryContractError
+from clusterkg.web.paging import MAX_PAGE_SIZE, PAGE_SIZE, Paging
 
 HTML = "text/html; charset=utf-8"
 HUB_FIRM = quote(str(CKG.HubFirm), safe=":/")

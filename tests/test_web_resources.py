@@ -9,7 +9,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDFS
 
-from kg.namespaces import CKG, CKGRAPH, CKR, OA
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, OA
 
 PORTER = "/resource/study/porter-1990"
 SOURCE = CKGRAPH["source/hanoi-industrial-clusters-2021"]

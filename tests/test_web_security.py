@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from rdflib import Graph, URIRef
 
-from web.terms import link_href
+from clusterkg.web.terms import link_href
 
 SCRIPT_LINKS = Path(__file__).parent / "data" / "web" / "script-links.ttl"
 TEST_GRAPH = URIRef("https://w3id.org/clusterkg/graph/test/script-links")
@@ -41,9 +41,9 @@ BIND_JAVASCRIPT = "SELECT * WHERE { BIND(<javascript:alert(3)> AS ?x) }"
 @pytest.fixture(scope="module")
 def hostile_client(web_dataset, tmp_path_factory):
     """An app over the seed graph plus tests/data/web/script-links.ttl (a store of its own)."""
-    from kg.config import Settings
-    from kg.store import open_store
-    from web import create_app
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.store import open_store
+    from clusterkg.web import create_app
 
     store = open_store(Settings(store="memory"))
     store.load(web_dataset)

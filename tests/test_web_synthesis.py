@@ -15,11 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset
 
-from kg.config import Settings
-from kg.store import open_store
-from kg.store.base import Store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.web import create_app
 from tests.fixtures.web import ARTIFACTS, LiveServer, start_server, stop_server
-from web import create_app
 
 CLAIM = "/resource/claim/"
 

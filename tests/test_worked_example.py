@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
+from clusterkg.kg.cli import main
 
 DATA = Path(__file__).parent / "data" / "hubspoke"
 HUB = "https://example.org/my-review/ontology#HubAndSpokeDistrict"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
-from kg.config import load_settings
-from kg.errors import display_path
+from clusterkg.kg.cli import main
+from clusterkg.kg.config import load_settings
+from clusterkg.kg.errors import display_path
 
 DATA = Path(__file__).parent / "data" / "workspace"
 

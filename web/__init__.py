@@ -9,14 +9,14 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
-from kg.config import Settings, load_settings
-from kg.manifest import read_manifest
-from kg.search.indexed import indexed
-from kg.sparql_safety import disable_rdflib_fetching
-from kg.store import MIB, open_store
-from kg.store.base import Store
-from kg.texts.registry import TextFiles
-from web import (
+from clusterkg.kg.config import Settings, load_settings
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.search.indexed import indexed
+from clusterkg.kg.sparql_safety import disable_rdflib_fetching
+from clusterkg.kg.store import MIB, open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.texts.registry import TextFiles
+from clusterkg.web import (
     concepts,
     editor,
     errors,
@@ -35,9 +35,9 @@ from web import (
     synthesis,
     validation,
 )
-from web.kept_pages import KeptPages
-from web.services import Services, init_app, load_library
-from web.sparql import make_sparql_blueprint
+from clusterkg.web.kept_pages import KeptPages
+from clusterkg.web.services import Services, init_app, load_library
+from clusterkg.web.sparql import make_sparql_blueprint
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes: a SPARQL query or form never needs more
@@ -49,10 +49,12 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
     """The app over `store` (opened from the settings when None; the caller then owns neither)."""
     disable_rdflib_fetching()
-    app = Flask(__name__)
+    settings: Settings = (config or {}).get("SETTINGS") or load_settings()
+    # The instance folder is named: Flask would look for it beside `clusterkg`, a namespace package,
+    # and find none in an editable install (pallets/flask#4602). The app keeps nothing there.
+    app = Flask(__name__, instance_path=str(settings.data_dir.resolve() / "instance"))
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
-    settings: Settings = app.config["SETTINGS"] or load_settings()
     store = indexed(store if store is not None else open_store(settings))
     store.keep_answers(settings.answer_cache_mb * MIB)
     svc = Services(

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from web.paging import ANY, Paging, run_paged
-from web.services import Services
-from web.terms import TermView, link, text
-from web.urls import study_href
+from clusterkg.web.paging import ANY, Paging, run_paged
+from clusterkg.web.services import Services
+from clusterkg.web.terms import TermView, link, text
+from clusterkg.web.urls import study_href
 
 
 @dataclass

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKR
-from web.marks import contested_marks
-from web.paging import (
+from clusterkg.kg.namespaces import CKR
+from clusterkg.web.marks import contested_marks
+from clusterkg.web.paging import (
     PageError,
     Paging,
     count,
@@ -19,9 +19,9 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.services import Services, services
-from web.terms import TermView, compact, link, text, unique
-from web.urls import study_href
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import TermView, compact, link, text, unique
+from clusterkg.web.urls import study_href
 
 bp = Blueprint("concepts", __name__, url_prefix="/concepts")
 

@@ -9,9 +9,9 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from web.quotes import QuoteView, quote_from_row
-from web.services import Services
-from web.terms import TermView, compact, term_view
+from clusterkg.web.quotes import QuoteView, quote_from_row
+from clusterkg.web.services import Services
+from clusterkg.web.terms import TermView, compact, term_view
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
 DEFINITIONS = (SKOS.definition, RDFS.comment, DCTERMS.description)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, url_for
 
-from kg.namespaces import PREFIXES
-from web.services import services
-from web.terms import LINK_SCHEMES, LOCAL_PAGES
+from clusterkg.kg.namespaces import PREFIXES
+from clusterkg.web.services import services
+from clusterkg.web.terms import LINK_SCHEMES, LOCAL_PAGES
 
 bp = Blueprint("editor", __name__)
 

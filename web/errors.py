@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import UserError
-from kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
-from web.paging import PageError
-from web.responses import error_response
-from web.services import services
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.store.base import QuerySyntaxError, QueryTimeout, StoreError
+from clusterkg.web.paging import PageError
+from clusterkg.web.responses import error_response
+from clusterkg.web.services import services
 
 STORE_DOWN = "the store did not answer; try again later (the server log has the cause)"
 

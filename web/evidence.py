@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.namespaces import CKG
-from web.quotes import QuoteView, quote_from_row
-from web.services import Services
-from web.terms import TermView, link, text
+from clusterkg.kg.namespaces import CKG
+from clusterkg.web.quotes import QuoteView, quote_from_row
+from clusterkg.web.services import Services
+from clusterkg.web.terms import TermView, link, text
 
 
 @dataclass

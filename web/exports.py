@@ -10,12 +10,12 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template
 from rdflib import Dataset, Graph
 
-from kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
-from kg.rdfio import parse_into
-from web.bibliography import bibliography
-from web.paging import Paging, count
-from web.responses import error_response, serialize_rdf
-from web.services import services
+from clusterkg.kg.conneg import NQUADS, RESULTS_CSV, TRIG, TURTLE, Format
+from clusterkg.kg.rdfio import parse_into
+from clusterkg.web.bibliography import bibliography
+from clusterkg.web.paging import Paging, count
+from clusterkg.web.responses import error_response, serialize_rdf
+from clusterkg.web.services import services
 
 bp = Blueprint("exports", __name__)
 

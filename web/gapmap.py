@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from kg.errors import UserError
-from kg.namespaces import CKG, CKR
-from web.marks import SynthesisMark, contested_marks
-from web.services import Services
-from web.terms import TermView, link
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKR
+from clusterkg.web.marks import SynthesisMark, contested_marks
+from clusterkg.web.services import Services
+from clusterkg.web.terms import TermView, link
 
 DEFAULT_ROWS = CKR["scheme/porter-diamond"]
 DEFAULT_COLUMNS = CKG.IndustrialCluster

@@ -9,10 +9,10 @@ import cairosvg
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
-from kg.namespaces import CKR
-from web.gapmap import CELL, HEAD, LABEL_WIDTH, LEGEND, Filters, build_map
-from web.marks import SynthesisMark, contested_marks
-from web.paging import (
+from clusterkg.kg.namespaces import CKR
+from clusterkg.web.gapmap import CELL, HEAD, LABEL_WIDTH, LEGEND, Filters, build_map
+from clusterkg.web.marks import SynthesisMark, contested_marks
+from clusterkg.web.paging import (
     Page,
     PageError,
     Paging,
@@ -23,9 +23,9 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.services import Services, services
-from web.terms import TermView, link, text
-from web.urls import rec_href, study_href
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import TermView, link, text
+from clusterkg.web.urls import rec_href, study_href
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
 

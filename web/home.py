@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template
 from rdflib import URIRef
 
-from web.marks import SynthesisMark, contested_marks
-from web.paging import (
+from clusterkg.web.marks import SynthesisMark, contested_marks
+from clusterkg.web.paging import (
     Paging,
     count,
     list_page,
     page_of,
     run_paged,
 )
-from web.services import Services, services
-from web.terms import TermView, link, text
-from web.urls import rec_href
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import TermView, link, text
+from clusterkg.web.urls import rec_href
 
 bp = Blueprint("home", __name__)
 

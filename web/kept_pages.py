@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg.search.indexed import IndexedStore
+from clusterkg.kg.search.indexed import IndexedStore
 
 # never buffered or kept: files, downloads and exports (large, or not pages)
 PASSED = ("/static/", "/export/", "/exports/", "/report/report.", "/gaps/map.")

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.namespaces import CKG
-from web.services import Services
-from web.terms import TermView, link, text
+from clusterkg.kg.namespaces import CKG
+from clusterkg.web.services import Services
+from clusterkg.web.terms import TermView, link, text
 
 
 @dataclass

@@ -14,16 +14,16 @@ from flask import current_app, render_template, url_for
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.conneg import Format
-from kg.errors import UserError
-from kg.namespaces import CKG, ONTOLOGY_IRI
-from kg.ontodocs.diagram import class_diagram, inline, render_svg
-from kg.ontodocs.model import MODULE_FIELDS, Model, Term, TreeNode
-from kg.ontodocs.usage import QueryTerms, queries_using, query_terms
-from kg.validate import load_shapes
-from web.paging import PageError
-from web.services import Services, services
-from web.terms import link_href
+from clusterkg.kg.conneg import Format
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, ONTOLOGY_IRI
+from clusterkg.kg.ontodocs.diagram import class_diagram, inline, render_svg
+from clusterkg.kg.ontodocs.model import MODULE_FIELDS, Model, Term, TreeNode
+from clusterkg.kg.ontodocs.usage import QueryTerms, queries_using, query_terms
+from clusterkg.kg.validate import load_shapes
+from clusterkg.web.paging import PageError
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import link_href
 
 NO_ONTOLOGY = "this dataset holds no ontology graph: run `clusterkg build`"
 EXAMPLES_SHOWN = 5

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from kg.ontodocs.diagram import class_diagram, render_svg
-from web.ontodocs import load_model, render_index, web_links
-from web.services import services
-from web.terms import link_href
+from clusterkg.kg.ontodocs.diagram import class_diagram, render_svg
+from clusterkg.web.ontodocs import load_model, render_index, web_links
+from clusterkg.web.services import services
+from clusterkg.web.terms import link_href
 
 bp = Blueprint("ontology", __name__)
 

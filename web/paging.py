@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 from flask import Response, make_response, render_template, request, url_for
 from rdflib import RDFS
 
-from kg.store.base import QueryResult
-from web.services import Services
+from clusterkg.kg.store.base import QueryResult
+from clusterkg.web.services import Services
 
 PAGE_SIZE = 50  # rows per page unless ?size= says otherwise
 MAX_PAGE_SIZE = 200

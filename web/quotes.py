@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from kg.texts.registry import TextFiles
+from clusterkg.kg.texts.registry import TextFiles
 
 CONTEXT_CHARS = 360
 

@@ -7,20 +7,20 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, url_for
 from rdflib import URIRef
 
-from kg.namespaces import CKG
-from web.describe import resource_quotes
-from web.evidence import EvidenceItem, evidence_chain
-from web.marks import SynthesisMark, synthesis_marks
-from web.paging import (
+from clusterkg.kg.namespaces import CKG
+from clusterkg.web.describe import resource_quotes
+from clusterkg.web.evidence import EvidenceItem, evidence_chain
+from clusterkg.web.marks import SynthesisMark, synthesis_marks
+from clusterkg.web.paging import (
     Paging,
     list_page,
     run_paged,
 )
-from web.quotes import QuoteView
-from web.responses import error_response
-from web.services import Services, services
-from web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
-from web.urls import rec_href
+from clusterkg.web.quotes import QuoteView
+from clusterkg.web.responses import error_response
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import NOT_AN_IRI, TermView, iri_for_path, link, text, unique
+from clusterkg.web.urls import rec_href
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 

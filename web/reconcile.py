@@ -7,14 +7,14 @@ import hmac
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from kg.config import PACKAGED_QUERIES
-from kg.errors import UserError
-from kg.reconcile.decisions import find_reconciliation, read_reconciliations
-from kg.reconcile.review import decide
-from kg.reconcile.view import side_by_side
-from kg.sources.lock import write_lock
-from web.responses import error_response
-from web.services import services
+from clusterkg.kg.config import PACKAGED_QUERIES
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.reconcile.decisions import find_reconciliation, read_reconciliations
+from clusterkg.kg.reconcile.review import decide
+from clusterkg.kg.reconcile.view import side_by_side
+from clusterkg.kg.sources.lock import write_lock
+from clusterkg.web.responses import error_response
+from clusterkg.web.services import services
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 REVIEWER = "reviewer with the update token"

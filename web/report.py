@@ -8,16 +8,24 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.config import Settings
-from kg.queries import NamedQuery
-from kg.report.cite import APA, Citer
-from kg.report.cli import load_report_library, render
-from kg.report.gather import Report, gather
-from kg.report.html import html_body
-from kg.report.outline import outline
-from web.paging import Page, PageError, Paging, count, page_of, requested_paging, run_paged
-from web.services import Services, services
-from web.terms import link_href
+from clusterkg.kg.config import Settings
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.report.cite import APA, Citer
+from clusterkg.kg.report.cli import load_report_library, render
+from clusterkg.kg.report.gather import Report, gather
+from clusterkg.kg.report.html import html_body
+from clusterkg.kg.report.outline import outline
+from clusterkg.web.paging import (
+    Page,
+    PageError,
+    Paging,
+    count,
+    page_of,
+    requested_paging,
+    run_paged,
+)
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import link_href
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 DOWNLOADS = {

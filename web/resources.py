@@ -14,14 +14,22 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph, URIRef
 from werkzeug.urls import iri_to_uri
 
-from kg.conneg import HTML, RESOURCE_FORMATS, TRIG, Format, alternate_links, format_url, negotiate
-from kg.namespaces import ONTOLOGY_IRI
-from web.describe import incoming_totals, is_empty, resource_dataset, resource_view
-from web.marks import contested_marks, rated_item_mark
-from web.ontodocs import index_page, term_page
-from web.responses import error_response, rdf_response
-from web.services import services
-from web.terms import NOT_AN_IRI, iri_for_path
+from clusterkg.kg.conneg import (
+    HTML,
+    RESOURCE_FORMATS,
+    TRIG,
+    Format,
+    alternate_links,
+    format_url,
+    negotiate,
+)
+from clusterkg.kg.namespaces import ONTOLOGY_IRI
+from clusterkg.web.describe import incoming_totals, is_empty, resource_dataset, resource_view
+from clusterkg.web.marks import contested_marks, rated_item_mark
+from clusterkg.web.ontodocs import index_page, term_page
+from clusterkg.web.responses import error_response, rdf_response
+from clusterkg.web.services import services
+from clusterkg.web.terms import NOT_AN_IRI, iri_for_path
 
 bp = Blueprint("resources", __name__)
 # A page of its own for some IRIs in HTML (the ontology's documentation): its HTML, or None for the generic page.

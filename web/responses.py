@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from rdflib import Dataset, Graph
 
-from kg.conneg import ERROR_FORMATS, HTML, JSONLD, TEXT, Format, negotiate
-from kg.namespaces import PREFIXES
+from clusterkg.kg.conneg import ERROR_FORMATS, HTML, JSONLD, TEXT, Format, negotiate
+from clusterkg.kg.namespaces import PREFIXES
 
 
 def serialize_rdf(graph: Graph, fmt: Format) -> bytes:

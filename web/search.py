@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Literal, URIRef
 
-from kg.namespaces import CKG
-from kg.search.index import Results
-from kg.search.indexed import IndexedStore
-from kg.search.snippets import Snippet, snippet
-from kg.search.tokens import parse
-from web.marks import SynthesisMark, contested_marks
-from web.paging import (
+from clusterkg.kg.namespaces import CKG
+from clusterkg.kg.search.index import Results
+from clusterkg.kg.search.indexed import IndexedStore
+from clusterkg.kg.search.snippets import Snippet, snippet
+from clusterkg.kg.search.tokens import parse
+from clusterkg.web.marks import SynthesisMark, contested_marks
+from clusterkg.web.paging import (
     ANY,
     Paging,
     page_of,
@@ -24,9 +24,9 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.services import Services, services
-from web.terms import compact, link_href, text
-from web.urls import rec_href, study_href
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import compact, link_href, text
+from clusterkg.web.urls import rec_href, study_href
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 

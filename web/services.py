@@ -10,10 +10,10 @@ from flask import Flask, current_app
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.config import Settings
-from kg.queries import NamedQuery, load_queries
-from kg.store.base import QueryResult, Store
-from kg.texts.registry import TextFiles
+from clusterkg.kg.config import Settings
+from clusterkg.kg.queries import NamedQuery, load_queries
+from clusterkg.kg.store.base import QueryResult, Store
+from clusterkg.kg.texts.registry import TextFiles
 
 EXTENSION = "clusterkg"
 PAGE_QUERY_FOLDERS = ("web", "ontology")  # the pages' own queries, by folder

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from kg.config import PACKAGED_QUERIES
-from kg.reconcile.decisions import read_reconciliations
-from kg.sources.registry import read_sources
-from web.services import services
+from clusterkg.kg.config import PACKAGED_QUERIES
+from clusterkg.kg.reconcile.decisions import read_reconciliations
+from clusterkg.kg.sources.registry import read_sources
+from clusterkg.web.services import services
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 

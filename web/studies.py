@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import URIRef
 
-from web.bibliography import bibliography
-from web.marks import contested_marks
-from web.paging import (
+from clusterkg.web.bibliography import bibliography
+from clusterkg.web.marks import contested_marks
+from clusterkg.web.paging import (
     ANY,
     count,
     page_of,
@@ -17,10 +17,10 @@ from web.paging import (
     paged_sparql,
     requested_paging,
 )
-from web.quotes import QuoteView, quote_from_row
-from web.responses import error_response
-from web.services import Services, services
-from web.terms import NOT_AN_IRI, TermView, compact, iri_for_path, link, text, unique
+from clusterkg.web.quotes import QuoteView, quote_from_row
+from clusterkg.web.responses import error_response
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import NOT_AN_IRI, TermView, compact, iri_for_path, link, text, unique
 
 bp = Blueprint("studies", __name__, url_prefix="/studies")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template
 from rdflib import URIRef
 
-from kg.conneg import RESULTS_CSV
-from web.marks import ITEM_KINDS, SynthesisMark, synthesis_marks
-from web.paging import (
+from clusterkg.kg.conneg import RESULTS_CSV
+from clusterkg.web.marks import ITEM_KINDS, SynthesisMark, synthesis_marks
+from clusterkg.web.paging import (
     Paging,
     count,
     list_page,
@@ -21,8 +21,8 @@ from web.paging import (
     requested_paging,
     run_paged,
 )
-from web.services import Services, services
-from web.terms import TermView, link, text
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import TermView, link, text
 
 bp = Blueprint("synthesis", __name__, url_prefix="/synthesis")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.store.base import QueryResult
-from web.terms import TermView, term_view
+from clusterkg.kg.store.base import QueryResult
+from clusterkg.web.terms import TermView, term_view
 
 
 @dataclass(frozen=True)

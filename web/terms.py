@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, prefixed
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, ONTOLOGY_IRI, prefixed
 
 LOCAL_PAGES = (  # our namespaces and the paths that serve them
     (str(CKR), "/resource/"),

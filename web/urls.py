@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from kg.namespaces import CKR
+from clusterkg.kg.namespaces import CKR
 
 
 def rec_href(iri: str) -> str:

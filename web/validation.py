@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
 
-from kg.validate import SEVERITIES, ValidationReport, validate_store
-from web.services import Services, services
-from web.terms import TermView, term_view
+from clusterkg.kg.validate import SEVERITIES, ValidationReport, validate_store
+from clusterkg.web.services import Services, services
+from clusterkg.web.terms import TermView, term_view
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 CACHE = "clusterkg-validation"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kg.ontodiff.diff import diff
-from kg.ontodiff.sides import read_side
+from clusterkg.kg.ontodiff.diff import diff
+from clusterkg.kg.ontodiff.sides import read_side
 
 
 @click.command("diff")

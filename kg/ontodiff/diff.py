@@ -10,8 +10,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from kg.display import short
-from kg.namespaces import SCHEMA, SH
+from clusterkg.kg.display import short
+from clusterkg.kg.namespaces import SCHEMA, SH
 
 TERM_KINDS = {
     OWL.Class: "class",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import UserError
-from kg.rdfio import parse_into
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.rdfio import parse_into
 
 _REVISION = re.compile(r"^(?P<rev>[^:]+):(?P<path>.*)$")
 

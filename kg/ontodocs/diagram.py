@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import graphviz
 
-from kg.errors import UserError
-from kg.ontodocs.model import Model, Term
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.ontodocs.model import Model, Term
 
 Href = Callable[[str], str | None]
 NO_DOT = (

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kg.namespaces import CKG, prefixed
+from clusterkg.kg.namespaces import CKG, prefixed
 
 Namer = Callable[[URIRef], str]
 

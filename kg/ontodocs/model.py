@@ -11,8 +11,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import CKG, SCHEMA, SH
-from kg.ontodocs.manchester import Axiom, class_axioms, name
+from clusterkg.kg.namespaces import CKG, SCHEMA, SH
+from clusterkg.kg.ontodocs.manchester import Axiom, class_axioms, name
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
 PROPERTY_KINDS = {  # how the index groups the properties

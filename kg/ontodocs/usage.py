@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.queries import NamedQuery
-from kg.sparql_tokens import code_tokens, iri_of, prologue
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.sparql_tokens import code_tokens, iri_of, prologue
 
 QueryTerms = list[tuple[NamedQuery, frozenset[str]]]
 

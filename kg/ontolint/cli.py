@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.build import build_dataset, data_graph
-from kg.config import Settings
-from kg.ontolint.inputs import LintInput
-from kg.ontolint.lint import LEVELS, lint, load_lint_checks
-from kg.ontology import ontology_files
-from kg.turtle_lines import SourceMap
+from clusterkg.kg.build import build_dataset, data_graph
+from clusterkg.kg.config import Settings
+from clusterkg.kg.ontolint.inputs import LintInput
+from clusterkg.kg.ontolint.lint import LEVELS, lint, load_lint_checks
+from clusterkg.kg.ontology import ontology_files
+from clusterkg.kg.turtle_lines import SourceMap
 
 LINT_CHECKS = "checks/ontology"
 

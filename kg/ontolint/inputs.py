@@ -10,11 +10,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
-from kg.errors import display_path
-from kg.namespaces import CKGRAPH, bind_all
-from kg.rdfio import read_text
-from kg.sparql_tokens import Token, code_tokens, iri_of, prologue
-from kg.turtle_lines import SourceMap
+from clusterkg.kg.errors import display_path
+from clusterkg.kg.namespaces import CKGRAPH, bind_all
+from clusterkg.kg.rdfio import read_text
+from clusterkg.kg.sparql_tokens import Token, code_tokens, iri_of, prologue
+from clusterkg.kg.turtle_lines import SourceMap
 
 ROLES = ("ontology", "shapes", "data", "queries")
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from kg.display import short
-from kg.errors import UserError, display_path
-from kg.namespaces import SH
-from kg.ontolint.inputs import ROLES, LintInput, role_graph
-from kg.queries import NamedQuery, load_queries
-from kg.store.results import result_from_ox
-from kg.validate import validate
+from clusterkg.kg.display import short
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import SH
+from clusterkg.kg.ontolint.inputs import ROLES, LintInput, role_graph
+from clusterkg.kg.queries import NamedQuery, load_queries
+from clusterkg.kg.store.results import result_from_ox
+from clusterkg.kg.validate import validate
 
 LEVELS = ("error", "warn", "info")
 SHACL_LEVELS = {SH.Violation: "error", SH.Warning: "warn", SH.Info: "info"}

@@ -9,18 +9,18 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.namespaces import CKG, INFERRED_GRAPH
-from kg.reconcile.decisions import (
+from clusterkg.kg.namespaces import CKG, INFERRED_GRAPH
+from clusterkg.kg.reconcile.decisions import (
     describe,
     read_reconciliations,
     reconciliation_graph,
     reconciliation_id,
     reconciliation_iri,
 )
-from kg.reconcile.keys import keys_from_rows, study_keys_query
-from kg.reconcile.merge import merge_records
-from kg.reconcile.rules import Match, StudyIndex
-from kg.store.base import Store
+from clusterkg.kg.reconcile.keys import keys_from_rows, study_keys_query
+from clusterkg.kg.reconcile.merge import merge_records
+from clusterkg.kg.reconcile.rules import Match, StudyIndex
+from clusterkg.kg.store.base import Store
 
 
 @dataclass

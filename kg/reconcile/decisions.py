@@ -11,13 +11,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-import kg
-from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR
-from kg.queries import load_query
-from kg.reconcile.rules import Match
-from kg.sources.base import new_graph
-from kg.store.base import Store
+from clusterkg import kg
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.reconcile.rules import Match
+from clusterkg.kg.sources.base import new_graph
+from clusterkg.kg.store.base import Store
 
 RULE_ENGINE = f"clusterkg {kg.__version__} reconciliation rules"
 DECISIONS = {

@@ -11,8 +11,8 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.queries import load_query
-from kg.sources.studies import normalise_doi
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.sources.studies import normalise_doi
 
 _NON_WORD = re.compile(r"[\W_]+")
 _ISBN_CHARS = re.compile(r"[^0-9X]")

@@ -12,10 +12,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kg.namespaces import CKG
-from kg.queries import load_query
-from kg.sources.base import new_graph
-from kg.store.base import Store
+from clusterkg.kg.namespaces import CKG
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.sources.base import new_graph
+from clusterkg.kg.store.base import Store
 
 # Predicates a study, authorship or person may hold several values of from several sources; any other
 # predicate the study already has a value for keeps that value (one label, one year, one title, ...).

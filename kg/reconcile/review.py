@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.config import PACKAGED_QUERIES, Settings
-from kg.errors import UserError
-from kg.namespaces import CKG, INFERRED_GRAPH
-from kg.ontology import load_ontology
-from kg.reconcile.decisions import Reconciliation, describe, find_reconciliation, reconciliation_iri
-from kg.reconcile.merge import merge_records
-from kg.reconcile.rules import Match
-from kg.sources.batch_validation import validate_batch
-from kg.sources.inference import inferred_after
-from kg.sources.registry import graph_content
-from kg.store.base import Store
+from clusterkg.kg.config import PACKAGED_QUERIES, Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, INFERRED_GRAPH
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.reconcile.decisions import (
+    Reconciliation,
+    describe,
+    find_reconciliation,
+    reconciliation_iri,
+)
+from clusterkg.kg.reconcile.merge import merge_records
+from clusterkg.kg.reconcile.rules import Match
+from clusterkg.kg.sources.batch_validation import validate_batch
+from clusterkg.kg.sources.inference import inferred_after
+from clusterkg.kg.sources.registry import graph_content
+from clusterkg.kg.store.base import Store
 
 
 def decide(

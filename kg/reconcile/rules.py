@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from kg.namespaces import CKG
-from kg.reconcile.keys import StudyKeys
+from clusterkg.kg.namespaces import CKG
+from clusterkg.kg.reconcile.keys import StudyKeys
 
 AUTOMATIC = (CKG.SameDOI, CKG.SameISBN, CKG.SameTitleYearFirstAuthor)
 SIMILAR_TITLE = 90.0  # rapidfuzz token-sort ratio (0-100) from which a same-year title is proposed

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.display import short
-from kg.namespaces import INFERRED_GRAPH
-from kg.queries import load_query
-from kg.store.base import Store
+from clusterkg.kg.display import short
+from clusterkg.kg.namespaces import INFERRED_GRAPH
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.store.base import Store
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from lxml.etree import XMLSyntaxError
 
-from kg.errors import UserError
-from kg.sources.studies import work_types
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.sources.studies import work_types
 
 APA = Path(__file__).parent / "styles" / "apa.csl"
 FORMATTERS = {"html": formatter.html, "plain": formatter.plain}

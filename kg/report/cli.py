@@ -8,17 +8,17 @@ from pathlib import Path
 
 import click
 
-from kg.config import Settings
-from kg.errors import UserError
-from kg.queries import load_queries
-from kg.report.cite import APA, Citer
-from kg.report.docx import to_docx
-from kg.report.gather import Report, gather
-from kg.report.html import to_html
-from kg.report.markdown import to_markdown
-from kg.report.outline import outline
-from kg.store import open_store
-from kg.store.reads import is_empty
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.queries import load_queries
+from clusterkg.kg.report.cite import APA, Citer
+from clusterkg.kg.report.docx import to_docx
+from clusterkg.kg.report.gather import Report, gather
+from clusterkg.kg.report.html import to_html
+from clusterkg.kg.report.markdown import to_markdown
+from clusterkg.kg.report.outline import outline
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.reads import is_empty
 
 
 def load_report_library(settings: Settings) -> dict:

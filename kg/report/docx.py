@@ -10,7 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from kg.report.outline import Block, Span
+from clusterkg.kg.report.outline import Block, Span
 
 _STYLE = {
     "h1": "Title",

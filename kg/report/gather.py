@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pyoxigraph import NamedNode
 from rdflib import URIRef
 
-from kg.errors import UserError
-from kg.queries import NamedQuery
-from kg.report.version import dataset_version
-from kg.store.base import Store
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.report.version import dataset_version
+from clusterkg.kg.store.base import Store
 
 
 @dataclass(frozen=True)

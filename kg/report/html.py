@@ -7,10 +7,10 @@ from collections.abc import Callable
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from kg.report.outline import Block
+from clusterkg.kg.report.outline import Block
 
 _ENV = Environment(
-    loader=PackageLoader("kg.report", "templates"), autoescape=select_autoescape(["html"])
+    loader=PackageLoader("clusterkg.kg.report", "templates"), autoescape=select_autoescape(["html"])
 )
 
 

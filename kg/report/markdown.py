@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.report.outline import Block, Span
+from clusterkg.kg.report.outline import Block, Span
 
 _PREFIX = {"h1": "# ", "h2": "## ", "h3": "### ", "p": "", "quote": "> ", "li": "- "}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.report.cite import Citer
-from kg.report.gather import Answer, Report
+from clusterkg.kg.report.cite import Citer
+from clusterkg.kg.report.gather import Answer, Report
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.search.indexed import IndexedStore
-from kg.store.base import Store
+from clusterkg.kg.search.indexed import IndexedStore
+from clusterkg.kg.store.base import Store
 
 REMEMBERED = (
     "dataset-version.json"  # beside an embedded store: {"state": its write state, "version"}

@@ -7,10 +7,10 @@ from contextlib import closing
 
 import click
 
-from kg.config import Settings
-from kg.errors import UserError, display_path
-from kg.search.indexed import IndexedStore
-from kg.store import open_store
+from clusterkg.kg.config import Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.search.indexed import IndexedStore
+from clusterkg.kg.store import open_store
 
 
 @click.command("search-index")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.queries import NamedQuery
-from kg.search.snippets import Snippet, snippet
-from kg.search.tokens import Term, fts_query, indexed_text, nfc, parse
-from kg.store.base import Store
+from clusterkg.kg.queries import NamedQuery
+from clusterkg.kg.search.snippets import Snippet, snippet
+from clusterkg.kg.search.tokens import Term, fts_query, indexed_text, nfc, parse
+from clusterkg.kg.store.base import Store
 
 TEXTS = "web/search-index-texts"
 FACETS = "web/search-index-facets"

@@ -15,13 +15,13 @@ from typing import TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.config import PACKAGED_QUERIES
-from kg.errors import UserError
-from kg.queries import load_queries
-from kg.rdfio import QUAD_FORMATS, rdf_format
-from kg.search.index import Results, SearchIndex, results_weight
-from kg.store.answers import AnswerCache, volatile, weight
-from kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Serialized, Store
+from clusterkg.kg.config import PACKAGED_QUERIES
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.queries import load_queries
+from clusterkg.kg.rdfio import QUAD_FORMATS, rdf_format
+from clusterkg.kg.search.index import Results, SearchIndex, results_weight
+from clusterkg.kg.store.answers import AnswerCache, volatile, weight
+from clusterkg.kg.store.base import LimitExceeded, QueryResult, QuerySyntaxError, Serialized, Store
 
 T = TypeVar("T")
 INDEX_FILE = "index.sqlite"

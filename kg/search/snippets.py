@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.search.tokens import Term, marked, nfc
+from clusterkg.kg.search.tokens import Term, marked, nfc
 
 CONTEXT = 90  # characters shown on each side of the first match
 

@@ -10,8 +10,8 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from rdflib import Graph, URIRef
 
-from kg.errors import UserError
-from kg.namespaces import CKGRAPH, CKR, PREFIXES, bind_all
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKGRAPH, CKR, PREFIXES, bind_all
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # an input file larger than this is refused before it is read
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

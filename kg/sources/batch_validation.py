@@ -7,13 +7,13 @@ from collections.abc import Collection, Sequence
 
 from rdflib import BNode, Graph, URIRef
 
-from kg.config import PACKAGED_QUERIES, Settings
-from kg.ontology import load_ontology
-from kg.reconcile.merge import statements_elsewhere
-from kg.sources.registry import graph_content
-from kg.store.base import QueryResult, Store
-from kg.store.oxgraph import OxGraph
-from kg.validate import (
+from clusterkg.kg.config import PACKAGED_QUERIES, Settings
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.reconcile.merge import statements_elsewhere
+from clusterkg.kg.sources.registry import graph_content
+from clusterkg.kg.store.base import QueryResult, Store
+from clusterkg.kg.store.oxgraph import OxGraph
+from clusterkg.kg.validate import (
     ValidationReport,
     ValidationResult,
     load_checks,

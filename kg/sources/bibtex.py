@@ -34,9 +34,9 @@ from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context
 from rdflib import Graph, URIRef
 
-from kg.errors import UserError, UserErrors
-from kg.sources.base import read_input
-from kg.sources.studies import (
+from clusterkg.kg.errors import UserError, UserErrors
+from clusterkg.kg.sources.base import read_input
+from clusterkg.kg.sources.studies import (
     DEFAULT_VENUE_CLASS,
     URL,
     Author,

@@ -13,22 +13,22 @@ from pathlib import Path
 
 import click
 
-from kg.config import PACKAGED_QUERIES, Settings
-from kg.display import short
-from kg.errors import UserError, display_path
-from kg.manifest import read_manifest
-from kg.progress import steps
-from kg.reconcile.decisions import find_reconciliation, read_reconciliations
-from kg.reconcile.review import decide, remove_source
-from kg.reconcile.rules import Match
-from kg.reconcile.view import side_by_side
-from kg.sources.base import expand_term
-from kg.sources.ingest import SOURCES, ingest
-from kg.sources.lock import write_lock
-from kg.sources.registry import find_source, read_sources
-from kg.store import open_store
-from kg.store.base import Store
-from kg.texts.registry import add_text, text_graph
+from clusterkg.kg.config import PACKAGED_QUERIES, Settings
+from clusterkg.kg.display import short
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.progress import steps
+from clusterkg.kg.reconcile.decisions import find_reconciliation, read_reconciliations
+from clusterkg.kg.reconcile.review import decide, remove_source
+from clusterkg.kg.reconcile.rules import Match
+from clusterkg.kg.reconcile.view import side_by_side
+from clusterkg.kg.sources.base import expand_term
+from clusterkg.kg.sources.ingest import SOURCES, ingest
+from clusterkg.kg.sources.lock import write_lock
+from clusterkg.kg.sources.registry import find_source, read_sources
+from clusterkg.kg.store import open_store
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.texts.registry import add_text, text_graph
 
 EXIT_FAILED = 1  # the batch was checked and failed (quotes, SHACL violations): nothing was written
 

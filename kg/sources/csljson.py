@@ -20,9 +20,9 @@ from typing import Any, ClassVar, TypeVar
 
 from rdflib import Graph, URIRef
 
-from kg.errors import UserError, UserErrors
-from kg.sources.base import read_input
-from kg.sources.studies import (
+from clusterkg.kg.errors import UserError, UserErrors
+from clusterkg.kg.sources.base import read_input
+from clusterkg.kg.sources.studies import (
     DEFAULT_VENUE_CLASS,
     Author,
     FieldError,

@@ -39,10 +39,10 @@ from typing import ClassVar
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kg.errors import UserError
-from kg.namespaces import CKG, FABIO, OA
-from kg.sources.base import expand_term, new_graph, read_input, resource_iri
-from kg.sources.studies import check_year
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, FABIO, OA
+from clusterkg.kg.sources.base import expand_term, new_graph, read_input, resource_iri
+from clusterkg.kg.sources.studies import check_year
 
 REQUIRED = ("claim_id", "claim_label", "study", "source_document", "quote_exact")
 OPTIONAL = (

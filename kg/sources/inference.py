@@ -8,12 +8,12 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 
-from kg.namespaces import INFERRED_GRAPH
-from kg.reason import reason, require_ok
-from kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
-from kg.sources.registry import graph_content
-from kg.store.base import Store
-from kg.validate import neighbourhood
+from clusterkg.kg.namespaces import INFERRED_GRAPH
+from clusterkg.kg.reason import reason, require_ok
+from clusterkg.kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
+from clusterkg.kg.sources.registry import graph_content
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.validate import neighbourhood
 
 # How far from a touched resource the reasoner looks: its own statements, those pointing at it, and the
 # types of what they reach. The defined classes (cluster types by what a cluster is organised around and

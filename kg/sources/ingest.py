@@ -13,27 +13,34 @@ from urllib.request import url2pathname
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
-from kg.config import PACKAGED_QUERIES, Settings
-from kg.errors import UserError, display_path
-from kg.manifest import read_manifest
-from kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.ontology import load_ontology
-from kg.queries import own_query
-from kg.quotes import QuoteReport, check_quotes
-from kg.reconcile.batch import reconcile_batch
-from kg.reconcile.rules import Match
-from kg.sources.base import MintingSource, Source, default_graph_iri
-from kg.sources.batch_validation import validate_batch
-from kg.sources.bibtex import BibTeXSource
-from kg.sources.csljson import CSLJSONSource
-from kg.sources.evidence_csv import EvidenceCSVSource
-from kg.sources.inference import inferred_after
-from kg.sources.registry import Changes, activity, changes, file_facts, graph_content, registered
-from kg.sources.ris import RISSource
-from kg.sources.turtle import TurtleSource
-from kg.store.base import Store
-from kg.texts.registry import TextFiles
-from kg.validate import ValidationReport
+from clusterkg.kg.config import PACKAGED_QUERIES, Settings
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.manifest import read_manifest
+from clusterkg.kg.namespaces import CKR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from clusterkg.kg.ontology import load_ontology
+from clusterkg.kg.queries import own_query
+from clusterkg.kg.quotes import QuoteReport, check_quotes
+from clusterkg.kg.reconcile.batch import reconcile_batch
+from clusterkg.kg.reconcile.rules import Match
+from clusterkg.kg.sources.base import MintingSource, Source, default_graph_iri
+from clusterkg.kg.sources.batch_validation import validate_batch
+from clusterkg.kg.sources.bibtex import BibTeXSource
+from clusterkg.kg.sources.csljson import CSLJSONSource
+from clusterkg.kg.sources.evidence_csv import EvidenceCSVSource
+from clusterkg.kg.sources.inference import inferred_after
+from clusterkg.kg.sources.registry import (
+    Changes,
+    activity,
+    changes,
+    file_facts,
+    graph_content,
+    registered,
+)
+from clusterkg.kg.sources.ris import RISSource
+from clusterkg.kg.sources.turtle import TurtleSource
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.texts.registry import TextFiles
+from clusterkg.kg.validate import ValidationReport
 
 # the one registry of input kinds: each source class names its kind and the file extensions that mean it
 SOURCES: dict[str, type[Source]] = {

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from kg.config import Settings
+from clusterkg.kg.config import Settings
 
 LOCK_NAME = "write.lock"
 

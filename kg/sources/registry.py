@@ -13,12 +13,12 @@ from rdflib.compare import to_isomorphic
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from rdflib.term import BNode, Node
 
-import kg
-from kg.errors import UserError
-from kg.namespaces import CKG, CKGRAPH, CKR
-from kg.queries import load_query
-from kg.sources.base import expand_term, new_graph
-from kg.store.base import Store
+from clusterkg import kg
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
+from clusterkg.kg.queries import load_query
+from clusterkg.kg.sources.base import expand_term, new_graph
+from clusterkg.kg.store.base import Store
 
 TOOL_VERSION = f"clusterkg {kg.__version__}"
 _CHUNK = 1 << 20

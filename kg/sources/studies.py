@@ -19,9 +19,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
-from kg.errors import UserError
-from kg.namespaces import BIBO, CKG, FABIO, PREFIXES
-from kg.sources.base import new_graph, resource_iri, slugify
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.namespaces import BIBO, CKG, FABIO, PREFIXES
+from clusterkg.kg.sources.base import new_graph, resource_iri, slugify
 
 WORK_TYPES = Path(__file__).with_name("work-types.csv")
 DEFAULT_VENUE_CLASS = BIBO.Collection

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from rdflib import Graph, URIRef
 
-from kg.rdfio import parse_graph
-from kg.sources.base import new_graph
+from clusterkg.kg.rdfio import parse_graph
+from clusterkg.kg.sources.base import new_graph
 
 
 class TurtleSource:

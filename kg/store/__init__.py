@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kg.store.base import (
+from clusterkg.kg.store.base import (
     LimitExceeded,
     Limits,
     MemoryLimit,
@@ -18,7 +18,7 @@ from kg.store.base import (
 )
 
 if TYPE_CHECKING:
-    from kg.config import Settings
+    from clusterkg.kg.config import Settings
 
 __all__ = [
     "BACKENDS",
@@ -44,19 +44,19 @@ def limits(settings: Settings) -> Limits:
 
 
 def _embedded(settings: Settings, memory_copy: bool, attach: bool) -> Store:
-    from kg.store.embedded import EmbeddedStore
+    from clusterkg.kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.embedded_path, memory_copy, limits(settings), attach=attach)
 
 
 def _memory(settings: Settings, memory_copy: bool, attach: bool) -> Store:
-    from kg.store.memory import MemoryStore
+    from clusterkg.kg.store.memory import MemoryStore
 
     return MemoryStore(limits(settings))
 
 
 def _remote(settings: Settings, memory_copy: bool, attach: bool) -> Store:
-    from kg.store.remote import RemoteStore
+    from clusterkg.kg.store.remote import RemoteStore
 
     if not settings.query_endpoint:
         raise StoreError(
@@ -98,6 +98,6 @@ def open_store(settings: Settings, memory_copy: bool = False, attach: bool = Tru
     opener = BACKENDS.get(settings.store)
     if opener is None:
         raise StoreError(f"unknown store {settings.store!r}: choose {backend_names()}")
-    from kg.search.indexed import indexed
+    from clusterkg.kg.search.indexed import indexed
 
     return indexed(opener(settings, memory_copy, attach))

@@ -10,8 +10,8 @@ from concurrent.futures import Future
 from functools import lru_cache
 from typing import TypeVar
 
-from kg.sparql_tokens import VOLATILE_FUNCTIONS, first_keyword, unescaped
-from kg.store.base import QueryResult
+from clusterkg.kg.sparql_tokens import VOLATILE_FUNCTIONS, first_keyword, unescaped
+from clusterkg.kg.store.base import QueryResult
 
 T = TypeVar("T")
 LARGEST = 8  # an answer larger than 1/LARGEST of the budget is not kept

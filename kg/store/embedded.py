@@ -29,10 +29,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-import kg
-from kg.errors import UserError
-from kg.rdfio import check_file, rdf_format
-from kg.store.base import (
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.rdfio import check_file, rdf_format
+from clusterkg.kg.store.base import (
     Limits,
     MemoryLimit,
     QueryResult,
@@ -41,10 +40,10 @@ from kg.store.base import (
     Serialized,
     StoreError,
 )
-from kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
-from kg.store.oxworker import PUBLISHED
-from kg.store.reads import graph_size
-from kg.store.results import (
+from clusterkg.kg.store.oxformats import GRAPH_FORMATS, MediaTypeError, dump_format
+from clusterkg.kg.store.oxworker import PUBLISHED
+from clusterkg.kg.store.reads import graph_size
+from clusterkg.kg.store.results import (
     check_terms,
     dataset_from_nquads,
     query_form,
@@ -93,15 +92,10 @@ class _Worker:
     def __init__(self, path: Path, memory_copy: bool, limits: Limits) -> None:
         self.address = f"clusterkg-store-{secrets.token_hex(16)}"  # Linux abstract socket: no file
         self.authkey = secrets.token_bytes(32)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(Path(kg.__file__).resolve().parent.parent), env.get("PYTHONPATH")) if p
-        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.store.oxworker", str(path)],
+            [sys.executable, "-m", "clusterkg.kg.store.oxworker", str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=env,
         )
         self.pid = self.process.pid
         config = {

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import NoReturn, TypeVar
 
-from kg.store.base import MemoryLimit, QueryTimeout, StoreError
+from clusterkg.kg.store.base import MemoryLimit, QueryTimeout, StoreError
 
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

@@ -15,13 +15,13 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from kg.rdfio import read_dataset
-from kg.sparql_parser import parser_held, prepare_query, prepare_update
-from kg.sparql_safety import disable_rdflib_fetching
-from kg.store.base import Limits, QueryResult, QuerySyntaxError, Serialized, StoreError
-from kg.store.forked import run_forked
-from kg.store.oxformats import PREFIX_MAP, dump_format
-from kg.store.results import (
+from clusterkg.kg.rdfio import read_dataset
+from clusterkg.kg.sparql_parser import parser_held, prepare_query, prepare_update
+from clusterkg.kg.sparql_safety import disable_rdflib_fetching
+from clusterkg.kg.store.base import Limits, QueryResult, QuerySyntaxError, Serialized, StoreError
+from clusterkg.kg.store.forked import run_forked
+from clusterkg.kg.store.oxformats import PREFIX_MAP, dump_format
+from clusterkg.kg.store.results import (
     graphs_of,
     plain,
     query_form,

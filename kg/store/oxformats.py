@@ -9,8 +9,8 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
-from kg.store.base import StoreError
+from clusterkg.kg.namespaces import PREFIXES
+from clusterkg.kg.store.base import StoreError
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.store.base import QueryResult
-from kg.store.results import query_form, result_from_ox, to_ox
+from clusterkg.kg.store.base import QueryResult
+from clusterkg.kg.store.results import query_form, result_from_ox, to_ox
 
 
 class OxGraph:

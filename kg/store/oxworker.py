@@ -1,6 +1,6 @@
 """The embedded store's worker process: owns the on-disk Oxigraph store and answers requests on a Unix socket.
 
-Started by `kg.store.embedded` as `python -m kg.store.oxworker STORE_PATH`, its settings (socket address,
+Started by `kg.store.embedded` as `python -m clusterkg.kg.store.oxworker STORE_PATH`, its settings (socket address,
 authentication key, limits) as one JSON line on stdin. Each connection is served by its own thread
 (pyoxigraph releases the GIL while it evaluates), so a slow query does not hold up the others. A limited
 query is evaluated in a forked child that is killed at its time limit and capped in memory. Writes go one
@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.sparql_tokens import dataset_of
-from kg.store.base import LimitExceeded, MemoryLimit, QuerySyntaxError, QueryTimeout
-from kg.store.checkpointed import checkpointed_load, restore_interrupted_load
-from kg.store.forked import die_with_parent, run_forked
-from kg.store.oxformats import (
+from clusterkg.kg.sparql_tokens import dataset_of
+from clusterkg.kg.store.base import LimitExceeded, MemoryLimit, QuerySyntaxError, QueryTimeout
+from clusterkg.kg.store.checkpointed import checkpointed_load, restore_interrupted_load
+from clusterkg.kg.store.forked import die_with_parent, run_forked
+from clusterkg.kg.store.oxformats import (
     GRAPH_FORMATS,
     PREFIX_MAP,
     MediaTypeError,
@@ -41,7 +41,7 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.union_update import with_union_where
+from clusterkg.kg.store.union_update import with_union_where
 
 # {"pid", "address", "authkey"}, mode 0600, in the store directory
 PUBLISHED = "clusterkg-worker.json"

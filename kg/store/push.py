@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, URIRef
 
-from kg.store.remote import RemoteStore
-from kg.store.results import graphs_of
+from clusterkg.kg.store.remote import RemoteStore
+from clusterkg.kg.store.results import graphs_of
 
 
 @dataclass(frozen=True)

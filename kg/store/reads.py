@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.queries import own_query
-from kg.store.base import Store
+from clusterkg.kg.queries import own_query
+from clusterkg.kg.store.base import Store
 
 
 def is_empty(store: Store) -> bool:

@@ -30,12 +30,18 @@ from rdflib.term import Identifier
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.errors import UserError
-from kg.queries import own_query
-from kg.rdfio import read_dataset, refuse_xml_entities
-from kg.sparql_tokens import QUERY_FORMS, dataset_of
-from kg.store.base import QueryResult, QuerySyntaxError, QueryTimeout, Serialized, StoreError
-from kg.store.oxformats import (
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.queries import own_query
+from clusterkg.kg.rdfio import read_dataset, refuse_xml_entities
+from clusterkg.kg.sparql_tokens import QUERY_FORMS, dataset_of
+from clusterkg.kg.store.base import (
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    Serialized,
+    StoreError,
+)
+from clusterkg.kg.store.oxformats import (
     GRAPH_FORMATS,
     PREFIX_MAP,
     RESULT_FORMATS,
@@ -44,8 +50,8 @@ from kg.store.oxformats import (
     serialize,
     syntax_message,
 )
-from kg.store.reads import graph_size
-from kg.store.results import (
+from clusterkg.kg.store.reads import graph_size
+from clusterkg.kg.store.results import (
     check_terms,
     graphs_of,
     query_form,

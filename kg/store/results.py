@@ -15,9 +15,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from kg.sparql_tokens import QUERY_FORMS, UPDATE_FORMS, first_keyword
-from kg.store.base import QueryResult, StoreError
-from kg.store.oxformats import OxResult, serialize
+from clusterkg.kg.sparql_tokens import QUERY_FORMS, UPDATE_FORMS, first_keyword
+from clusterkg.kg.store.base import QueryResult, StoreError
+from clusterkg.kg.store.oxformats import OxResult, serialize
 
 XSD_STRING = str(XSD.string)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kg.sparql_tokens import CLOSING, OPENING, Token, code_tokens
+from clusterkg.kg.sparql_tokens import CLOSING, OPENING, Token, code_tokens
 
 
 def with_union_where(update: str, graphs: Sequence[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.texts.match import Found, Matcher
+from clusterkg.kg.texts.match import Found, Matcher
 
 CONTEXT = 400  # characters of text around the passage searched for prefix and suffix words
 MAX_WORDS = 12  # more than this many words either side and the passage is left ambiguous

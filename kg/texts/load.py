@@ -10,11 +10,11 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from kg.errors import UserError
-from kg.texts.html import extract_html
-from kg.texts.model import SourceText
-from kg.texts.pdf import extract_pdf
-from kg.texts.running import running_spans
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.texts.html import extract_html
+from clusterkg.kg.texts.model import SourceText
+from clusterkg.kg.texts.pdf import extract_pdf
+from clusterkg.kg.texts.running import running_spans
 
 FORMATS = {
     ".txt": "text",

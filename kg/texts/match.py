@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from kg.texts.model import SourceText, Span
+from clusterkg.kg.texts.model import SourceText, Span
 
 NONE: frozenset[str] = frozenset()
 MARK = "\ue000"  # a hyphen at a line end, followed by a letter

@@ -9,7 +9,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-from kg.errors import UserError
+from clusterkg.kg.errors import UserError
 
 PDFTOTEXT = "pdftotext"
 TIMEOUT = 300  # seconds for one file

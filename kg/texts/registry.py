@@ -9,14 +9,14 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.config import PROJECT_ROOT
-from kg.errors import UserError, display_path
-from kg.namespaces import CKG, CKGRAPH, CKR
-from kg.queries import own_query
-from kg.store.base import Store
-from kg.texts.load import load_text
-from kg.texts.match import Matcher
-from kg.texts.model import SourceText
+from clusterkg.kg.config import PROJECT_ROOT
+from clusterkg.kg.errors import UserError, display_path
+from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
+from clusterkg.kg.queries import own_query
+from clusterkg.kg.store.base import Store
+from clusterkg.kg.texts.load import load_text
+from clusterkg.kg.texts.match import Matcher
+from clusterkg.kg.texts.model import SourceText
 
 
 def text_graph(document: URIRef) -> URIRef:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from kg.texts.model import Span
+from clusterkg.kg.texts.model import Span
 
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running text
 # characters (digits and spaces aside) a repeated edge line needs to be running text

@@ -14,7 +14,7 @@ import hmac
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from kg.conneg import (
+from clusterkg.kg.conneg import (
     ASK_FORMATS,
     ERROR_FORMATS,
     GRAPH_FORMATS,
@@ -25,28 +25,28 @@ from kg.conneg import (
     format_url,
     negotiate,
 )
-from kg.errors import UserError
-from kg.sparql_safety import (
+from clusterkg.kg.errors import UserError
+from clusterkg.kg.sparql_safety import (
     QueryTooLarge,
     RefusedQuery,
     check_graph_iris,
     check_query,
     check_update,
 )
-from kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
-from web.errors import timeout_message
-from web.responses import error_response, rdf_response
-from web.services import Services
-from web.sparql.dataset import with_dataset
-from web.sparql.description import (
+from clusterkg.kg.store.base import LimitExceeded, QuerySyntaxError, QueryTimeout
+from clusterkg.web.errors import timeout_message
+from clusterkg.web.responses import error_response, rdf_response
+from clusterkg.web.services import Services
+from clusterkg.web.sparql.dataset import with_dataset
+from clusterkg.web.sparql.description import (
     dataset_description,
     dataset_iri,
     service_description,
     void_url,
 )
-from web.sparql.protocol import Operation, ProtocolError, read_operation
-from web.sparql.results import truncate
-from web.tables import Table, result_table
+from clusterkg.web.sparql.protocol import Operation, ProtocolError, read_operation
+from clusterkg.web.sparql.results import truncate
+from clusterkg.web.tables import Table, result_table
 
 
 def make_sparql_blueprint(svc: Services) -> Blueprint:

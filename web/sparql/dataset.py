@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from rdflib import URIRef
 
-from kg.sparql_tokens import QUERY_FORMS, Token, code_tokens
+from clusterkg.kg.sparql_tokens import QUERY_FORMS, Token, code_tokens
 
 _AFTER_DATASET = {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from kg.namespaces import bind_all
-from kg.rdfio import parse_into
-from kg.resources import web_data_dir
+from clusterkg.kg.namespaces import bind_all
+from clusterkg.kg.rdfio import parse_into
+from clusterkg.kg.resources import web_data_dir
 
 DATA_DIR = web_data_dir()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.store.base import QueryResult
+from clusterkg.kg.store.base import QueryResult
 
 
 def truncate(result: QueryResult, row_limit: int) -> tuple[QueryResult, bool]:
