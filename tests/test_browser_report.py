@@ -3,39 +3,19 @@ its synthesis matrix, and the gap map used with the keyboard only; screenshots g
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
 
-from clusterkg.kg.config import Settings
-from clusterkg.kg.store import open_store
-from tests.fixtures.web import ARTIFACTS, LiveServer, start_server, stop_server
+from tests.fixtures.web import ARTIFACTS, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 LOCAL_REC = "/resource/recommendation/state-budget-infrastructure-investment"
 
 
-@pytest.fixture(scope="module")
-def server(
-    synthesis_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("report-server")
-    store = open_store(Settings(data_dir=data_dir))
-    store.load(synthesis_dataset)
-    store.close()
-    live = start_server(
-        [], dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir)), data_dir / "server.log"
-    )
-    yield live
-    stop_server(live)
-
-
 @pytest.fixture
-def page(browser, server: LiveServer):  # type: ignore[no-untyped-def]
+def page(browser, synthesis_server: LiveServer):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     requested: list[str] = []
@@ -46,12 +26,14 @@ def page(browser, server: LiveServer):  # type: ignore[no-untyped-def]
     )
     yield page
     context.close()
-    assert [u for u in requested if not u.startswith(server.url)] == []
+    assert [u for u in requested if not u.startswith(synthesis_server.url)] == []
     assert errors == []  # no CSP violation, no script error
 
 
-def test_report_page_from_the_navigation_to_a_recommendation(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url + "/")
+def test_report_page_from_the_navigation_to_a_recommendation(
+    page, synthesis_server: LiveServer
+) -> None:  # type: ignore[no-untyped-def]
+    page.goto(synthesis_server.url + "/")
     page.click("nav.site-nav >> text=Report")
     page.wait_for_url(re.compile(r".*/report/$"))
     assert (
@@ -75,8 +57,8 @@ def test_report_page_from_the_navigation_to_a_recommendation(page, server: LiveS
     )
 
 
-def test_gap_map_with_the_keyboard(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url + "/gaps/map")
+def test_gap_map_with_the_keyboard(page, synthesis_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(synthesis_server.url + "/gaps/map")
     assert page.locator("svg.gapmap-svg").is_visible()
     rows = page.locator("select[name=rows]")
     rows.focus()

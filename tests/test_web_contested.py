@@ -5,22 +5,17 @@ Chromium on a real `clusterkg serve`."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rdflib import Dataset
 
 from clusterkg.kg.config import Settings
-from clusterkg.kg.store import open_store
 from clusterkg.kg.store.base import Store
 from clusterkg.web import create_app
-from tests.fixtures.web import ARTIFACTS, LiveServer, start_server, stop_server
+from tests.fixtures.web import ARTIFACTS, LiveServer
 
 CKR = "https://w3id.org/clusterkg/resource/"
 BROKER = "The city funds a broker"  # recommendation: Alpha supports, Beta disputes -> contested
@@ -128,28 +123,15 @@ def test_the_report_marks_contested_recommendations_and_themes(client: FlaskClie
 # -- a real browser on a real server ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(
-    synthesis_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("contested-server")
-    store = open_store(Settings(data_dir=data_dir))
-    store.load(synthesis_dataset)
-    store.close()
-    live = start_server(
-        [], dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir)), data_dir / "server.log"
-    )
-    yield live
-    stop_server(live)
-
-
 @pytest.mark.browser
 @pytest.mark.server
-def test_browser_sees_the_marks_on_every_kind_of_page(browser, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+def test_browser_sees_the_marks_on_every_kind_of_page(
+    browser, synthesis_server: LiveServer
+) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     try:
-        tab.goto(server.url + "/")
+        tab.goto(synthesis_server.url + "/")
         cards = tab.locator(".card.question li")
         assert cards.filter(has_text=BROKER).locator(".pill.contested").count() == 1
         assert cards.filter(has_text=COORDINATOR).locator(".pill.contested").count() == 0
@@ -158,18 +140,18 @@ def test_browser_sees_the_marks_on_every_kind_of_page(browser, server: LiveServe
         tab.wait_for_url(re.compile(r".*/search/\?q=broker.*"))
         hits = tab.locator("#hits li")
         assert hits.filter(has_text=BROKER).locator(".pill.contested").is_visible()
-        tab.goto(server.url + "/studies/study/example-delta-2018")
+        tab.goto(synthesis_server.url + "/studies/study/example-delta-2018")
         assert tab.locator("#evidence-for .pill.contested").count() == 0
-        tab.goto(server.url + "/studies/study/example-alpha-2019")
+        tab.goto(synthesis_server.url + "/studies/study/example-alpha-2019")
         assert tab.locator("#evidence-for .pill.contested").count() >= 2
-        tab.goto(server.url + "/concepts/")
+        tab.goto(synthesis_server.url + "/concepts/")
         themes = tab.locator("#theme-list li")
         assert themes.filter(has_text=CONTESTED_THEME).locator(".pill.contested").is_visible()
         assert themes.filter(has_text=AGREED_THEME).locator(".pill.contested").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         tab.locator("#themes").scroll_into_view_if_needed()
         tab.screenshot(path=str(ARTIFACTS / "contested-concepts.png"), full_page=True)
-        tab.goto(server.url + "/gaps/")
+        tab.goto(synthesis_server.url + "/gaps/")
         rows = tab.locator("#gap-actors tbody tr")
         assert rows.filter(has_text=BROKER).locator(".pill.contested").count() == 1
         assert rows.filter(has_text=COORDINATOR).locator(".pill.contested").count() == 0
