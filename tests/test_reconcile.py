@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from clusterkg.kg.cli import main
@@ -31,19 +31,6 @@ PORTER = CKR["study/porter-1990"]
 INCOMING = CKR["study/porter-1990-2"]
 PORTER_GRAPH = CKGRAPH["source/porter-1990-bib"]
 TITLE = "The Competitive Advantage of Nations"
-
-
-@pytest.fixture(scope="module")
-def seed_nquads(web_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built seed dataset (with its inferred graph) as N-Quads, loaded into each test's store."""
-    path = tmp_path_factory.mktemp("seed") / "seed.nq"
-    web_dataset.serialize(destination=path, format="nquads", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(store="embedded", data_dir=tmp_path / "data")
 
 
 @pytest.fixture

@@ -32,18 +32,6 @@ from clusterkg.kg.store.base import Store
 DATA = Path(__file__).parent / "data" / "reconcile"
 
 
-@pytest.fixture(scope="module")
-def seed_nquads(web_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed.nq"
-    web_dataset.serialize(destination=path, format="nquads", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(store="embedded", data_dir=tmp_path / "data")
-
-
 @pytest.fixture
 def store(settings: Settings, seed_nquads: Path) -> Iterator[Store]:
     with closing(open_store(settings)) as store:
