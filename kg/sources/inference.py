@@ -1,6 +1,7 @@
 """Reasoning follows the data: after a write to one source graph, the inferences about the resources it
-touched are derived again by HermiT from the ontology and their neighbourhood (HOPS) in the store as it
-will be, and the rest of `ckgraph:inferred` is kept (an incremental equivalent of `clusterkg reason`)."""
+touched are derived again from the ontology and their neighbourhood (HOPS) in the store as it will be, by
+the OWL 2 RL rules (`kg.owlrl`; HermiT where they do not cover the input), and the rest of
+`ckgraph:inferred` is kept (an incremental equivalent of `clusterkg reason`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 
 from clusterkg.kg.namespaces import INFERRED_GRAPH
+from clusterkg.kg.owlrl import rl_reason
 from clusterkg.kg.reason import reason, require_ok
 from clusterkg.kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
 from clusterkg.kg.sources.registry import graph_content
@@ -31,7 +33,8 @@ def inferred_after(
 ) -> Graph:
     """The inferred graph once `graph_iri` holds `new` instead of `old`.
 
-    Raises UserError when HermiT finds the ontology and the data around the change inconsistent.
+    Raises UserError when the rules (or HermiT) find the ontology and the data around the change
+    inconsistent.
     """
     touched = sorted({s for g in (old, new) for s in g.subjects() if isinstance(s, URIRef)})
     kept = Graph()
@@ -42,7 +45,7 @@ def inferred_after(
         return kept
     view = StoreWithBatch(store, graph_iri, name_blank_nodes(new), skip=(INFERRED_GRAPH,))
     around = _individuals(neighbourhood(lambda q: view.query(q).graph, touched, HOPS), ontology)
-    report = require_ok(reason(ontology, around))
+    report = require_ok(rl_reason(ontology, around) or reason(ontology, around))
     for triple in report.inferred:
         if triple[0] in touched:
             kept.add(triple)

@@ -1,0 +1,93 @@
+"""OWL 2 RL rules (`kg/sparql/owl-rl/*.rq`) run to a fixpoint on Oxigraph in memory: the types HermiT
+infers for individuals, and its contradictions, for ontologies and data the rules cover; None otherwise."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from clusterkg.kg import resources
+from clusterkg.kg.queries import NamedQuery, load_queries
+from clusterkg.kg.reason import TRIVIAL_OBJECTS, ReasonerReport, reasoner_input
+from clusterkg.kg.store.oxgraph import OxGraph
+
+REASONER = "OWL 2 RL rules"
+_BUILT_IN = (str(OWL), str(RDFS), str(RDF))  # their terms are vocabulary, not classes of individuals
+
+
+@cache
+def _rules(kind: str = "") -> list[NamedQuery]:
+    """The rule files of `kg/sparql/owl-rl/` (kind "": the rules; "contradictions"; "guards")."""
+    return load_queries(resources.own_queries_dir() / "owl-rl" / kind)
+
+
+def _query(kind: str, name: str) -> NamedQuery:
+    return next(q for q in _rules(kind) if q.name == name)
+
+
+def uncovered(ontology: Graph, data: Graph) -> list[str]:
+    """Why the rules cannot stand in for HermiT on `ontology` plus `data`, one line each (none: they can):
+    an axiom outside the rules, ontology axioms in the data, a possible equality, a literal whose value
+    decides whether it fits its range."""
+    merged, schema = OxGraph(reasoner_input(ontology + data)), OxGraph(reasoner_input(data))
+    found = []
+    for query in _rules("guards"):
+        target = schema if query.name == "schema-in-data" else merged
+        for row in target.query(query.text).rows:
+            found.append(f"{query.name}: " + " ".join(row[k].n3() for k in query.returns))
+    return found
+
+
+def rl_reason(ontology: Graph, data: Graph) -> ReasonerReport | None:
+    """What `kg.reason.reason` reports for `ontology` plus `data` (consistency; inferred rdf:type triples
+    of the individuals, each to its most specific named classes not already stated), from the rules; None
+    when `uncovered` finds something they do not decide (then ask HermiT)."""
+    if uncovered(ontology, data):
+        return None
+    asserted = reasoner_input(ontology + data)
+    closure = OxGraph(asserted)
+    rules = _rules()
+    while sum(closure.add_constructed(rule.text) for rule in rules):
+        pass
+    for query in _rules("contradictions"):
+        for row in closure.query(query.text).rows:
+            cause = f"{query.name}, " + " ".join(row[k].n3() for k in query.returns)
+            return ReasonerReport(False, data_at_fault=True, reasoner=REASONER, cause=cause)
+    return ReasonerReport(
+        True, inferred=_direct_types(closure, asserted, ontology), reasoner=REASONER
+    )
+
+
+def _direct_types(closure: OxGraph, asserted: Graph, ontology: Graph) -> Graph:
+    """The new rdf:type triples of the individuals to their most specific named classes (HermiT's
+    realisation as owlready2 reports it)."""
+    rows = closure.query(_query("read", "types").text).rows
+    classes = {s for s in ontology.subjects(RDF.type, OWL.Class)}
+    types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for row in rows:
+        x, c = row["x"], row["class"]
+        if x in classes or c in TRIVIAL_OBJECTS or str(c).startswith(_BUILT_IN):
+            continue
+        types[x].add(c)  # type: ignore[index,arg-type]
+    above = _superclasses(closure)
+    inferred = Graph()
+    for x, named in types.items():
+        if (x, RDF.type, OWL.Class) in asserted or (x, RDF.type, RDFS.Class) in asserted:
+            continue
+        for c in named:
+            strictly_below = any(c in above[d] and d not in above[c] for d in named if d != c)
+            if not strictly_below and (x, RDF.type, c) not in asserted:
+                inferred.add((x, RDF.type, c))
+    return inferred
+
+
+def _superclasses(closure: OxGraph) -> dict[URIRef, set[URIRef]]:
+    """Each named class's named superclasses (itself included), told or entailed by the rules' TBox file."""
+    query = _query("read", "superclasses")
+    above: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for row in closure.query(query.text).rows:
+        above[row["sub"]].add(row["super"])  # type: ignore[index,arg-type]
+    return above
