@@ -35,7 +35,8 @@ def validate_batch(
     rest of the store is not re-validated, so the cost follows the batch. `focus` narrows the nodes
     validated (a merge re-validates the study it changed, not the whole graph it rewrote). `existing` are
     resources the batch adds to (studies merged into): a result about one of them that the store already
-    has without the batch is not the batch's doing and is left out."""
+    has without the batch is not the batch's doing and is left out (they are validated without the batch
+    only when there is such a result)."""
     named = name_blank_nodes(batch)
     shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
     ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
@@ -44,7 +45,7 @@ def validate_batch(
     report = validate_focus(
         StoreWithBatch(store, graph_iri, named), sorted(nodes), shapes, ontology, checks
     )
-    if not existing:
+    if not any(r.focus_node in existing for r in report.results):
         return report
     before = validate_focus(
         StoreWithBatch(store, graph_iri, Graph()), sorted(existing), shapes, ontology, checks
