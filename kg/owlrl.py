@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from clusterkg.kg import resources
 from clusterkg.kg.queries import NamedQuery, load_queries
-from clusterkg.kg.reason import TRIVIAL_OBJECTS, ReasonerReport, reasoner_input
+from clusterkg.kg.reason import TRIVIAL_OBJECTS, ReasonerReport, supported
 from clusterkg.kg.store.oxgraph import OxGraph
 
 REASONER = "OWL 2 RL rules"
@@ -20,7 +20,7 @@ _BUILT_IN = (str(OWL), str(RDFS), str(RDF))  # their terms are vocabulary, not c
 
 @cache
 def _rules(kind: str = "") -> list[NamedQuery]:
-    """The rule files of `kg/sparql/owl-rl/` (kind "": the rules; "contradictions"; "guards")."""
+    """The files of `kg/sparql/owl-rl/KIND` ("": the rules; "contradictions", "guards", "read")."""
     return load_queries(resources.own_queries_dir() / "owl-rl" / kind)
 
 
@@ -32,23 +32,17 @@ def uncovered(ontology: Graph, data: Graph) -> list[str]:
     """Why the rules cannot stand in for HermiT on `ontology` plus `data`, one line each (none: they can):
     an axiom outside the rules, ontology axioms in the data, a possible equality, a literal whose value
     decides whether it fits its range."""
-    merged, schema = OxGraph(reasoner_input(ontology + data)), OxGraph(reasoner_input(data))
-    found = []
-    for query in _rules("guards"):
-        target = schema if query.name == "schema-in-data" else merged
-        for row in target.query(query.text).rows:
-            found.append(f"{query.name}: " + " ".join(row[k].n3() for k in query.returns))
-    return found
+    return _uncovered(_input(ontology, data))
 
 
 def rl_reason(ontology: Graph, data: Graph) -> ReasonerReport | None:
     """What `kg.reason.reason` reports for `ontology` plus `data` (consistency; inferred rdf:type triples
     of the individuals, each to its most specific named classes not already stated), from the rules; None
     when `uncovered` finds something they do not decide (then ask HermiT)."""
-    if uncovered(ontology, data):
+    closure = _input(ontology, data)
+    if _uncovered(closure):
         return None
-    asserted = reasoner_input(ontology + data)
-    closure = OxGraph(asserted)
+    asserted = _types(closure)
     rules = _rules()
     while sum(closure.add_constructed(rule.text) for rule in rules):
         pass
@@ -61,25 +55,45 @@ def rl_reason(ontology: Graph, data: Graph) -> ReasonerReport | None:
     )
 
 
-def _direct_types(closure: OxGraph, asserted: Graph, ontology: Graph) -> Graph:
+def _input(ontology: Graph, data: Graph) -> OxGraph:
+    """The data in Oxigraph's default graph, the ontology beside it, as the reasoners see them."""
+    return OxGraph(
+        (t for t in data if supported(t)), beside=(t for t in ontology if supported(t))
+    )
+
+
+def _uncovered(graph: OxGraph) -> list[str]:
+    found = []
+    for query in _rules("guards"):
+        for row in graph.query(query.text, only_graph=query.name == "schema-in-data").rows:
+            found.append(f"{query.name}: " + " ".join(row[k].n3() for k in query.returns))
+    return found
+
+
+def _types(graph: OxGraph) -> set[tuple[URIRef, URIRef]]:
+    """Every (resource, named class) the graph types it with."""
+    return {(r["x"], r["class"]) for r in graph.query(_query("read", "types").text).rows}  # type: ignore[misc]
+
+
+def _direct_types(
+    closure: OxGraph, asserted: set[tuple[URIRef, URIRef]], ontology: Graph
+) -> Graph:
     """The new rdf:type triples of the individuals to their most specific named classes (HermiT's
     realisation as owlready2 reports it)."""
-    rows = closure.query(_query("read", "types").text).rows
-    classes = {s for s in ontology.subjects(RDF.type, OWL.Class)}
+    classes = set(ontology.subjects(RDF.type, OWL.Class))
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for row in rows:
-        x, c = row["x"], row["class"]
+    for x, c in _types(closure):
         if x in classes or c in TRIVIAL_OBJECTS or str(c).startswith(_BUILT_IN):
             continue
-        types[x].add(c)  # type: ignore[index,arg-type]
+        types[x].add(c)
     above = _superclasses(closure)
     inferred = Graph()
     for x, named in types.items():
-        if (x, RDF.type, OWL.Class) in asserted or (x, RDF.type, RDFS.Class) in asserted:
+        if (x, OWL.Class) in asserted or (x, RDFS.Class) in asserted:
             continue
         for c in named:
             strictly_below = any(c in above[d] and d not in above[c] for d in named if d != c)
-            if not strictly_below and (x, RDF.type, c) not in asserted:
+            if not strictly_below and (x, c) not in asserted:
                 inferred.add((x, RDF.type, c))
     return inferred
 

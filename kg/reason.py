@@ -11,6 +11,7 @@ from pathlib import Path
 
 import owlready2
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from clusterkg.kg.errors import UserError
@@ -134,12 +135,14 @@ def reasoner_input(graph: Graph) -> Graph:
     """A copy of `graph` as the reasoners see it: no owl:imports (already merged), no literal of a datatype
     outside the OWL 2 datatype map and no range in one (HermiT refuses them; classification ignores them)."""
     merged = Graph()
-    merged += graph
-    merged.remove((None, OWL.imports, None))
-    for triple in list(merged):
-        if _unsupported(triple[2]) or (triple[1] == RDFS.range and _unsupported_xsd(triple[2])):
-            merged.remove(triple)
+    merged += (triple for triple in graph if supported(triple))
     return merged
+
+
+def supported(triple: tuple[Node, Node, Node]) -> bool:
+    """Whether the reasoners see `triple` (`reasoner_input`)."""
+    _, p, o = triple
+    return p != OWL.imports and not _unsupported(o) and not (p == RDFS.range and _unsupported_xsd(o))
 
 
 def _run(world: owlready2.World, reasoner: str) -> None:
