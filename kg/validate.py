@@ -547,7 +547,17 @@ def validate_focus(
 
     if ontology is None:
         ontology = fetch(own_query("graph-triples").bind({"graph": ONTOLOGY_GRAPH}))
-    data = neighbourhood(fetch, focus_nodes, hops)
+    return validate_around(neighbourhood(fetch, focus_nodes, hops), focus_nodes, shapes, ontology, checks)
+
+
+def validate_around(
+    data: Graph,
+    focus_nodes: Sequence[URIRef],
+    shapes: Shapes,
+    ontology: Graph | None,
+    checks: Sequence[NamedQuery] = (),
+) -> ValidationReport:
+    """`validate_focus` on a neighbourhood already fetched (`data`)."""
     report = _validate_in_oxigraph(data, shapes.data, ontology, checks)
     return report.only_about(_concerning(data, focus_nodes))
 

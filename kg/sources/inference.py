@@ -12,6 +12,7 @@ from rdflib import BNode, Graph, URIRef
 from clusterkg.kg.namespaces import INFERRED_GRAPH
 from clusterkg.kg.owlrl import rl_reason
 from clusterkg.kg.reason import reason, require_ok
+from clusterkg.kg.reconcile.merge import statements_elsewhere
 from clusterkg.kg.sources.batch_validation import StoreWithBatch, name_blank_nodes
 from clusterkg.kg.sources.registry import graph_content
 from clusterkg.kg.store.base import Store
@@ -30,26 +31,48 @@ def inferred_after(
     graph_iri: URIRef,
     old: Graph,
     new: Graph,
+    around: Graph | None = None,
 ) -> Graph:
     """The inferred graph once `graph_iri` holds `new` instead of `old`.
 
+    `around`: the neighbourhood of `new` that its validation fetched (`kg.sources.batch_validation`,
+    further out than HOPS, with the store's inferred graph in it): the reasoner then reads it, without
+    the inferences about the touched resources that no other graph states, instead of fetching its own.
     Raises UserError when the rules (or HermiT) find the ontology and the data around the change
     inconsistent.
     """
     touched = sorted({s for g in (old, new) for s in g.subjects() if isinstance(s, URIRef)})
-    kept = Graph()
+    kept, stale = Graph(), Graph()
     for triple in graph_content(store, queries_dir, INFERRED_GRAPH):
-        if triple[0] not in touched:
-            kept.add(triple)
+        (stale if triple[0] in touched else kept).add(triple)
     if not touched:
         return kept
-    view = StoreWithBatch(store, graph_iri, name_blank_nodes(new), skip=(INFERRED_GRAPH,))
-    around = _individuals(neighbourhood(lambda q: view.query(q).graph, touched, HOPS), ontology)
-    report = require_ok(rl_reason(ontology, around) or reason(ontology, around))
+    named = name_blank_nodes(new)
+    if around is None:
+        missing, data = touched, Graph()
+    else:
+        missing = sorted(set(touched) - set(named.subjects()))  # the old graph's, not the new's
+        data = around - _only_inferred(store, queries_dir, stale, graph_iri)
+    if missing:
+        view = StoreWithBatch(store, graph_iri, named, skip=(INFERRED_GRAPH,))
+        data += neighbourhood(lambda q: view.query(q).graph, missing, HOPS)
+    around_touched = _individuals(data, ontology)
+    report = require_ok(rl_reason(ontology, around_touched) or reason(ontology, around_touched))
     for triple in report.inferred:
         if triple[0] in touched:
             kept.add(triple)
     return kept
+
+
+def _only_inferred(store: Store, queries_dir: Path, inferred: Graph, graph_iri: URIRef) -> Graph:
+    """Those of the `inferred` triples that no graph but the inferred one and `graph_iri` states."""
+    subjects = {s for s in inferred.subjects() if isinstance(s, URIRef)}
+    elsewhere = statements_elsewhere(store, queries_dir, subjects, {INFERRED_GRAPH, graph_iri})
+    only = Graph()
+    for s, p, o in inferred:
+        if o not in elsewhere.get(s, {}).get(p, ()):
+            only.add((s, p, o))
+    return only
 
 
 def _individuals(data: Graph, ontology: Graph) -> Graph:
