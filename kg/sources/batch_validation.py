@@ -46,8 +46,8 @@ def validate_batch(
     rest of the store is not re-validated, so the cost follows the batch. `focus` narrows the nodes
     validated (a merge re-validates the study it changed, not the whole graph it rewrote). `existing` are
     resources the batch adds to (studies merged into): a result about one of them that the store already
-    has without the batch is not the batch's doing and is left out (they are validated without the batch
-    only when there is such a result)."""
+    has without the batch is not the batch's doing and is left out (those the report names are
+    validated again without the batch, to tell)."""
     named = name_blank_nodes(batch)
     shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
     ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
@@ -56,10 +56,11 @@ def validate_batch(
     view = StoreWithBatch(store, graph_iri, named)
     around = neighbourhood(lambda q: view.query(q).graph, nodes)
     report = validate_around(around, nodes, shapes, ontology, checks)
-    if not any(r.focus_node in existing for r in report.results):
+    flagged = sorted({r.focus_node for r in report.results} & set(existing))
+    if not flagged:
         return BatchValidation(report, around)
     before = validate_focus(
-        StoreWithBatch(store, graph_iri, Graph()), sorted(existing), shapes, ontology, checks
+        StoreWithBatch(store, graph_iri, Graph()), flagged, shapes, ontology, checks
     )
     known = {_key(r) for r in before.results}
     report = ValidationReport(

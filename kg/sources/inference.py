@@ -41,23 +41,22 @@ def inferred_after(
     Raises UserError when the rules (or HermiT) find the ontology and the data around the change
     inconsistent.
     """
-    touched = sorted({s for g in (old, new) for s in g.subjects() if isinstance(s, URIRef)})
+    touched = {s for g in (old, new) for s in g.subjects() if isinstance(s, URIRef)}
     kept, stale = Graph(), Graph()
     for triple in graph_content(store, queries_dir, INFERRED_GRAPH):
         (stale if triple[0] in touched else kept).add(triple)
     if not touched:
         return kept
-    named = name_blank_nodes(new)
-    if around is None:
-        missing, data = touched, Graph()
-    else:
-        missing = sorted(set(touched) - set(named.subjects()))  # the old graph's, not the new's
-        data = around - _only_inferred(store, queries_dir, stale, graph_iri)
+    data, drop = around if around is not None else Graph(), Graph()
+    missing = touched  # the resources whose neighbourhood the reasoner has still to fetch
+    if around is not None:
+        missing = touched - set(new.subjects())  # the old graph's, not the new's
+        drop = _only_inferred(store, queries_dir, stale, graph_iri)
     if missing:
-        view = StoreWithBatch(store, graph_iri, named, skip=(INFERRED_GRAPH,))
-        data += neighbourhood(lambda q: view.query(q).graph, missing, HOPS)
-    around_touched = _individuals(data, ontology)
-    report = require_ok(rl_reason(ontology, around_touched) or reason(ontology, around_touched))
+        view = StoreWithBatch(store, graph_iri, name_blank_nodes(new), skip=(INFERRED_GRAPH,))
+        data = data + neighbourhood(lambda q: view.query(q).graph, sorted(missing), HOPS)
+    individuals = _individuals(data, ontology, drop)
+    report = require_ok(rl_reason(ontology, individuals) or reason(ontology, individuals))
     for triple in report.inferred:
         if triple[0] in touched:
             kept.add(triple)
@@ -75,9 +74,10 @@ def _only_inferred(store: Store, queries_dir: Path, inferred: Graph, graph_iri: 
     return only
 
 
-def _individuals(data: Graph, ontology: Graph) -> Graph:
+def _individuals(data: Graph, ontology: Graph, drop: Graph) -> Graph:
     """`data` without the ontology's own triples (terms it defines, and the blank nodes of their axioms,
-    which the neighbourhood copies only in part): the reasoner gets the ontology whole, from `ontology`."""
+    which the neighbourhood copies only in part; the reasoner gets the ontology whole, from `ontology`)
+    and without those in `drop`."""
     terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     kept = Graph()
     todo = [s for s in set(data.subjects()) if isinstance(s, URIRef) and s not in terms]
@@ -85,7 +85,8 @@ def _individuals(data: Graph, ontology: Graph) -> Graph:
     while todo:
         subject = todo.pop()
         for p, o in data.predicate_objects(subject):
-            kept.add((subject, p, o))
+            if (subject, p, o) not in drop:
+                kept.add((subject, p, o))
             if isinstance(o, BNode) and o not in seen:
                 seen.add(o)
                 todo.append(o)
