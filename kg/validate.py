@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import Protocol
 
-import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 from rdflib.term import Node
@@ -220,6 +219,8 @@ def validate(
     target += data_graph
     if ont_graph is not None:
         target += ont_graph
+    import pyshacl  # only here: ingest and whole-store validation run the shapes as SPARQL
+
     _, results_graph, _ = pyshacl.validate(
         target,
         shacl_graph=shapes_graph,
