@@ -46,13 +46,26 @@ def rl_reason(ontology: Graph, data: Graph) -> ReasonerReport | None:
     rules = _rules()
     while sum(closure.add_constructed(rule.text) for rule in rules):
         pass
-    for query in _rules("contradictions"):
-        for row in closure.query(query.text).rows:
-            cause = f"{query.name}, " + " ".join(row[k].n3() for k in query.returns)
-            return ReasonerReport(False, data_at_fault=True, reasoner=REASONER, cause=cause)
+    cause = _contradiction(closure)
+    if cause is not None:
+        alone = _input(ontology, Graph())
+        while sum(alone.add_constructed(rule.text) for rule in rules):
+            pass
+        at_fault = _contradiction(alone) is None
+        return ReasonerReport(
+            False, data_at_fault=at_fault, reasoner=REASONER, cause=cause if at_fault else ""
+        )
     return ReasonerReport(
         True, inferred=_direct_types(closure, asserted, ontology), reasoner=REASONER
     )
+
+
+def _contradiction(closure: OxGraph) -> str | None:
+    """The first contradiction the rules find, in one line (the rule, then what contradicts)."""
+    for query in _rules("contradictions"):
+        for row in closure.query(query.text).rows:
+            return f"{query.name}, " + " ".join(row[k].n3() for k in query.returns)
+    return None
 
 
 def _input(ontology: Graph, data: Graph) -> OxGraph:

@@ -154,3 +154,25 @@ def test_ingest_reasons_with_hermit_when_the_ontology_has_an_axiom_the_rules_do_
         inferred = inferred_after(store, PACKAGED_QUERIES, extended, graph, Graph(), examples)
     assert (cluster, RDF.type, URIRef(TEST + "Organised")) in inferred  # only HermiT finds it
     assert (cluster, RDF.type, CKG.MarshallianIndustrialDistrict) in inferred
+
+
+def test_an_inconsistent_ontology_is_told_apart_from_bad_data_as_hermit_does(ontology: Graph) -> None:
+    broken = Graph()
+    broken += ontology
+    broken += _hybrid()
+    rules = rl_reason(broken, Graph())
+    assert rules is not None and (rules.consistent, rules.data_at_fault) == (False, False)
+    hermit = reason(broken, Graph())
+    assert (hermit.consistent, hermit.data_at_fault) == (False, False)
+    assert rules.message() == "inconsistent (OWL 2 RL rules): the ontology itself has no model"
+
+
+def test_an_unsatisfiable_class_goes_to_hermit_which_names_it(ontology: Graph) -> None:
+    incoherent, hybrid = Graph(), CKG.HybridCluster
+    incoherent += ontology
+    incoherent.add((hybrid, RDF.type, OWL.Class))
+    incoherent.add((hybrid, RDFS.subClassOf, CKG.MarshallianIndustrialDistrict))
+    incoherent.add((hybrid, RDFS.subClassOf, CKG.IndustrialComplex))
+    assert any(line.startswith("unsatisfiable-class: ") for line in uncovered(incoherent, Graph()))
+    assert rl_reason(incoherent, Graph()) is None
+    assert reason(incoherent, Graph()).unsatisfiable == [hybrid]
