@@ -8,10 +8,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from clusterkg.kg.build import BuildResult, data_graph
+from clusterkg.kg.cli import main
 from clusterkg.kg.config import PACKAGED_QUERIES, PROJECT_ROOT, Settings
 from clusterkg.kg.namespaces import CKG, CKGRAPH
 from clusterkg.kg.ontology import load_ontology
@@ -176,3 +178,19 @@ def test_an_unsatisfiable_class_goes_to_hermit_which_names_it(ontology: Graph) -
     assert any(line.startswith("unsatisfiable-class: ") for line in uncovered(incoherent, Graph()))
     assert rl_reason(incoherent, Graph()) is None
     assert reason(incoherent, Graph()).unsatisfiable == [hybrid]
+
+
+def test_ingest_refuses_a_contradiction_in_one_line_and_writes_nothing(settings: Settings) -> None:
+    hybrid = DATA / "explain" / "hybrid-cluster.ttl"
+    done = CliRunner().invoke(
+        main, ["--data-dir", str(settings.data_dir), "--store", "embedded", "ingest", str(hybrid)]
+    )
+    assert done.exit_code == 2
+    assert done.output == (
+        "inconsistent (OWL 2 RL rules): the data contradicts the ontology (the ontology alone is "
+        "consistent): cax-dw, <https://w3id.org/clusterkg/test/example/hybrid-cluster> "
+        "<https://w3id.org/clusterkg/ontology#IndustrialComplex> "
+        "<https://w3id.org/clusterkg/ontology#MarshallianIndustrialDistrict>\n"
+    )
+    with closing(open_store(settings)) as store:
+        assert store.count() == 0
