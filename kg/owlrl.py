@@ -15,7 +15,11 @@ from clusterkg.kg.reason import TRIVIAL_OBJECTS, ReasonerReport, supported
 from clusterkg.kg.store.oxgraph import OxGraph
 
 REASONER = "OWL 2 RL rules"
-_BUILT_IN = (str(OWL), str(RDFS), str(RDF))  # their terms are vocabulary, not classes of individuals
+_BUILT_IN = (
+    str(OWL),
+    str(RDFS),
+    str(RDF),
+)  # their terms are vocabulary, not classes of individuals
 
 
 @cache
@@ -70,9 +74,7 @@ def _contradiction(closure: OxGraph) -> str | None:
 
 def _input(ontology: Graph, data: Graph) -> OxGraph:
     """The data in Oxigraph's default graph, the ontology beside it, as the reasoners see them."""
-    return OxGraph(
-        (t for t in data if supported(t)), beside=(t for t in ontology if supported(t))
-    )
+    return OxGraph((t for t in data if supported(t)), beside=(t for t in ontology if supported(t)))
 
 
 def _uncovered(graph: OxGraph) -> list[str]:
@@ -88,9 +90,7 @@ def _types(graph: OxGraph) -> set[tuple[URIRef, URIRef]]:
     return {(r["x"], r["class"]) for r in graph.query(_query("read", "types").text).rows}  # type: ignore[misc]
 
 
-def _direct_types(
-    closure: OxGraph, asserted: set[tuple[URIRef, URIRef]], ontology: Graph
-) -> Graph:
+def _direct_types(closure: OxGraph, asserted: set[tuple[URIRef, URIRef]], ontology: Graph) -> Graph:
     """The new rdf:type triples of the individuals to their most specific named classes (HermiT's
     realisation as owlready2 reports it)."""
     classes = set(ontology.subjects(RDF.type, OWL.Class))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import owlready2
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from clusterkg.kg.errors import UserError
 from clusterkg.kg.namespaces import ONTOLOGY_IRI, bind_all

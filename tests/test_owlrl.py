@@ -19,8 +19,8 @@ from clusterkg.kg.namespaces import CKG, CKGRAPH
 from clusterkg.kg.ontology import load_ontology
 from clusterkg.kg.owlrl import rl_reason, uncovered
 from clusterkg.kg.reason import reason
-from clusterkg.kg.sources.ingest import SUFFIXES, open_source
 from clusterkg.kg.sources.inference import inferred_after
+from clusterkg.kg.sources.ingest import SUFFIXES, open_source
 from clusterkg.kg.store import open_store
 
 DATA = Path(__file__).parent / "data"
@@ -46,7 +46,9 @@ def _same_as_hermit(ontology: Graph, data: Graph) -> None:
     assert set(rules.inferred) == set(hermit.inferred)
 
 
-def test_the_rules_infer_what_hermit_infers_on_the_seed(ontology: Graph, built: BuildResult) -> None:
+def test_the_rules_infer_what_hermit_infers_on_the_seed(
+    ontology: Graph, built: BuildResult
+) -> None:
     data = data_graph(built.dataset)
     _same_as_hermit(ontology, data)
     assert len(rl_reason(ontology, data).inferred) > 0  # type: ignore[union-attr]
@@ -91,8 +93,14 @@ def _language_where_a_string_is_wanted() -> Graph:
     ("data", "cause"),
     [
         (_hybrid(), "cax-dw, <https://w3id.org/clusterkg/test/hybrid-cluster>"),
-        (_text_where_a_number_is_wanted(), "dt-range, <https://w3id.org/clusterkg/test/authorship>"),
-        (_language_where_a_string_is_wanted(), "dt-range, <https://w3id.org/clusterkg/test/source>"),
+        (
+            _text_where_a_number_is_wanted(),
+            "dt-range, <https://w3id.org/clusterkg/test/authorship>",
+        ),
+        (
+            _language_where_a_string_is_wanted(),
+            "dt-range, <https://w3id.org/clusterkg/test/source>",
+        ),
     ],
     ids=["disjoint-classes", "text-for-integer", "language-for-string"],
 )
@@ -136,7 +144,13 @@ def _with_some_values(ontology: Graph) -> Graph:
         Graph().add((URIRef(TEST + "a"), CKG.authorPosition, Literal("1.5", datatype=XSD.decimal))),
         Graph().add((URIRef(TEST + "C"), RDFS.subClassOf, CKG.IndustrialCluster)),
     ],
-    ids=["sameAs", "functional-two-values", "enumeration-non-member", "decimal-for-integer", "class-in-data"],
+    ids=[
+        "sameAs",
+        "functional-two-values",
+        "enumeration-non-member",
+        "decimal-for-integer",
+        "class-in-data",
+    ],
 )
 def test_what_the_rules_do_not_decide_goes_to_hermit(ontology: Graph, data: Graph) -> None:
     assert uncovered(ontology, data)
@@ -158,7 +172,9 @@ def test_ingest_reasons_with_hermit_when_the_ontology_has_an_axiom_the_rules_do_
     assert (cluster, RDF.type, CKG.MarshallianIndustrialDistrict) in inferred
 
 
-def test_an_inconsistent_ontology_is_told_apart_from_bad_data_as_hermit_does(ontology: Graph) -> None:
+def test_an_inconsistent_ontology_is_told_apart_from_bad_data_as_hermit_does(
+    ontology: Graph,
+) -> None:
     broken = Graph()
     broken += ontology
     broken += _hybrid()

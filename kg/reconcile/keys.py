@@ -14,8 +14,8 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from clusterkg.kg.queries import load_query
-from clusterkg.kg.store.base import Store
 from clusterkg.kg.sources.studies import normalise_doi
+from clusterkg.kg.store.base import Store
 
 _NON_WORD = re.compile(r"[\W_]+")
 _ISBN_CHARS = re.compile(r"[^0-9X]")

@@ -52,7 +52,9 @@ def validate_batch(
     shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
     ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
     checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
-    nodes = sorted({s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus))
+    nodes = sorted(
+        {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
+    )
     view = StoreWithBatch(store, graph_iri, named)
     around = neighbourhood(lambda q: view.query(q).graph, nodes)
     report = validate_around(around, nodes, shapes, ontology, checks)
