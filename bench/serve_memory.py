@@ -1,0 +1,138 @@
+"""`clusterkg serve` on a built store as users run it: the memory of its process tree (the web process with
+the search index, the store's worker with its in-memory copy, the worker's forked query children) and the
+first GET of each page over HTTP once the copy answers (what the first request after a write costs once
+the copy is made again).
+
+    flock /work/bench.lock .venv/bin/python bench/serve_memory.py --data-dir bench/out/10m/search-store
+
+Memory: each process's high-water mark (VmHWM), polled every second for as long as it lives; the figure is
+their sum. A forked query child shares the worker's pages until it writes to them, so adding its mark
+counts those pages twice: its mark is reported apart as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from bench.load import fetch, serve
+from bench.pages import PAGES
+from bench.run import free_port, vm_hwm_mb
+
+SEARCHES = ("cluster", "hanoi", '"hub firm"', "infra*", "Ha Noi", "innovation policy")
+SETTLE = 30.0  # seconds the worker's resident memory must stay within 1% to count the copy as made
+
+
+class Tree:
+    """The high-water marks of `root` and of every process below it, as seen so far."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.marks: dict[int, tuple[str, float]] = {}
+
+    def poll(self) -> None:
+        for pid in self._pids(self.root):
+            try:
+                mark = vm_hwm_mb(pid)
+                name = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:  # ended meanwhile
+                continue
+            _, before = self.marks.get(pid, ("", 0.0))
+            self.marks[pid] = (name, max(before, mark))
+
+    def _pids(self, pid: int) -> list[int]:
+        found = [pid]
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            return []
+        for task in tasks:
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in children:
+                found += self._pids(int(child))
+        return found
+
+    def resident_mb(self, pid: int) -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--wait", type=float, default=900.0, help="seconds to wait for the copy")
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    process = serve(args.data_dir, port)
+    tree = Tree(process.pid)
+    try:
+        while fetch(base, "/sparql?query=ASK%7B%7D", None) not in (200, 406):
+            if process.poll() is not None:
+                raise SystemExit(f"serve ended with {process.returncode}: see serve.log")
+            time.sleep(0.1)
+        print(f"first answer after {time.perf_counter() - start:.1f} s")
+        worker = _copy_made(tree, args.wait)
+        print(f"in-memory copy made after {time.perf_counter() - start:.0f} s (worker {worker})")
+        paths = [*PAGES, *(f"/search/?q={urllib.parse.quote(q)}" for q in SEARCHES)]
+        print("| page | first GET (ms) | next GET (ms) | status |")
+        print("|---|---|---|---|")
+        for path in paths:
+            first, status = _timed(base, path)
+            tree.poll()
+            again, _ = _timed(base, path)
+            print(f"| `{path}` | {first:,.0f} | {again:,.1f} | {status} |")
+        tree.poll()
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    print("| process | peak (VmHWM, MB) |")
+    print("|---|---|")
+    for pid, (name, mark) in sorted(tree.marks.items()):
+        print(f"| {pid} `{name[:90]}` | {mark:,.0f} |")
+    lasting = [pid for pid in tree.marks if pid in (process.pid, worker)]
+    print(
+        f"sum of the peaks of serve and its worker: {sum(tree.marks[p][1] for p in lasting):,.0f} MB; "
+        f"of the whole tree: {sum(mark for _, mark in tree.marks.values()):,.0f} MB"
+    )
+
+
+def _copy_made(tree: Tree, wait: float) -> int:
+    """The worker's pid, once its resident memory has stayed within 1% for SETTLE seconds."""
+    deadline = time.monotonic() + wait
+    steady_since, last = time.monotonic(), 0.0
+    while time.monotonic() < deadline:
+        tree.poll()
+        workers = [p for p, (name, _) in tree.marks.items() if "oxworker" in name]
+        if workers:
+            now = tree.resident_mb(workers[0])
+            if abs(now - last) > 0.01 * max(now, 1.0):
+                steady_since, last = time.monotonic(), now
+            elif time.monotonic() - steady_since >= SETTLE:
+                return workers[0]
+        time.sleep(1.0)
+    raise SystemExit(f"the worker's memory did not settle within {wait:.0f} s")
+
+
+def _timed(base: str, path: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    status = fetch(base, path, None)
+    return (time.perf_counter() - start) * 1000, status
+
+
+if __name__ == "__main__":
+    main()
