@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from clusterkg.kg.cli import main
 from clusterkg.kg.config import Settings
 from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, DCTERMS, RDF, RDFS
-from clusterkg.kg.search.index import SearchIndex
+from clusterkg.kg.search.index import SPAN, SearchIndex
 from clusterkg.kg.search.indexed import IndexedStore
 from clusterkg.kg.search.tokens import fold, fts_query, indexed_text, matches, parse
 from clusterkg.kg.store import open_store
@@ -156,6 +156,30 @@ def test_a_text_two_graphs_hold_counts_once_and_goes_with_the_last(store):
             "SELECT COUNT(*) FROM resources r JOIN facets f ON f.resource = r.id WHERE r.iri = ?",
             (str(claim),),
         ).fetchone() == (0,)
+
+
+def test_every_page_is_a_slice_of_the_whole_bm25_ranking(store):
+    """BM25 is computed only for the hits that compete for the asked page; each page is still the slice
+    of the one ranking (most matching texts, then BM25 over every hit, then the resource's number)."""
+    index = index_of(store)
+    with closing(sqlite3.connect(index.path)) as db:
+        ranking = [
+            iri
+            for (iri,) in db.execute(
+                "SELECT r.iri FROM (SELECT rowid / ? AS id, COUNT(*) AS n, SUM(rank) AS score "
+                "FROM texts WHERE texts MATCH ? GROUP BY 1) h JOIN resources r ON r.id = h.id "
+                "ORDER BY h.n DESC, h.score, h.id",
+                (SPAN, fts_query(parse("clust*"))),
+            )
+        ]
+    assert len(ranking) > 12
+    for size in (1, 5, len(ranking)):
+        paged = [
+            h.resource
+            for offset in range(0, len(ranking), size)
+            for h in index.search("clust*", {}, offset, size).hits
+        ]
+        assert paged == ranking, size
 
 
 def test_facets_and_hits_are_those_of_the_sparql_scan(store, tmp_path):

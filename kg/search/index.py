@@ -166,34 +166,48 @@ class SearchIndex:
     def search(self, query: str, chosen: Mapping[str, str], offset: int, limit: int) -> Results:
         """The hits of `query` (most matching texts first, then BM25), narrowed by the `chosen` facet
         values, one page of them with snippets, and the facets of every hit. SQL groups, ranks and
-        counts every hit; Python sees the page and the facet values only."""
+        counts every hit; Python sees the page and the facet values only. BM25 (most of the cost of a
+        common word) is computed for the hits that compete for the page only: those with at least as many
+        matching texts as its last hit."""
         terms = parse(query)
         if not terms:
             return Results(0, 0, [], {kind: [] for kind in FACET_KINDS})
+        match = fts_query(terms)
         with closing(self._connect()) as db:
             db.execute(
                 "CREATE TEMP TABLE hits(resource INTEGER PRIMARY KEY, matches INTEGER, score REAL)"
             )
-            db.execute(
-                f"INSERT INTO hits SELECT rowid / {SPAN}, COUNT(*), SUM(rank) FROM texts "
-                "WHERE texts MATCH ? GROUP BY 1",
-                (fts_query(terms),),
+            db.execute(  # the texts come in rowid order, so by resource: each adds to the last row
+                f"INSERT INTO hits(resource, matches) SELECT rowid / {SPAN}, 1 FROM texts "
+                "WHERE texts MATCH ? AND 1 ON CONFLICT(resource) DO UPDATE SET matches = matches + 1",
+                (match,),
             )
             narrowing, params = _narrowing(db, chosen)
             total = db.execute("SELECT COUNT(*) FROM hits").fetchone()[0]
-            shown = (
-                db.execute(f"SELECT COUNT(*) FROM hits h WHERE 1 {narrowing}", params).fetchone()[0]
-                if narrowing
-                else total
+            shown, level = 0, 0
+            for texts, count in db.execute(
+                f"SELECT matches, COUNT(*) FROM hits h WHERE 1 {narrowing} GROUP BY matches "
+                "ORDER BY matches DESC",
+                params,
+            ).fetchall():
+                if shown < offset + limit:
+                    level = texts
+                shown += count
+            db.execute(
+                f"UPDATE hits SET score = s.score FROM (SELECT rowid / {SPAN} AS resource, SUM(rank) "
+                f"AS score FROM texts WHERE texts MATCH ? AND rowid / {SPAN} IN "
+                "(SELECT resource FROM hits WHERE matches >= ?) GROUP BY 1) s "
+                "WHERE hits.resource = s.resource",
+                (match, level),
             )
             page = [  # the page chosen first, then the names of its hits only
                 Hit(iri, label, texts, id=resource)
                 for resource, iri, label, texts in db.execute(
                     "SELECT p.resource, r.iri, r.label, p.matches FROM (SELECT h.resource, h.matches, "
-                    f"h.score FROM hits h WHERE 1 {narrowing} ORDER BY h.matches DESC, h.score, "
-                    "h.resource LIMIT ? OFFSET ?) p JOIN resources r ON r.id = p.resource "
+                    f"h.score FROM hits h WHERE h.matches >= ? {narrowing} ORDER BY h.matches DESC, "
+                    "h.score, h.resource LIMIT ? OFFSET ?) p JOIN resources r ON r.id = p.resource "
                     "ORDER BY p.matches DESC, p.score, p.resource",
-                    (*params, limit, offset),
+                    (level, *params, limit, offset),
                 )
             ]
             self._details(db, page, terms)

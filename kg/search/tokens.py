@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else separates words
 QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')  # a "phrase" (closing quote optional) or one chunk
@@ -15,6 +16,7 @@ LETTERS = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: the texts of a page, of an index rebuild
 def fold(word: str) -> str:
     """`word` in lower case, without accents and with the letters that have none mapped: Nội → noi."""
     decomposed = unicodedata.normalize("NFKD", word.translate(LETTERS))
