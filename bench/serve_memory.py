@@ -5,18 +5,21 @@ the copy is made again).
 
     flock /work/bench.lock .venv/bin/python bench/serve_memory.py --data-dir bench/out/10m/search-store
 
-Memory: each process's high-water mark (VmHWM), polled every second for as long as it lives; the figure is
-their sum. A forked query child shares the worker's pages until it writes to them, so adding its mark
-counts those pages twice: its mark is reported apart as well.
+Memory: each process's high-water mark (VmHWM), polled every 0.1 s by a thread for the whole run, and the
+largest sum of the resident memory (VmRSS) of the processes alive at one poll. A forked query child (one
+per page query, up to `parallel_queries` at once) shares the worker's pages until it writes to them, so
+adding its mark to the worker's counts those pages twice: it is reported apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Self
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
@@ -37,16 +40,34 @@ class Tree:
     def __init__(self, root: int) -> None:
         self.root = root
         self.marks: dict[int, tuple[str, float]] = {}
+        self.largest_sum = 0.0  # MB resident at once, over every poll
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.poll()
 
     def poll(self) -> None:
+        now = 0.0
         for pid in self._pids(self.root):
             try:
                 mark = vm_hwm_mb(pid)
+                now += self.resident_mb(pid)
                 name = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:  # ended meanwhile
                 continue
             _, before = self.marks.get(pid, ("", 0.0))
             self.marks[pid] = (name, max(before, mark))
+        self.largest_sum = max(self.largest_sum, now)
 
     def _pids(self, pid: int) -> list[int]:
         found = [pid]
@@ -79,35 +100,37 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     start = time.perf_counter()
     process = serve(args.data_dir, port)
-    tree = Tree(process.pid)
-    try:
-        while fetch(base, "/sparql?query=ASK%7B%7D", None) not in (200, 406):
-            if process.poll() is not None:
-                raise SystemExit(f"serve ended with {process.returncode}: see serve.log")
-            time.sleep(0.1)
-        print(f"first answer after {time.perf_counter() - start:.1f} s")
-        worker = _copy_made(tree, args.wait)
-        print(f"in-memory copy made after {time.perf_counter() - start:.0f} s (worker {worker})")
-        paths = [*PAGES, *(f"/search/?q={urllib.parse.quote(q)}" for q in SEARCHES)]
-        print("| page | first GET (ms) | next GET (ms) | status |")
-        print("|---|---|---|---|")
-        for path in paths:
-            first, status = _timed(base, path)
-            tree.poll()
-            again, _ = _timed(base, path)
-            print(f"| `{path}` | {first:,.0f} | {again:,.1f} | {status} |")
-        tree.poll()
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    with Tree(process.pid) as tree:
+        try:
+            while fetch(base, "/sparql?query=ASK%7B%7D", None) not in (200, 406):
+                if process.poll() is not None:
+                    raise SystemExit(f"serve ended with {process.returncode}: see serve.log")
+                time.sleep(0.1)
+            print(f"first answer after {time.perf_counter() - start:.1f} s")
+            worker = _copy_made(tree, args.wait)
+            print(
+                f"in-memory copy made after {time.perf_counter() - start:.0f} s (worker {worker})"
+            )
+            paths = [*PAGES, *(f"/search/?q={urllib.parse.quote(q)}" for q in SEARCHES)]
+            print("| page | first GET (ms) | next GET (ms) | status |")
+            print("|---|---|---|---|")
+            for path in paths:
+                first, status = _timed(base, path)
+                again, _ = _timed(base, path)
+                print(f"| `{path}` | {first:,.0f} | {again:,.1f} | {status} |")
+        finally:
+            time.sleep(0.5)
+            process.terminate()
+            process.wait(timeout=60)
     print("| process | peak (VmHWM, MB) |")
     print("|---|---|")
     for pid, (name, mark) in sorted(tree.marks.items()):
         print(f"| {pid} `{name[:90]}` | {mark:,.0f} |")
-    lasting = [pid for pid in tree.marks if pid in (process.pid, worker)]
+    lasting = sum(tree.marks[p][1] for p in (process.pid, worker))
+    children = [mark for p, (_, mark) in tree.marks.items() if p not in (process.pid, worker)]
     print(
-        f"sum of the peaks of serve and its worker: {sum(tree.marks[p][1] for p in lasting):,.0f} MB; "
-        f"of the whole tree: {sum(mark for _, mark in tree.marks.values()):,.0f} MB"
+        f"serve + worker: {lasting:,.0f} MB; forked query children: {len(children)}, the largest "
+        f"{max(children, default=0):,.0f} MB; largest resident sum at one poll: {tree.largest_sum:,.0f} MB"
     )
 
 
@@ -116,14 +139,13 @@ def _copy_made(tree: Tree, wait: float) -> int:
     deadline = time.monotonic() + wait
     steady_since, last = time.monotonic(), 0.0
     while time.monotonic() < deadline:
-        tree.poll()
-        workers = [p for p, (name, _) in tree.marks.items() if "oxworker" in name]
+        workers = [p for p, (name, _) in list(tree.marks.items()) if "oxworker" in name]
         if workers:
-            now = tree.resident_mb(workers[0])
+            now = tree.resident_mb(min(workers))
             if abs(now - last) > 0.01 * max(now, 1.0):
                 steady_since, last = time.monotonic(), now
             elif time.monotonic() - steady_since >= SETTLE:
-                return workers[0]
+                return min(workers)
         time.sleep(1.0)
     raise SystemExit(f"the worker's memory did not settle within {wait:.0f} s")
 
