@@ -29,9 +29,9 @@ if str(PROJECT) not in sys.path:
 from bench.load import fetch, serve
 from bench.pages import PAGES
 from bench.run import free_port, vm_hwm_mb
+from clusterkg.kg.store.oxworker import MEMORY_COPY_READY
 
 SEARCHES = ("cluster", "hanoi", '"hub firm"', "infra*", "Ha Noi", "innovation policy")
-SETTLE = 30.0  # seconds the worker's resident memory must stay within 1% to count the copy as made
 
 
 class Tree:
@@ -107,7 +107,7 @@ def main() -> None:
                     raise SystemExit(f"serve ended with {process.returncode}: see serve.log")
                 time.sleep(0.1)
             print(f"first answer after {time.perf_counter() - start:.1f} s")
-            worker = _copy_made(tree, args.wait)
+            worker = _copy_made(tree, args.data_dir / "serve.log", args.wait)
             print(
                 f"in-memory copy made after {time.perf_counter() - start:.0f} s (worker {worker})"
             )
@@ -134,20 +134,14 @@ def main() -> None:
     )
 
 
-def _copy_made(tree: Tree, wait: float) -> int:
-    """The worker's pid, once its resident memory has stayed within 1% for SETTLE seconds."""
+def _copy_made(tree: Tree, log: Path, wait: float) -> int:
+    """The worker's pid, once serve's log says that reads come from the in-memory copy."""
     deadline = time.monotonic() + wait
-    steady_since, last = time.monotonic(), 0.0
-    while time.monotonic() < deadline:
-        workers = [p for p, (name, _) in list(tree.marks.items()) if "oxworker" in name]
-        if workers:
-            now = tree.resident_mb(min(workers))
-            if abs(now - last) > 0.01 * max(now, 1.0):
-                steady_since, last = time.monotonic(), now
-            elif time.monotonic() - steady_since >= SETTLE:
-                return min(workers)
-        time.sleep(1.0)
-    raise SystemExit(f"the worker's memory did not settle within {wait:.0f} s")
+    while MEMORY_COPY_READY not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no in-memory copy within {wait:.0f} s (see {log})")
+        time.sleep(0.5)
+    return min(p for p, (name, _) in list(tree.marks.items()) if "oxworker" in name)
 
 
 def _timed(base: str, path: str) -> tuple[float, int]:

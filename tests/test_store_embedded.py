@@ -4,6 +4,7 @@ loads files all or nothing, and restarts its worker when it dies."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from clusterkg.kg.namespaces import CKGRAPH, CKR
 from clusterkg.kg.store import open_store
 from clusterkg.kg.store.base import StoreError
 from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.oxworker import MEMORY_COPY_READY
 
 TITLE = "<http://purl.org/dc/terms/title>"
 GOOD_NQUADS = "".join(
@@ -151,6 +153,20 @@ def _until_from_memory(store: EmbeddedStore) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_the_worker_logs_when_reads_come_from_the_copy(
+    tmp_path: Path, sample_dataset: Dataset, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The server's log says when the in-memory copy answers (after a start, after each write): what an
+    operator, and bench/serve_memory.py, wait for."""
+    store = EmbeddedStore(tmp_path / "store", memory_copy=True)
+    try:
+        store.load(sample_dataset)
+        assert _until_from_memory(store)
+    finally:
+        store.close()  # the worker has written its line to the stderr it shares with us
+    assert re.search(rf"{MEMORY_COPY_READY} in \d+\.\d s", capfd.readouterr().err)
 
 
 def test_memory_copy_answers_reads_and_never_lags_a_write(

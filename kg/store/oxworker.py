@@ -46,6 +46,7 @@ from clusterkg.kg.store.union_update import with_union_where
 # {"pid", "address", "authkey"}, mode 0600, in the store directory
 PUBLISHED = "clusterkg-worker.json"
 STALE_CREATION = 60.0  # seconds after which an unlocked, half-made new store directory is removed
+MEMORY_COPY_READY = "clusterkg: reads come from the in-memory copy of the store, made"  # a log line
 
 ERROR_KINDS: dict[type, str] = {
     QuerySyntaxError: "syntax",
@@ -231,11 +232,17 @@ class Stores:
         def copy() -> None:
             # dump and bulk_load run in Rust without the GIL: the worker keeps answering meanwhile
             # (bulk_extend over quads_for_pattern would hold the GIL for the whole copy)
+            start = time.monotonic()
             memory = ox.Store()
             memory.bulk_load(self.disk.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
             with self._lock:
                 if version == self._version:  # no write began meanwhile
                     self.memory = memory
+                    print(  # to the server's log: from now on reads come from memory
+                        f"{MEMORY_COPY_READY} in {time.monotonic() - start:.1f} s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
 
         threading.Thread(target=copy, daemon=True, name="memory-copy").start()
 
