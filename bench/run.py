@@ -1,7 +1,8 @@
 """Benchmark the store layer per scale, side by side: load time and peak memory, and the median and p95
-latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store, the
-Oxigraph server (raw HTTP and our remote store), Virtuoso 7 (our remote store), rdflib's engine and our
-memory store; focus-node SHACL validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
+latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store (on disk
+and from its in-memory copy, as SPARQL JSON and as rdflib terms), the Oxigraph server (raw HTTP and our
+remote store), Virtuoso 7 (our remote store), rdflib's engine and our memory store, a query with parameters
+with its default parameters apart from its sampled values; focus-node SHACL validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
 peak memory is its own.
 
     nice -n 10 .venv/bin/python bench/run.py --scales 10k 100k 1m
