@@ -496,3 +496,23 @@ def test_the_same_study_twice_in_one_file_is_one_study(
     }
     again = ingest(path, None, None, store, settings)
     assert again.unchanged_since is not None
+
+
+def test_the_same_isbn_merges_neither_chapters_nor_volumes_of_a_set() -> None:
+    """A chapter carries its book's ISBN, and each volume of a set the set's: rule 2 ties two books of
+    one ISBN only when neither is printed in a larger work and their years and title numbers agree."""
+    isbn = {"9780029253618"}
+    book = _keys("book", title="Clusters in Practice", year="2012", isbns=isbn, families={1: "le"})
+    index = StudyIndex([book])
+    chapter = _keys(
+        "chapter", title="Suppliers", year="2012", isbns=isbn, is_part=True, families={1: "vo"}
+    )
+    assert all(m.rule != CKG.SameISBN for m in index.match(chapter))
+    assert StudyIndex([chapter]).match(book) == []
+    volumes = StudyIndex(
+        [_keys("v3", title="A History, Volume 3", year="2012", isbns=isbn, families={1: "le"})]
+    )
+    assert volumes.match(_keys("v6", title="A History, Volume 6", year="2014", isbns=isbn)) == []
+    assert volumes.match(_keys("v4", title="A History, Volume 4", year="2012", isbns=isbn)) == []
+    same = volumes.match(_keys("v3b", title="History, Vol. 3", year="2012", isbns=isbn))
+    assert [m.rule for m in same] == [CKG.SameISBN]

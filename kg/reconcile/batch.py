@@ -52,7 +52,8 @@ def reconcile_batch(
     in_store = store_keys(store, queries_dir)
     index = StudyIndex(k for s, k in in_store.items() if s not in replaced)
     incoming = keys_from_rows(
-        row.asdict() for row in batch.query(study_keys_query(queries_dir))  # type: ignore[union-attr]
+        row.asdict()
+        for row in batch.query(study_keys_query(queries_dir))  # type: ignore[union-attr]
     )
     result = Reconciled(batch)
     merges: dict[URIRef, tuple[URIRef, URIRef]] = {}

@@ -30,6 +30,7 @@ class StudyKeys:
     isbns: set[str] = field(default_factory=set)
     title: str = ""
     title_not_stated: bool = False
+    is_part: bool = False  # printed in a larger work, whose ISBN it carries
     year: str = ""
     families: dict[int, str] = field(default_factory=dict)  # position -> normalised family name
 
@@ -75,6 +76,7 @@ def keys_from_rows(rows: Iterable[dict[str, Identifier | str]]) -> dict[URIRef, 
             entry.year = str(row["year"])[:4]
         flag = row.get("titleNotStated")  # xsd:boolean, as a Literal or as CSV's "true"
         entry.title_not_stated = entry.title_not_stated or str(flag) == "true"
+        entry.is_part = entry.is_part or str(row.get("isPart")) == "true"
         if row.get("position") is not None and row.get("family") is not None:
             entry.families[int(row["position"])] = normalise_text(str(row["family"]))
     return keys

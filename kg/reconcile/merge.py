@@ -74,7 +74,10 @@ def merge_records(
         for authorship in batch.objects(incoming, CKG.hasAuthorship):
             position = batch.value(authorship, CKG.authorPosition)
             target = by_position[study].get(int(position)) if position is not None else None
-            if target is None:
+            if target is None:  # the first record to name this position gives its authorship
+                person = batch.value(authorship, CKG.author)
+                if position is not None and isinstance(person, URIRef):
+                    by_position[study][int(position)] = (authorship, person)
                 continue
             mapping[authorship] = target[0]
             person = batch.value(authorship, CKG.author)

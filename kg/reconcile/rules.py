@@ -37,7 +37,7 @@ class StudyIndex:
 
     def __init__(self, studies: Iterable[StudyKeys]) -> None:
         self.by_doi: dict[str, list[URIRef]] = defaultdict(list)
-        self.by_isbn: dict[str, list[URIRef]] = defaultdict(list)
+        self.by_isbn: dict[str, list[StudyKeys]] = defaultdict(list)
         self.by_title: dict[tuple[str, str, str], list[URIRef]] = defaultdict(list)
         self.by_author_year: dict[tuple[str, str], list[StudyKeys]] = defaultdict(list)
         self.titles_by_year: dict[str, dict[URIRef, str]] = defaultdict(dict)
@@ -48,8 +48,8 @@ class StudyIndex:
         """Index one more study under each rule's key."""
         for doi in keys.dois:
             self.by_doi[doi].append(keys.study)
-        for isbn in keys.isbns:
-            self.by_isbn[isbn].append(keys.study)
+        for isbn in () if keys.is_part else keys.isbns:  # a chapter's ISBN is its book's
+            self.by_isbn[isbn].append(keys)
         if keys.norm_title and keys.year and keys.first_author:
             self.by_title[(keys.norm_title, keys.year, keys.first_author)].append(keys.study)
         if keys.first_author and keys.year:
@@ -76,10 +76,10 @@ class StudyIndex:
             for study in self.by_doi.get(doi, []):
                 if study != me:
                     return Match(me, study, CKG.SameDOI, ("doi",))
-        for isbn in sorted(incoming.isbns):
-            for study in self.by_isbn.get(isbn, []):
-                if study != me:
-                    return Match(me, study, CKG.SameISBN, ("isbn",))
+        for isbn in () if incoming.is_part else sorted(incoming.isbns):
+            for other in self.by_isbn.get(isbn, []):
+                if other.study != me and _one_volume(incoming, other):
+                    return Match(me, other.study, CKG.SameISBN, ("isbn",))
         key = (incoming.norm_title, incoming.year, incoming.first_author)
         if all(key):
             for study in self.by_title.get(key, []):
@@ -125,6 +125,16 @@ class StudyIndex:
             for title, score, study in found
             if study != incoming.study and _numbers(title) == numbers
         ]
+
+
+def _one_volume(a: StudyKeys, b: StudyKeys) -> bool:
+    """Whether two records with one ISBN can be one work: a multi-volume set's ISBN is printed in each
+    volume, whose years or numbered titles differ."""
+    years_agree = not (a.year and b.year) or a.year == b.year
+    titles_agree = not (a.norm_title and b.norm_title) or _numbers(a.norm_title) == _numbers(
+        b.norm_title
+    )
+    return years_agree and titles_agree
 
 
 def _numbers(title: str) -> list[str]:
