@@ -516,3 +516,24 @@ def test_the_same_isbn_merges_neither_chapters_nor_volumes_of_a_set() -> None:
     assert volumes.match(_keys("v4", title="A History, Volume 4", year="2012", isbns=isbn)) == []
     same = volumes.match(_keys("v3b", title="History, Vol. 3", year="2012", isbns=isbn))
     assert [m.rule for m in same] == [CKG.SameISBN]
+
+
+def test_twins_of_a_record_without_authors_give_each_position_once(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """The first record of a DOI names no author; the next two name one each: the study gets one
+    authorship at position 1 (the first that names it), not two."""
+    path = tmp_path / "twins.bib"
+    path.write_text(
+        "@book{ed, title = {Clusters Edited}, editor = {Le, Hoa}, year = {2019}, doi = {10.9999/ckg.tw}}\n"
+        "@book{a1, title = {Clusters Edited}, author = {Vo, Minh}, year = {2019}, doi = {10.9999/ckg.tw}}\n"
+        "@book{a2, title = {Clusters Edited}, author = {Vo, M.}, year = {2019}, doi = {10.9999/ckg.tw}}\n",
+        encoding="utf-8",
+    )
+    result = ingest(path, None, None, store, settings)
+    assert result.written and len(result.duplicates) == 2
+    rows = store.query(
+        'SELECT ?a ?pos WHERE { ?s <http://purl.org/ontology/bibo/doi> "10.9999/ckg.tw" ; '
+        f"{CKG.hasAuthorship.n3()} ?a . ?a {CKG.authorPosition.n3()} ?pos }}"
+    ).rows
+    assert [int(r["pos"]) for r in rows] == [1]
