@@ -224,7 +224,8 @@ class _Translator:
                 raise UnsupportedShape(shape, predicate.n3())
         path_node = g.value(shape, SH.path)
         path = render_path(g, path_node) if path_node is not None else None
-        top = focus == "?this"  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        top = focus == "?this"
         anchored = top and path is not None
         value = "?value" if top else self.var()
 
@@ -266,7 +267,9 @@ class _Translator:
         for wanted in g.objects(shape, SH.hasValue):
             if path is None:
                 yield _Violation(
-                    SH.HasValueConstraintComponent, f"FILTER(!sameTerm({focus}, {wanted.n3()}))", False
+                    SH.HasValueConstraintComponent,
+                    f"FILTER(!sameTerm({focus}, {wanted.n3()}))",
+                    False,
                 )
             else:
                 yield _Violation(
@@ -310,7 +313,8 @@ class _Translator:
                     anchored,
                 )
             yield from self._qualified(shape, focus, path, target)
-        for component, pattern, has_value in self._logical(shape, value, values, top and not path):
+        logical = self._logical(shape, value, values, target if top and not path else "")
+        for component, pattern, has_value in logical:
             yield _Violation(component, pattern, has_value, anchored)
 
     def _conditions(self, shape: Node, value: str) -> Iterator[tuple[URIRef, str]]:
@@ -349,19 +353,26 @@ class _Translator:
             yield SH.LanguageInConstraintComponent, f"!isLiteral({value}) || !({tags or 'false'})"
 
     def _logical(
-        self, shape: Node, value: str, values: Callable[[str, bool, str], str], node: bool
+        self, shape: Node, value: str, values: Callable[[str, bool, str], str], target: str
     ) -> Iterator[tuple[URIRef, str, bool]]:
-        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them; `node`:
-        the top-level focus node itself)."""
+        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them). With
+        `target` (the focus node itself, at the top), a member that is more than value tests is taken
+        as the set of the target's nodes that fail it, found once (`_failing_targets`), not an EXISTS
+        per node."""
         g = self.g
+        bind = f"BIND(?this AS {value})"
         for listed in g.objects(shape, SH["or"]):
             members = list(Collection(g, listed))
-            failing = [self._failing(s) for s in members] if node else []
+            failing = [self._failing(s) for s in members] if target else []
             if failing and all(failing):  # the nodes that fail every member: one join of each's
                 yield SH.OrConstraintComponent, "".join(
                     f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(f'{{ {p} }}' for p in f)} }} }} "
                     for f in failing
-                ) + f"BIND(?this AS {value})", True  # fmt: skip
+                ) + bind, True  # fmt: skip
+                continue
+            if target and not all(self._value_tests_only(s) for s in members):
+                sets = "".join(self._failing_targets(s, target) for s in members)
+                yield SH.OrConstraintComponent, f"{sets} {bind}", True
                 continue
             fails = " && ".join(self._fail_test(s, value) for s in members)
             classes = [self._only_classes(s) for s in members]
@@ -378,11 +389,24 @@ class _Translator:
             fails = " || ".join(self._fail_test(s, value) for s in Collection(g, listed))
             yield SH.AndConstraintComponent, values(fails or "false", True), True
         for listed in g.objects(shape, SH.xone):
-            passing = " + ".join(
-                f"IF({self._fail_test(s, value)}, 0, 1)" for s in Collection(g, listed)
-            )
+            members = list(Collection(g, listed))
+            if target and not all(self._value_tests_only(s) for s in members):
+                failed = " UNION ".join(  # the members each node fails, counted
+                    f"{{ {self._failing_targets(s, target)} BIND({i} AS ?failed) }}"
+                    for i, s in enumerate(members)
+                )
+                yield SH.XoneConstraintComponent, (
+                    f"{{ SELECT ?this WHERE {{ {{ {target} }} OPTIONAL {{ {failed} }} }} "
+                    f"GROUP BY ?this HAVING(COUNT(DISTINCT ?failed) != {len(members) - 1}) }} {bind}"
+                ), True  # fmt: skip
+                continue
+            passing = " + ".join(f"IF({self._fail_test(s, value)}, 0, 1)" for s in members)
             yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1", True), True
         for negated in g.objects(shape, SH["not"]):
+            if target and not self._value_tests_only(negated):
+                failing = self._failing_targets(negated, target)
+                yield SH.NotConstraintComponent, f"MINUS {failing} {bind}", True
+                continue
             yield (
                 SH.NotConstraintComponent,
                 values(f"!{self._fail_test(negated, value)}", True),
@@ -391,9 +415,7 @@ class _Translator:
         for nested in g.objects(shape, SH.node):
             yield SH.NodeConstraintComponent, values(self._fail_test(nested, value), True), True
 
-    def _qualified(
-        self, shape: Node, focus: str, path: str, target: str
-    ) -> Iterator[_Violation]:
+    def _qualified(self, shape: Node, focus: str, path: str, target: str) -> Iterator[_Violation]:
         qualified = self.g.value(shape, SH.qualifiedValueShape)
         if qualified is None:
             return
@@ -462,13 +484,34 @@ class _Translator:
             patterns += inner
         return patterns if patterns and all(v.anchored for v in found) else []
 
+    def _failing_targets(self, shape: Node, target: str) -> str:
+        """A subquery selecting the nodes `?this` of `target` that fail `shape`: the union of its
+        constraints' top-level violations, each with the target (nested property shapes included)."""
+        if self._deactivated(shape):
+            return "{ SELECT ?this WHERE { FILTER(false) } }"
+        patterns = []
+        for _, pattern, has_value, anchored in self._violations(shape, "?this", target):
+            if anchored:
+                pattern = f"{{ SELECT DISTINCT ?this{' ?value' if has_value else ''} WHERE {{ {pattern} }} }}"
+            patterns.append(f"{{ {{ {target} }} {pattern} }}")
+        for prop in self.g.objects(shape, SH.property):
+            patterns.append(f"{{ {self._failing_targets(prop, target)} }}")
+        if (shape, SH.sparql, None) in self.g:
+            raise UnsupportedShape(shape, "sh:sparql inside a logical or nested shape")
+        union = " UNION ".join(patterns) or "FILTER(false)"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    def _value_tests_only(self, shape: Node) -> bool:
+        """Whether `shape` says nothing but tests of a value by itself (see `_conditions`)."""
+        said = {p for p in self.g.predicates(shape) if str(p).startswith(str(SH))}
+        return not self._deactivated(shape) and said <= _VALUE_TESTS | _NON_CONSTRAINTS - {SH.path}
+
     def _fail_test(self, shape: Node, focus: str) -> str:
         """An expression that is true when `focus` does not conform to `shape`: the tests of its
         constraints on the node alone when it has no other (no path, property, class, logic), else an
         EXISTS of `_fails`. Each test is wrapped in COALESCE, as a failing FILTER of a UNION drops only
         its branch."""
-        said = {p for p in self.g.predicates(shape) if str(p).startswith(str(SH))}
-        if self._deactivated(shape) or not said <= _VALUE_TESTS | _NON_CONSTRAINTS - {SH.path}:
+        if not self._value_tests_only(shape):
             return f"EXISTS {{ {self._fails(shape, focus)} }}"
         tests = [f"COALESCE({test}, false)" for _, test in self._conditions(shape, focus)]
         return "(" + (" || ".join(tests) or "false") + ")"

@@ -336,7 +336,8 @@ def run_violation_queries(
 ) -> ValidationReport:
     """Run the shapes translated from `shapes` on `store` (or take their `answers`, in the same order):
     each row is a result, as pyshacl would report it."""
-    names = Graph()  # prefixes (the project's, then the shapes'), and the blank-node paths results name
+    # prefixes (the project's, then the shapes'), and the blank-node paths and shapes results name
+    names = Graph()
     bind_all(names)
     for prefix, namespace in shapes.namespaces():
         names.bind(prefix, namespace, override=False)

@@ -60,13 +60,16 @@ def test_forms_same_as_pyshacl(shapes: Graph, queries: list[ViolationQuery]) -> 
         (ex("n1"), "ClassConstraintComponent"), (Literal("literal"), "ClassConstraintComponent"),
         (Literal(12345), "XoneConstraintComponent"), (ex("iri"), "XoneConstraintComponent"),
         (Literal("bad"), "NotConstraintComponent"), (Literal("toolong"), "AndConstraintComponent"),
-        (ex("w1"), "OrConstraintComponent"),
+        (ex("w1"), "OrConstraintComponent"), (ex("p4"), "XoneConstraintComponent"),
+        (ex("p5"), "XoneConstraintComponent"), (ex("p6"), "XoneConstraintComponent"),
+        (ex("p1"), "NotConstraintComponent"), (ex("p1"), "XoneConstraintComponent"),
     }  # fmt: skip
     assert not found & {  # ... and lets pass what it must
         (ex("a1"), "OrConstraintComponent"), (ex("a3"), "OrConstraintComponent"),
         (ex("b1"), "OrConstraintComponent"), (ex("b3"), "OrConstraintComponent"),
         (ex("c1"), "ClassConstraintComponent"), (Literal(5), "XoneConstraintComponent"),
         (Literal("abcd"), "XoneConstraintComponent"), (ex("a1"), "QualifiedMaxCountConstraintComponent"),
+        (ex("p2"), "XoneConstraintComponent"), (ex("p3"), "XoneConstraintComponent"),
     }  # fmt: skip
 
 
@@ -93,6 +96,14 @@ def _query(queries: list[ViolationQuery], shape: Node, component: str, path: str
         (EX + "ValueShape", "XoneConstraintComponent", "", "COALESCE", "EXISTS"),
         (EX + "ValueShape", "NotConstraintComponent", "", "COALESCE", "EXISTS"),
         (None, "OrConstraintComponent", "w", "COALESCE", "EXISTS"),
+        (
+            EX + "AuthorShape",
+            "XoneConstraintComponent",
+            "",
+            "HAVING(COUNT(DISTINCT ?failed)",
+            "EXISTS",
+        ),
+        (EX + "OrMixedShape", "OrConstraintComponent", "", "SELECT DISTINCT ?this", "EXISTS"),
     ],
 )
 def test_the_fast_forms_are_used(
