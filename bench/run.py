@@ -1,7 +1,8 @@
 """Benchmark the store layer per scale, side by side: load time and peak memory, and the median and p95
-latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store, the
-Oxigraph server (raw HTTP and our remote store), Virtuoso 7 (our remote store), rdflib's engine and our
-memory store; focus-node SHACL validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
+latency of every query in queries/ on raw pyoxigraph (in memory and on disk), the embedded store (on disk
+and from its in-memory copy, as SPARQL JSON and as rdflib terms), the Oxigraph server (raw HTTP and our
+remote store), Virtuoso 7 (our remote store), rdflib's engine and our memory store, a query with parameters
+with its default parameters apart from its sampled values; focus-node SHACL validation of an ingest batch; `clusterkg serve` start-up. Each engine runs in its own process, so its
 peak memory is its own.
 
     nice -n 10 .venv/bin/python bench/run.py --scales 10k 100k 1m
@@ -116,6 +117,17 @@ def query_files(patterns: list[str] | None = None) -> list[Path]:
     )
 
 
+def parametrised(patterns: list[str] | None = None) -> set[str]:
+    """The queries of `query_files(patterns)` that take parameters, by their path under queries/."""
+    from clusterkg.kg.config import Settings
+    from clusterkg.kg.queries import load_query
+
+    root = Settings().queries_dir
+    return {
+        str(path.relative_to(root)) for path in query_files(patterns) if load_query(path).params
+    }
+
+
 def variants(
     store, samples: int, rng: random.Random, patterns: list[str] | None = None
 ) -> dict[str, list[str]]:
@@ -156,11 +168,12 @@ def measure(
     """Time each of `runs` (engines answering the same query) on every variant, `warmup` + `repeat` times,
     taking turns, so that the engines compared share the machine's conditions. An engine stops repeating
     once it has spent RUN_BUDGET seconds on the query (a slow query gets fewer runs, at least one timed).
-    Per engine: median and p95 of the timed runs (ms) and the rows of the first; or the timeout or error
-    that stopped it."""
+    Per engine: median and p95 of the timed runs (ms) and the answer's size (rows, triples, 1 for a true
+    ASK; bytes for a serialized answer) in the first run of each variant; or the timeout or error that
+    stopped it."""
     times: dict[str, list[float]] = {name: [] for name in runs}
     spent: dict[str, float] = dict.fromkeys(runs, 0.0)
-    rows: dict[str, int] = {}
+    rows: dict[str, list[int]] = {name: [] for name in runs}
     failed: dict[str, dict] = {}
     for text in texts:
         for i in range(warmup + repeat):
@@ -180,7 +193,8 @@ def measure(
                     continue
                 elapsed = time.perf_counter() - start
                 spent[name] += elapsed
-                rows.setdefault(name, count)
+                if i == 0:
+                    rows[name].append(count)
                 if (
                     i >= warmup or spent[name] > RUN_BUDGET
                 ):  # a slow warm-up counts as the one timed run
@@ -196,9 +210,28 @@ def measure(
             "median_ms": statistics.median(taken),
             "p95_ms": p95,
             "runs": len(taken),
-            "rows": rows.get(name),
+            "rows": rows[name],
         }
     return result
+
+
+def timed(
+    runs: dict[str, Callable[[str], int]], texts: list[str], repeat: int, warmup: int = 1
+) -> dict[str, dict]:
+    """`measure` of the query with its default parameters (`texts[0]`, what a user runs who sets none)
+    and, apart, of its sampled parameter values (`texts[1:]`, when there are any):
+    {"default": per engine, "sampled": per engine}."""
+    groups = {"default": texts[:1], "sampled": texts[1:]}
+    return {
+        group: measure(runs, variant_texts, repeat, warmup)
+        for group, variant_texts in groups.items()
+        if variant_texts
+    }
+
+
+def _joined(a: dict[str, dict], b: dict[str, dict]) -> dict[str, dict]:
+    """Two `timed` results of the same query (other engines) as one."""
+    return {group: {**a.get(group, {}), **b.get(group, {})} for group in a | b}
 
 
 def materialise(result) -> int:
@@ -253,8 +286,14 @@ def job_pyoxigraph(spec: dict) -> dict:
     drawn = variants(store, spec["samples"], random.Random(spec["seed"]), spec["queries"])
     result["skipped"] = {name: reason for name, reason in spec["skip"].items() if name in drawn}
     result["variants"] = {name: texts for name, texts in drawn.items() if name not in spec["skip"]}
+    with_parameters = parametrised(spec["queries"])
+    result["parameters"] = {  # queries with parameters: how many sampled values each was run with
+        name: len(texts) - 1
+        for name, texts in result["variants"].items()
+        if name in with_parameters
+    }
     result["queries"] = {
-        name: measure(
+        name: timed(
             {
                 "iterate": lambda q: materialise(store.query(q, use_default_graph_as_union=True)),
                 "json": lambda q: len(_ox_json(store, q)),
@@ -296,7 +335,7 @@ def job_embedded(spec: dict) -> dict:
         result["memory_copy_ready_s"] = in_memory["memory_copy_ready_s"]
         result["memory_copy_worker_rss_mb"] = in_memory["memory_copy_worker_rss_mb"]
         for name, timings in in_memory["queries"].items():
-            result["queries"][name] |= timings
+            result["queries"][name] = _joined(result["queries"][name], timings)
     store = EmbeddedStore(path)
     if not spec["queries"]:  # a run of some queries only keeps the earlier validation figures
         result["validation"] = _batch_validation(spec, store)
@@ -320,8 +359,12 @@ def _memory_copy_side_by_side(spec: dict, path: Path) -> dict:
     raw = ox.Store()
     raw.bulk_load(path=spec["dataset"], format=ox.RdfFormat.N_QUADS)
     timings = {
-        name: measure(
+        name: timed(
             {
+                "raw-memory-iterate": lambda q: materialise(
+                    raw.query(q, use_default_graph_as_union=True)
+                ),
+                "memory-query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT)),
                 "raw-memory-json": lambda q: len(_ox_json(raw, q)),
                 "memory-json": lambda q: len(
                     store.query_serialized(q, _media(q), timeout=QUERY_TIMEOUT)
@@ -389,7 +432,7 @@ def _side_by_side_with_raw(spec: dict, store) -> dict:
     if size(spec["scale"]) > MEMORY_COPY_MAX:  # the overhead pair only: each run costs seconds here
         runs = {name: runs[name] for name in ("raw-json", "json")}
     result["queries"] = {
-        name: measure(runs, qs, spec["repeat"]) for name, qs in spec["variants"].items()
+        name: timed(runs, qs, spec["repeat"]) for name, qs in spec["variants"].items()
     }
     result["raw_disk_rss_mb"] = vm_hwm_mb(os.getpid())  # before any in-memory store is made here
     result["worker_rss_mb"] = vm_hwm_mb(store.worker_pid)
@@ -475,7 +518,7 @@ def job_remote(spec: dict) -> dict:
                 return len(answer.read())
 
         result["queries"] = {
-            name: measure(
+            name: timed(
                 {
                     "server-raw": raw,
                     "query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT)),
@@ -517,7 +560,7 @@ def job_virtuoso(spec: dict) -> dict:
             store = RemoteStore(server.query_endpoint, timeout=QUERY_TIMEOUT, retries=0)
             result["quads"] = store.count()
             result["queries"] = {
-                name: measure(
+                name: timed(
                     {"query": lambda q: _rows(store.query(q, timeout=QUERY_TIMEOUT))},
                     qs,
                     spec["repeat"],
@@ -569,15 +612,18 @@ def job_rdflib(spec: dict) -> dict:
     for name, qs in spec[
         "variants"
     ].items():  # default parameters only: rdflib is slow enough as it is
-        timings = measure({"rdflib": guarded}, qs[:1], spec["repeat"], warmup=0)
+        timings = timed({"rdflib": guarded}, qs[:1], spec["repeat"], warmup=0)
         if (
-            "median_ms" in timings["rdflib"]
+            "median_ms" in timings["default"]["rdflib"]
         ):  # our memory store is rdflib plus a fork: no use if it timed out
-            timings |= measure(
-                {"memory": lambda q: _rows(memory.query(q, timeout=QUERY_TIMEOUT))},
-                qs[:1],
-                spec["repeat"],
-                warmup=0,
+            timings = _joined(
+                timings,
+                timed(
+                    {"memory": lambda q: _rows(memory.query(q, timeout=QUERY_TIMEOUT))},
+                    qs[:1],
+                    spec["repeat"],
+                    warmup=0,
+                ),
             )
         result["queries"][name] = timings
     result["rss"] = peak_rss_mb()
@@ -711,6 +757,8 @@ LATENCY_COLUMNS = (  # (header, engine, measurement)
     ("embedded json", "embedded", "json"),
     ("pyox mem json", "embedded", "raw-memory-json"),
     ("embedded memory-copy json", "embedded", "memory-json"),
+    ("pyox mem beside copy", "embedded", "raw-memory-iterate"),
+    ("embedded memory-copy", "embedded", "memory-query"),
     ("server raw", "remote", "server-raw"),
     ("remote json", "remote", "json"),
     ("remote", "remote", "query"),
@@ -726,6 +774,11 @@ RATIO_COLUMNS = (  # (header, numerator, denominator)
         ("embedded", "memory-json"),
         ("embedded", "raw-memory-json"),
     ),
+    (
+        "embedded memory-copy / pyox mem beside copy",
+        ("embedded", "memory-query"),
+        ("embedded", "raw-memory-iterate"),
+    ),
     ("remote json / server raw", ("remote", "json"), ("remote", "server-raw")),
     ("virtuoso / remote", ("virtuoso", "query"), ("remote", "query")),
     ("pyox disk / pyox mem", ("embedded", "raw-json"), ("embedded", "raw-memory-json")),
@@ -734,8 +787,66 @@ RATIO_COLUMNS = (  # (header, numerator, denominator)
 )
 
 
-def _found(jobs: dict, engine: str, measurement: str, query: str) -> dict | None:
-    return jobs.get(engine, {}).get("queries", {}).get(query, {}).get(measurement)
+def _found(jobs: dict, engine: str, measurement: str, query: str, group: str) -> dict | None:
+    return jobs.get(engine, {}).get("queries", {}).get(query, {}).get(group, {}).get(measurement)
+
+
+def _query_rows(jobs: dict) -> list[tuple[str, str, str]]:
+    """(label, query, group) of each table row: one row for a query without parameters; for a query
+    with parameters, its default parameters and its sampled values on rows of their own."""
+    reference = jobs.get("pyoxigraph-memory", {})
+    parameters = reference.get("parameters", {})
+    rows = []
+    for name in sorted(reference.get("queries", {})):
+        if name not in parameters:
+            rows.append((name, name, "default"))
+            continue
+        rows.append((f"{name}, default parameters", name, "default"))
+        if parameters[name]:
+            values = "value" if parameters[name] == 1 else "values"
+            rows.append((f"{name}, {parameters[name]} sampled {values}", name, "sampled"))
+    return rows
+
+
+def _answer_sizes(entry: dict | None) -> str:
+    """The rows (triples, ASK as 0/1) of each variant's answer, as raw pyoxigraph gave them."""
+    if not entry or "rows" not in entry:
+        return "–"
+    return ", ".join(str(count) for count in entry["rows"])
+
+
+def query_tables(jobs: dict) -> list[str]:
+    """The latency table and the ratio table of one scale's engine jobs (Markdown lines)."""
+    rows = _query_rows(jobs)
+    lines = [
+        (
+            "Latency, median / p95 in ms (`json`: the answer as SPARQL JSON or N-Triples bytes; "
+            "others: read into Python terms, rdflib terms for ours). A query with parameters has a row "
+            "for its default parameters and a row for the values sampled from the data; `rows`: the "
+            "size of each answer on raw pyoxigraph (rows, triples, or 1 for a true ASK):"
+        ),
+        "",
+        "| query | rows | " + " | ".join(h for h, _, _ in LATENCY_COLUMNS) + " |",
+        "|---|---:|" + "---:|" * len(LATENCY_COLUMNS),
+    ]
+    for label, name, group in rows:
+        reference = _found(jobs, "pyoxigraph-memory", "iterate", name, group)
+        cells = [_cell(_found(jobs, e, k, name, group)) for _, e, k in LATENCY_COLUMNS]
+        lines.append(f"| {label} | {_answer_sizes(reference)} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Ratios of medians:",
+        "",
+        "| query | " + " | ".join(h for h, _, _ in RATIO_COLUMNS) + " |",
+        "|---|" + "---:|" * len(RATIO_COLUMNS),
+    ]
+    for label, name, group in rows:
+        ratios = [
+            _ratio(_found(jobs, *a, name, group), _found(jobs, *b, name, group))
+            for _, a, b in RATIO_COLUMNS
+        ]
+        lines.append(f"| {label} | " + " | ".join(ratios) + " |")
+    return lines
 
 
 def _load_rows(jobs: dict) -> list[str]:
@@ -804,41 +915,13 @@ def report(results: dict) -> str:
                     f"{jobs['embedded'].get('memory_copy_ready_s', float('nan')):.2f} s (from disk until then)."
                 ),
             ]
-        names = sorted(jobs.get("pyoxigraph-memory", {}).get("queries", {}))
         skipped = jobs.get("pyoxigraph-memory", {}).get("skipped", {})
         lines += [
             "",
-            (
-                "Latency, median / p95 in ms (`json`: the answer as SPARQL JSON or N-Triples bytes; "
-                "others: read into Python terms, rdflib terms for ours):"
-            ),
+            *query_tables(jobs),
             "",
-            "| query | " + " | ".join(h for h, _, _ in LATENCY_COLUMNS) + " |",
-            "|---|" + "---:|" * len(LATENCY_COLUMNS),
+            *(f"- {name}: {reason}" for name, reason in sorted(skipped.items())),
         ]
-        for name in names:
-            lines.append(
-                f"| {name} | "
-                + " | ".join(_cell(_found(jobs, e, k, name)) for _, e, k in LATENCY_COLUMNS)
-                + " |"
-            )
-        lines += [
-            "",
-            "Ratios of medians:",
-            "",
-            "| query | " + " | ".join(h for h, _, _ in RATIO_COLUMNS) + " |",
-            "|---|" + "---:|" * len(RATIO_COLUMNS),
-        ]
-        for name in names:
-            lines.append(
-                f"| {name} | "
-                + " | ".join(
-                    _ratio(_found(jobs, *a, name), _found(jobs, *b, name))
-                    for _, a, b in RATIO_COLUMNS
-                )
-                + " |"
-            )
-        lines += ["", *(f"- {name}: {reason}" for name, reason in sorted(skipped.items()))]
         validation = jobs.get("embedded", {}).get("validation")
         if validation:
             lines += [
@@ -904,12 +987,16 @@ def _merge_queries(earlier: dict, new: dict) -> dict:
         if "queries" not in job or "queries" not in before:
             merged[engine] = job
             continue
-        skipped = {**before.get("skipped", {}), **job.get("skipped", {})}
+        kept = {
+            key: {k: v for k, v in before.get(key, {}).items() if k not in job["queries"]}
+            for key in ("skipped", "parameters")
+        }
         merged[engine] = {
             **before,
             **job,
             "queries": {**before["queries"], **job["queries"]},
-            "skipped": {k: v for k, v in skipped.items() if k not in job["queries"]},
+            "skipped": {**kept["skipped"], **job.get("skipped", {})},
+            "parameters": {**kept["parameters"], **job.get("parameters", {})},
         }
     return merged
 
@@ -926,8 +1013,14 @@ def _too_slow(results: dict, scale: int) -> dict[str, str]:
             ("on disk", run["jobs"].get("embedded", {}), "raw-json"),
         ]
         for where, job, measurement in raw:
-            for name, timing in job.get("queries", {}).items():
-                median = timing.get(measurement, {}).get("median_ms", 0) / 1000
+            for name, groups in job.get("queries", {}).items():
+                median = (
+                    max(
+                        timing.get(measurement, {}).get("median_ms", 0)
+                        for timing in groups.values()
+                    )
+                    / 1000
+                )
                 if median > SLOW:
                     slow[name] = f"not run: {median:.0f} s on raw pyoxigraph {where} at {done}"
     return slow

@@ -62,8 +62,9 @@ class Settings:
     # never for a remote store (kg.store.answers, README "Pages under load").
     answer_cache_mb: int = 256
     # The web validation page validates the whole store from the server's process (the shapes as SPARQL
-    # queries in the store, as `validate --from-store`: 6.5 s and 0.21 GB at 100k quads on the shared
-    # 2-core machine, 27-34 s and 0.58 GB at 1M, bench/RESULTS.md); above this it points to the CLI instead.
+    # queries in the store, as `validate --from-store` does: that command as a process, its store worker
+    # included, took 6.5 s and 0.21 GB at 100k quads on the shared 2-core machine, 27-34 s and 0.58 GB
+    # at 1M, bench/RESULTS.md); above this it points to the CLI instead.
     validation_page_max_quads: int = 150_000
 
     def __post_init__(self) -> None:

@@ -162,6 +162,19 @@ def test_a_volatile_query_is_never_kept(client):
     assert not volatile('SELECT ?s { ?s ?p "NOW() RAND()" } # UUID()')
 
 
+def test_each_request_draws_new_random_values(client):
+    """Each query with a time limit runs in a child forked from the same worker thread: every child
+    inheriting one random state gave the same RAND(), UUID(), STRUUID() and BNODE() at each request."""
+    query = "SELECT (RAND() AS ?r) (UUID() AS ?u) (STRUUID() AS ?s) (BNODE() AS ?b) {}"
+    rows = [
+        client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}).text
+        for _ in range(3)
+    ]
+    cells = [row.splitlines()[1].split(",") for row in rows]
+    for column in range(4):
+        assert len({cell[column] for cell in cells}) == 3, rows
+
+
 @pytest.mark.server
 def test_a_remote_store_keeps_no_answers(oxigraph_server, tmp_path):
     """Others may write to a SPARQL server: each read goes to it."""

@@ -54,7 +54,8 @@ def test_good_files_are_written_and_summarised(cli: Cli, ready: Settings) -> Non
     assert study.stdout == (
         "example-study.ttl: 1 turtle records, 17 triples, written to "
         "<https://w3id.org/clusterkg/graph/source/example-study-ttl> (held 0 triples before); "
-        "0 merged into studies already in the store, 0 candidates to review; "
+        "0 merged into studies already in the store, 0 into an earlier record of the file, "
+        "0 candidates to review; "
         "quotes: 0 selectors, 0 ok, 0 failed, 0 not checked; "
         "validation: 0 violations, 0 warnings, 0 infos\n"
     )

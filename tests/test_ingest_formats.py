@@ -242,8 +242,8 @@ def test_every_bad_entry_of_a_file_is_reported_at_once(
         "many.bib:8: duplicate key 'ok': the same key as the entry on line 1",
         "many.bib:9: entry 'andand', field author: an empty name next to 'and'",
         (
-            "many.bib:11: entry 'badurl', field url: bad URL 'javascript:alert(1)': expected one "
-            "http:// or https:// address"
+            "many.bib:11: entry 'badurl', field url: bad URL 'javascript:alert(1)': expected "
+            "http:// or https:// addresses"
         ),
     ]
 
@@ -417,7 +417,55 @@ def test_short_dois_and_escaped_urls_are_kept_verbatim(tmp_path: Path) -> None:
         " url = {https://example.org/a\\_b?x=1&y=2\\%20}}\n",
     )
     (record,) = BibTeXSource(path).iter_records()
-    assert (record.doi, record.url) == ("10/fqd6hj", "https://example.org/a_b?x=1&y=2%20")
+    assert (record.doi, record.urls) == ("10/fqd6hj", ("https://example.org/a_b?x=1&y=2%20",))
+
+
+def test_what_large_real_exports_write_goes_in(tmp_path: Path) -> None:
+    """Values seen in a 1,241-entry Better BibLaTeX export of a Mendeley library, each of which refused the
+    whole file: a reprint's year with the original's in brackets, a season's year, several links in one
+    url field, a space and a `|` inside a link, ISBN-10s of a set's volumes glued together, a family name
+    with a trailing comma, and `\\href {address} {text}` with spaces between its arguments."""
+    path = write(
+        tmp_path,
+        "mendeley.bib",
+        "@book{reprint, title = {Networks of Makers}, year = {1989 [1961]},\n"
+        "  url = {http://a.example.org/x/1 http://b.example.org/y?id=2}}\n"
+        "@article{season, title = {Workshops by the River}, year = {Autumn 2003},\n"
+        "  url = {http://c.example.org/s?q=intitle:Craft village&t=a|b}}\n"
+        "@book{volumes, title = {A Lexicon in Three Volumes}, year = {1994}, author = {Nguyen,},\n"
+        "  isbn = {0-306-40615-23-16-148410-X604-123456-7}}\n"
+        "@misc{pkg, title = {A Package}, year = {2022},\n"
+        "  howpublished = {\\href   {https://example.org/~pkg/index.html}   {\\texttt{example.org}}}}\n",
+    )
+    records = {r.key: r for r in BibTeXSource(path).iter_records()}
+    assert records["reprint"].year == "1989"
+    assert records["reprint"].urls == ("http://a.example.org/x/1", "http://b.example.org/y?id=2")
+    assert records["season"].year == "2003"
+    assert records["season"].urls == ("http://c.example.org/s?q=intitle:Craft%20village&t=a%7Cb",)
+    assert records["volumes"].isbns == ("0306406152", "316148410X", "6041234567")
+    assert [(a.family, a.given) for a in records["volumes"].authors] == [("Nguyen", "")]
+    assert records["pkg"].urls == ("https://example.org/~pkg/index.html",)
+    graph = BibTeXSource(path).to_graph()
+    study = next(graph.subjects(DCTERMS.title, Literal("Networks of Makers")))
+    assert set(graph.objects(study, FABIO.hasURL)) == {
+        Literal("http://a.example.org/x/1", datatype=XSD.anyURI),
+        Literal("http://b.example.org/y?id=2", datatype=XSD.anyURI),
+    }
+
+
+@pytest.mark.parametrize(
+    ("isbn", "cause"),
+    [
+        ("0-306-40615-23-16-148410-1", "bad ISBN"),  # the second check digit is wrong
+        ("0-306-40615-23-16-148410-X6", "bad ISBN"),  # 21 digits
+    ],
+)
+def test_glued_isbns_are_read_only_when_every_check_digit_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isbn: str, cause: str
+) -> None:
+    path = write(tmp_path, "glued.bib", f"@book{{v, title = {{T}}, year = 1994, isbn = {{{isbn}}}}}\n")
+    (line,) = errors_of(path, monkeypatch)
+    assert line.startswith("glued.bib:1: entry 'v', field isbn: " + cause)
 
 
 @pytest.mark.parametrize(

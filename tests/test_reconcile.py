@@ -430,3 +430,47 @@ def test_cli_list_show_accept(store: Store, settings: Settings, tmp_path: Path) 
         unknown.stderr.strip()
         == "no reconciliation with id 'ffff'; `clusterkg reconcile list` shows them"
     )
+
+
+DUPLICATES_BIB = """\
+@article{first, title = {Craft Villages and Clusters in the Red River Delta}, author = {Tran, Van An},
+  year = {2015}, doi = {10.9999/ckg.dup.1}, journal = {Journal of Test Data}}
+@article{doi-again, title = {Craft villages and clusters in the Red River delta}, author = {Tran, V. A.},
+  year = {2015}, doi = {https://doi.org/10.9999/CKG.DUP.1}, journal = {Journal of test data}}
+@article{no-doi, title = {Craft Villages and Clusters in the Red River Delta}, author = {Tran, An},
+  year = {2015}, journal = {J. Test Data}}
+@article{next-year, title = {Craft Villages and Clusters in the Red River Delta}, author = {Tran, Van An},
+  year = {2016}, journal = {Journal of Test Data}}
+"""
+
+
+def test_the_same_study_twice_in_one_file_is_one_study(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """An export that holds one article twice (its DOI in two spellings; then by title, year and first
+    author): one study node with one title and DOI, each merge recorded; the next year's record stays apart."""
+    path = tmp_path / "duplicates.bib"
+    path.write_text(DUPLICATES_BIB, encoding="utf-8")
+    result = ingest(path, None, None, store, settings)
+    assert result.written and not result.merges and not result.candidates
+    first = CKR["study/tran-2015"]
+    assert sorted((m.incoming, m.canonical, m.rule) for m in result.duplicates) == [
+        (CKR["study/tran-2015-2"], first, CKG.SameDOI),
+        (CKR["study/tran-2015-3"], first, CKG.SameTitleYearFirstAuthor),
+    ]
+    graph = CKGRAPH["source/duplicates-bib"]
+    rows = store.query(
+        f"SELECT ?study ?title ?doi WHERE {{ GRAPH {graph.n3()} {{ ?study a {CKG.Study.n3()} ; "
+        f"{DCTERMS.title.n3()} ?title OPTIONAL {{ ?study <http://purl.org/ontology/bibo/doi> ?doi }} }} }}"
+    ).rows
+    assert sorted((r["study"], str(r["title"]), str(r.get("doi", ""))) for r in rows) == [
+        (first, "Craft Villages and Clusters in the Red River Delta", "10.9999/ckg.dup.1"),
+        (CKR["study/tran-2016"], "Craft Villages and Clusters in the Red River Delta", ""),
+    ]
+    decisions = read_reconciliations(store, settings.queries_dir)
+    assert {(d.incoming, d.status) for d in decisions} == {
+        (CKR["study/tran-2015-2"], "merged"),
+        (CKR["study/tran-2015-3"], "merged"),
+    }
+    again = ingest(path, None, None, store, settings)
+    assert again.unchanged_since is not None

@@ -1,5 +1,6 @@
-"""Reconcile an ingest batch against the studies in the store: automatic merges (rules 1-3, and pairs a
-reviewer accepted before), candidates for review (rule 4, similar titles), never a rejected pair again."""
+"""Reconcile an ingest batch against the studies in the store, and its records against each other (the same
+study twice in one export): automatic merges (rules 1-3, and pairs a reviewer accepted before), candidates
+for review (rule 4, similar titles), never a rejected pair again."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class Reconciled:
     """The batch with its merges applied, and the candidate graphs to write with it."""
 
     graph: Graph
-    merges: list[Match] = field(default_factory=list)
+    merges: list[Match] = field(default_factory=list)  # into studies already in the store
+    duplicates: list[Match] = field(default_factory=list)  # into an earlier record of the batch
     candidates: list[Match] = field(default_factory=list)
     writes: list[tuple[URIRef, Graph]] = field(default_factory=list)  # empty graph: remove it
 
@@ -41,7 +43,8 @@ def reconcile_batch(
     replaced: Collection[URIRef] = (),
 ) -> Reconciled:
     """Match every study of `batch` (bound for `graph_iri`) against the store's studies, except those in
-    `replaced` (described only by the graph's previous version)."""
+    `replaced` (described only by the graph's previous version), then against the batch's records before
+    it (in IRI order, which is file order for the same minted name)."""
     known = read_reconciliations(store, queries_dir)
     decided = {(r.incoming, r.canonical) for r in known if r.status in ("accepted", "rejected")}
     accepted = {r.incoming: r for r in known if r.status == "accepted" and r.source == graph_iri}
@@ -53,23 +56,31 @@ def reconcile_batch(
     result = Reconciled(batch)
     merges: dict[URIRef, tuple[URIRef, URIRef]] = {}
     notes = Graph()
+    earlier = StudyIndex(())  # the batch's records kept as studies of their own so far
     for study in sorted(incoming):
         if study in accepted:
             r = accepted[study]
             merges[study] = (r.canonical, reconciliation_iri(r.id))
-            result.merges.append(Match(study, r.canonical, r.rule, tuple(r.fields), r.similarity))
+            found_by = result.duplicates if r.canonical in incoming else result.merges
+            found_by.append(Match(study, r.canonical, r.rule, tuple(r.fields), r.similarity))
             continue
         found = index.match(incoming[study])
-        if found and found[0].automatic:
-            match = found[0]
-            merges[study] = (
-                match.canonical,
-                reconciliation_iri(reconciliation_id(study, match.canonical)),
-            )
-            result.merges.append(match)
-            notes += describe(match, graph_iri, CKG.MergedByRule)
-            continue
-        result.candidates += [m for m in found if (m.incoming, m.canonical) not in decided]
+        twins = [] if found and found[0].automatic else earlier.match(incoming[study])
+        for matches, merged in ((found, result.merges), (twins, result.duplicates)):
+            if matches and matches[0].automatic:
+                match = matches[0]
+                merges[study] = (
+                    match.canonical,
+                    reconciliation_iri(reconciliation_id(study, match.canonical)),
+                )
+                merged.append(match)
+                notes += describe(match, graph_iri, CKG.MergedByRule)
+                break
+        else:
+            result.candidates += [
+                m for m in found + twins if (m.incoming, m.canonical) not in decided
+            ]
+            earlier.add(incoming[study])
     result.graph = merge_records(
         batch, merges, store, queries_dir, skip={graph_iri, INFERRED_GRAPH}
     )

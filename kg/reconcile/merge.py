@@ -1,6 +1,7 @@
-"""Merge an incoming record into the study already in the store: its triples are rewritten to the study's
-IRI (and an author at a position both name to the study's authorship and person), kept in the incoming
-source's own graph, and only what the other sources do not state yet is added."""
+"""Merge an incoming record into the study already in the store, or into an earlier record of its own batch:
+its triples are rewritten to the study's IRI (and an author at a position both name to the study's
+authorship and person), kept in the incoming source's own graph, and only what the other sources, or the
+earlier record, do not state yet is added."""
 
 from __future__ import annotations
 
@@ -47,16 +48,25 @@ def merge_records(
     skip: set[URIRef],
 ) -> Graph:
     """`batch` with each incoming study of `merges` (incoming -> (canonical study, reconciliation))
-    merged into its canonical study; `skip` are the graphs whose statements do not count (the one being
+    merged into its canonical study, in the store or in `batch`; `skip` are the graphs whose statements do not count (the one being
     replaced, the inferred graph)."""
     if not merges:
         return batch
     canonical = {c for c, _ in merges.values()}
-    known = statements_elsewhere(store, queries_dir, canonical, skip)
+
+    def known_about(subjects: set[URIRef]) -> Statements:
+        """What the store's other graphs and the batch's other records state about `subjects`."""
+        found = statements_elsewhere(store, queries_dir, subjects, skip)
+        for s in subjects - merges.keys():
+            for p, o in batch.predicate_objects(s):
+                found[s][p].add(o)  # type: ignore[index]
+        return found
+
+    known = known_about(canonical)
     authorships = {
         a for c in canonical for a in known[c][CKG.hasAuthorship] if isinstance(a, URIRef)
     }
-    known.update(statements_elsewhere(store, queries_dir, authorships, skip))
+    known.update(known_about(authorships))
     by_position = _authorships_by_position(known, canonical)
     mapping: dict[Node, URIRef] = {}
     for incoming, (study, _) in merges.items():
@@ -71,7 +81,7 @@ def merge_records(
             if person is not None:
                 mapping[person] = target[1]
     persons = {p for p in mapping.values() if p not in canonical and p not in authorships}
-    known.update(statements_elsewhere(store, queries_dir, persons, skip))
+    known.update(known_about(persons))
     merged = new_graph()
     for s, p, o in batch:
         s2, o2 = mapping.get(s, s), mapping.get(o, o)

@@ -33,7 +33,7 @@ class Match:
 
 
 class StudyIndex:
-    """The studies already in the store, indexed by each rule's key."""
+    """Studies indexed by each rule's key: those already in the store, or a batch's records seen so far."""
 
     def __init__(self, studies: Iterable[StudyKeys]) -> None:
         self.by_doi: dict[str, list[URIRef]] = defaultdict(list)
@@ -42,16 +42,20 @@ class StudyIndex:
         self.by_author_year: dict[tuple[str, str], list[StudyKeys]] = defaultdict(list)
         self.titles_by_year: dict[str, dict[URIRef, str]] = defaultdict(dict)
         for keys in sorted(studies, key=lambda k: str(k.study)):
-            for doi in keys.dois:
-                self.by_doi[doi].append(keys.study)
-            for isbn in keys.isbns:
-                self.by_isbn[isbn].append(keys.study)
-            if keys.norm_title and keys.year and keys.first_author:
-                self.by_title[(keys.norm_title, keys.year, keys.first_author)].append(keys.study)
-            if keys.first_author and keys.year:
-                self.by_author_year[(keys.first_author, keys.year)].append(keys)
-            if keys.norm_title and keys.year:
-                self.titles_by_year[keys.year][keys.study] = keys.norm_title
+            self.add(keys)
+
+    def add(self, keys: StudyKeys) -> None:
+        """Index one more study under each rule's key."""
+        for doi in keys.dois:
+            self.by_doi[doi].append(keys.study)
+        for isbn in keys.isbns:
+            self.by_isbn[isbn].append(keys.study)
+        if keys.norm_title and keys.year and keys.first_author:
+            self.by_title[(keys.norm_title, keys.year, keys.first_author)].append(keys.study)
+        if keys.first_author and keys.year:
+            self.by_author_year[(keys.first_author, keys.year)].append(keys)
+        if keys.norm_title and keys.year:
+            self.titles_by_year[keys.year][keys.study] = keys.norm_title
 
     def match(self, incoming: StudyKeys) -> list[Match]:
         """One automatic match (rules 1-3, the strongest that holds), else the candidates (rule 4 and

@@ -31,7 +31,9 @@ from bibtexparser.model import (
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context
+from pylatexenc.macrospec import MacroSpec
 from rdflib import Graph, URIRef
 
 from clusterkg.kg.errors import UserError, UserErrors
@@ -51,7 +53,7 @@ from clusterkg.kg.sources.studies import (
     parse_doi,
     parse_isbns,
     parse_issns,
-    parse_url,
+    parse_urls,
     parse_year,
     studies_graph,
     work_classes,
@@ -94,11 +96,19 @@ class BibTeXSource:
         self.path = path
         self.taken = taken  # IRIs other graphs already use; new studies and persons avoid them
         context = get_default_latex_context_db()
-        context.add_context_category(  # \url{x} is x, not <x>
-            "clusterkg", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+        context.add_context_category(  # \url{x} is x, not <x>; \href{x}{text} is x
+            "clusterkg",
+            prepend=True,
+            macros=[
+                MacroTextSpec("url", simplify_repl="%s"),
+                MacroTextSpec("href", simplify_repl=_href_target),
+            ],
         )
         self._latex = LatexNodes2Text(latex_context=context, math_mode="verbatim")
         self._walker_context = get_default_walker_context()  # built once, not per value
+        self._walker_context.add_context_category(  # `\href {x} {text}`: two arguments, spaces or not
+            "clusterkg", prepend=True, macros=[MacroSpec("href", "{{")]
+        )
 
     def iter_records(self) -> Iterator[StudyRecord]:
         text = read_input(self.path, "BibTeX file")
@@ -180,8 +190,8 @@ class BibTeXSource:
             month, day = parsed
         classes = work_classes("bibtex", entry.entry_type.lower()) or (None, DEFAULT_VENUE_CLASS)
         howpublished = read("howpublished", check_text)
-        url = first("url", parse=parse_url) or (
-            parse_url(howpublished) if howpublished and URL.fullmatch(howpublished) else None
+        urls = first("url", parse=parse_urls) or (
+            parse_urls(howpublished) if howpublished and URL.fullmatch(howpublished) else ()
         )
         venue = first("journal", "journaltitle", "booktitle") or (
             howpublished if howpublished and not URL.fullmatch(howpublished) else None
@@ -205,7 +215,7 @@ class BibTeXSource:
             issue=first("number", "issue"),
             pages=read("pages", lambda v: normalise_pages(check_text(v))),
             doi=read("doi", parse_doi),
-            url=url,
+            urls=urls,
             publisher=first("publisher", "institution", "school", "organization"),
             publisher_place=first("address", "location"),
         )
@@ -227,8 +237,8 @@ class BibTeXSource:
             )
             given, suffix = self._text(parts.get("given", "")), self._text(parts.get("suffix", ""))
         else:
-            try:
-                split = parse_single_name_into_parts(name)
+            try:  # 'Weilbach,' (a family name and a comma) is the family name alone
+                split = parse_single_name_into_parts(name.rstrip().removesuffix(","))
             except InvalidNameError as exc:
                 raise FieldError(f"cannot read the name {name[:60]!r}: {exc}") from None
             bare = not (split.first or split.von or split.jr) and len(split.last) == 1
@@ -245,7 +255,20 @@ class BibTeXSource:
         if not TEX_SYNTAX.search(latex):
             return " ".join(latex.split())
         walker = LatexWalker(latex, latex_context=self._walker_context, tolerant_parsing=True)
-        return " ".join(self._latex.nodelist_to_text(walker.get_latex_nodes()[0]).split())
+        try:
+            text = self._latex.nodelist_to_text(walker.get_latex_nodes()[0])
+        except Exception as exc:  # noqa: BLE001 - pylatexenc fails in many ways on TeX it cannot read
+            raise FieldError(f"cannot read the TeX of {latex[:60]!r} ({type(exc).__name__})") from None
+        return " ".join(text.split())
+
+
+def _href_target(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    """The address of `\\href{address}{text}`, as written (a `~` in it is a tilde, not a space)."""
+    args = node.nodeargd.argnlist if node.nodeargd else []
+    target = args[0] if args else None
+    if isinstance(target, LatexGroupNode):
+        return "".join(n.latex_verbatim() for n in target.nodelist).strip()
+    return target.latex_verbatim().strip() if target is not None else ""
 
 
 def _extended_name(name: str) -> dict[str, str]:

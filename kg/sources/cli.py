@@ -105,6 +105,8 @@ def ingest_command(
         click.echo("\n".join(result.changes.lines()))
     for m in result.merges:
         click.echo(f"merged {_match_line(m)}")
+    for m in result.duplicates:
+        click.echo(f"merged (the same study twice in the file) {_match_line(m)}")
     for m in result.candidates:
         click.echo(f"candidate {_match_line(m)}")
     if result.candidates:

@@ -36,7 +36,7 @@ from clusterkg.kg.sources.studies import (
     parse_doi,
     parse_isbns,
     parse_issns,
-    parse_url,
+    parse_urls,
     studies_graph,
     work_classes,
 )
@@ -135,7 +135,7 @@ class CSLJSONSource:
             issue=read("issue", _text),
             pages=read("page", lambda v: normalise_pages(_text(v) or "")) or None,
             doi=read("DOI", lambda v: parse_doi(_string(v))),
-            url=read("URL", lambda v: parse_url(_string(v))),
+            urls=read("URL", lambda v: parse_urls(_string(v))) or (),
             publisher=read("publisher", _text),
             publisher_place=read("publisher-place", _text),
         )

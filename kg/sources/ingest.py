@@ -75,6 +75,7 @@ class IngestResult:
         None  # what a new version of the file changes (None for a first ingest)
     )
     merges: list[Match] = field(default_factory=list)
+    duplicates: list[Match] = field(default_factory=list)
     candidates: list[Match] = field(default_factory=list)
 
     @property
@@ -96,6 +97,7 @@ class IngestResult:
             f"{self.path.name}: {self.records} {self.kind} records, {self.triples} triples, "
             f"{done} <{self.graph_iri}> (held {self.previous_triples} triples before); "
             f"{len(self.merges)} merged into studies already in the store, "
+            f"{len(self.duplicates)} into an earlier record of the file, "
             f"{len(self.candidates)} candidates to review; "
             f"{self.quotes.summary()}; {self.validation.summary()}"
         )
@@ -207,6 +209,7 @@ def ingest(
         written,
         changes=changes(old, batch) if before is not None else None,
         merges=reconciled.merges,
+        duplicates=reconciled.duplicates,
         candidates=reconciled.candidates,
     )
 

@@ -26,6 +26,9 @@ from clusterkg.kg.sources.base import new_graph, resource_iri, slugify
 WORK_TYPES = Path(__file__).with_name("work-types.csv")
 DEFAULT_VENUE_CLASS = BIBO.Collection
 YEAR = re.compile(r"\d{4}")
+# '1989 [1987]': a reprint's year, the original's in brackets; 'Autumn 2001': a season's year
+BRACKETED_ORIGINAL = re.compile(r"(\d{4})\s*\[\d{4}\]")
+SEASON_YEAR = re.compile(r"(?:spring|summer|autumn|fall|winter)\s+(\d{4}(?:[-/–]\d{2,4})?)", re.IGNORECASE)
 UNSPECIFIED_YEAR = re.compile(r"\d{0,3}[XxUu]+")  # EDTF: '199u', '19XX'
 UNSPECIFIED = re.compile(r"[XxUu]{1,2}")
 EDTF_QUALIFIERS = "?~%"
@@ -50,6 +53,7 @@ ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
 ISBN = re.compile(r"(?<![\dXx-])(?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx](?![\dXx])")
 DOI = re.compile(r"10\.\d{4,9}/\S+|10/[a-z0-9]+", re.IGNORECASE)  # a DOI, or a shortDOI
 URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.IGNORECASE)
+URL_UNSAFE = re.compile(r"[<>\"{}|\\^`]")
 PAGE_DASH = re.compile(r"(?<=\w)\s*(?:--|-|—|–)\s*(?=\w)")
 
 
@@ -115,7 +119,7 @@ class StudyRecord:
     issue: str | None = None
     pages: str | None = None
     doi: str | None = None
-    url: str | None = None
+    urls: tuple[str, ...] = ()
     publisher: str | None = None
     publisher_place: str | None = None
 
@@ -168,9 +172,12 @@ def check_year(value: str, path: Path, line: int) -> str:
 
 
 def parse_year(value: str) -> str | None:
-    """The year of `value` ('1990', '1990-05-01', '1990/1991', '1973–1974', EDTF '1723?' or '1985~');
+    """The year of `value` ('1990', '1990-05-01', '1990/1991', '1973–1974', EDTF '1723?' or '1985~', a
+    reprint's '1989 [1987]' (the original's year in brackets is not read), a season's 'Autumn 2001');
     None for 'n.d.' and the like, and for a year with unspecified digits (EDTF '199u', '19XX')."""
     text = " ".join(value.split()).rstrip(EDTF_QUALIFIERS)
+    if dated := BRACKETED_ORIGINAL.fullmatch(text) or SEASON_YEAR.fullmatch(text):
+        text = dated.group(1)
     if text.lower() in NO_YEAR or UNSPECIFIED_YEAR.fullmatch(text[:4]):
         return None
     if not YEAR.fullmatch(text[:4]) or (len(text) > 4 and text[4] not in "-/–—"):
@@ -237,18 +244,43 @@ def parse_issns(value: str) -> tuple[str, ...]:
 
 
 def parse_isbns(value: str) -> tuple[str, ...]:
-    """Every ISBN-10 or ISBN-13 in `value`, without hyphens or spaces."""
+    """Every ISBN-10 or ISBN-13 in `value`, without hyphens or spaces; ISBN-10s glued together with
+    nothing between them ('87-16-11206-787-16-11419-1', as some exports write a set's volumes) are read
+    when every ten digits carry their check digit."""
     found = tuple(dict.fromkeys(re.sub(r"[-\s]", "", m).upper() for m in ISBN.findall(value)))
+    if not found:
+        found = _glued_isbn10s(re.sub(r"[-\s]", "", value).upper())
     if value.strip() and not found:
         raise FieldError(f"bad ISBN {value[:80]!r}: expected 10 or 13 digits")
     return found
 
 
-def parse_url(value: str) -> str:
-    url = value.strip()
-    if not URL.fullmatch(url):
-        raise FieldError(f"bad URL {value[:80]!r}: expected one http:// or https:// address")
-    return url
+def _glued_isbn10s(digits: str) -> tuple[str, ...]:
+    chunks = [digits[i : i + 10] for i in range(0, len(digits), 10)]
+    if len(chunks) < 2 or not all(re.fullmatch(r"\d{9}[\dX]", c) and _isbn10_checks(c) for c in chunks):
+        return ()
+    return tuple(dict.fromkeys(chunks))
+
+
+def _isbn10_checks(isbn: str) -> bool:
+    digits = [10 if c == "X" else int(c) for c in isbn]
+    return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0
+
+
+def parse_urls(value: str) -> tuple[str, ...]:
+    """The http(s) addresses of a URL field: one, or several separated by spaces (as Mendeley writes a
+    record's links); a word that starts no address is part of the one before it (a space, %20). The
+    characters an address may not hold as they are (`|`, `{`, ...) are percent-encoded."""
+    urls: list[str] = []
+    for word in URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value).split():
+        if URL.match(word) or not urls:
+            urls.append(word)
+        else:
+            urls[-1] += "%20" + word
+    bad = next((url for url in urls if not URL.fullmatch(url)), None)
+    if bad is not None or not urls:
+        raise FieldError(f"bad URL {value[:80]!r}: expected http:// or https:// addresses")
+    return tuple(dict.fromkeys(urls))
 
 
 def normalise_pages(value: str) -> str:
@@ -462,8 +494,8 @@ def studies_graph(records: list[StudyRecord], taken: Collection[URIRef] = ()) ->
                 add((study, prop, Literal(value)))
         for isbn in record.isbns:
             add((study, BIBO.isbn, Literal(isbn)))
-        if record.url:
-            add((study, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
+        for url in record.urls:
+            add((study, FABIO.hasURL, Literal(url, datatype=XSD.anyURI)))
     for study, prop, node in links:
         add((study, prop, node.root().iri))
     for node in venues.nodes:

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from clusterkg.kg.queries import own_query
 from clusterkg.kg.sparql_tokens import dataset_of
+from clusterkg.kg.store.answers import volatile
 from clusterkg.kg.store.base import LimitExceeded, MemoryLimit, QuerySyntaxError, QueryTimeout
 from clusterkg.kg.store.checkpointed import checkpointed_load, restore_interrupted_load
 from clusterkg.kg.store.forked import die_with_parent, run_forked
@@ -198,6 +200,8 @@ class Stores:
         stopped = QueryTimeout(f"the query was stopped at its time limit of {timeout:g} s")
         if not self._slots.acquire(timeout=timeout):
             raise stopped
+        if volatile(sparql):  # a child draws from the random state of the thread that forks it
+            list(store.query(own_query("draw-randomness").text))
         try:
             return run_forked(
                 _in_child(lambda: _query(store, sparql, media_type, max_rows)),
