@@ -302,15 +302,14 @@ def validate_files(files: Sequence[Path], settings: Settings, ontology: Graph) -
 def validate_store(store: Store, settings: Settings) -> ValidationReport:
     """What `store` holds, validated like a built dataset, in the store: the data shapes as SPARQL
     violation queries (`kg.shacl_sparql`) over every graph but the inferred one, and the checks over
-    all, `READERS` at a time; meanwhile the meta-shapes, translated too, over the ontology graph and
-    the shapes in an in-memory Oxigraph. Shapes the translator does not handle fall back to pyshacl on
-    a copy of the store, with a note on stderr."""
+    all, `READERS` at a time; meanwhile, in this thread, the meta-shapes (pyshacl) over the ontology
+    graph and the shapes. Shapes the translator does not handle fall back to pyshacl on a copy of the
+    store, with a note on stderr."""
     shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
     graphs = store.graphs()
     scope = [g for g in graphs if g != INFERRED_GRAPH] if INFERRED_GRAPH in graphs else []
     try:
         queries = translate(shapes.data, scope)
-        meta = translate(shapes.meta)
     except UnsupportedShape as exc:
         print(f"note: {exc}; validating with pyshacl on a copy of the store", file=sys.stderr)
         return _validate_store_copy(store, settings, shapes)
@@ -320,8 +319,12 @@ def validate_store(store: Store, settings: Settings) -> ValidationReport:
         # the checks first: the dangling-reference check is the slowest query of all
         check_answers = pool.map(partial(_rows, store), [c.bind() for c in checks])
         answers = pool.map(partial(_rows, store), [q.text for q in queries])
-        linted = OxGraph((ontology or Graph()) + shapes.data + shapes.meta)
-        linting = run_violation_queries(linted, meta, shapes.meta, source="meta-shacl")
+        linting = ValidationReport()
+        if len(
+            shapes.meta
+        ):  # their SPARQL constraints focus on blank nodes, which no query can name
+            linted = (ontology or Graph()) + shapes.data + shapes.meta
+            linting = validate(linted, shapes.meta, source="meta-shacl")
         report = run_violation_queries(store, queries, shapes.data, answers)
         report = report.merge(_check_report(checks, check_answers))
     return report.merge(linting)
@@ -332,7 +335,6 @@ def run_violation_queries(
     queries: Sequence[ViolationQuery],
     shapes: Graph,
     answers: Iterable[list[dict[str, Node]]] = (),
-    source: str = "shacl",
 ) -> ValidationReport:
     """Run the shapes translated from `shapes` on `store` (or take their `answers`, in the same order):
     each row is a result, as pyshacl would report it."""
@@ -364,7 +366,7 @@ def run_violation_queries(
                 message = "; ".join(str(m).replace("{$this}", this) for m in query.messages)
                 result = ValidationResult(
                     focus_node, query.severity, message, path or query.path, value,
-                    query.component, query.shape, source,
+                    query.component, query.shape,
                 )  # fmt: skip
                 results.append(result)
                 for node in (result.path, result.shape):  # described, as pyshacl's results are
