@@ -24,6 +24,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from clusterkg.kg.config import Settings
+from clusterkg.kg.search.index import SPAN
 from clusterkg.kg.search.indexed import IndexedStore
 from clusterkg.kg.search.tokens import parse
 from clusterkg.kg.store import open_store
@@ -124,7 +125,7 @@ def tantivy_index(path: Path):
     writer = engine.writer()
     with closing(sqlite3.connect(path)) as db:
         for resource, words in db.execute(
-            "SELECT d.resource, t.words FROM docs d JOIN texts t ON t.rowid = d.id"
+            "SELECT r.iri, t.words FROM texts t JOIN resources r ON r.id = t.rowid / ?", (SPAN,)
         ):
             writer.add_document(tantivy.Document(words=words, resource=resource))
     writer.commit()

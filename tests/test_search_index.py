@@ -4,6 +4,7 @@ rebuilt when stale or missing, and what it finds (diacritics, phrases, prefixes,
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from html import unescape
@@ -16,9 +17,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from clusterkg.kg.cli import main
 from clusterkg.kg.config import Settings
 from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, DCTERMS, RDF, RDFS
-from clusterkg.kg.search.index import SearchIndex
+from clusterkg.kg.search.index import SPAN, SearchIndex
 from clusterkg.kg.search.indexed import IndexedStore
-from clusterkg.kg.search.tokens import fold, indexed_text, parse
+from clusterkg.kg.search.tokens import fold, fts_query, indexed_text, matches, parse
 from clusterkg.kg.store import open_store
 from clusterkg.kg.store.base import QuerySyntaxError
 from clusterkg.web import create_app
@@ -100,6 +101,85 @@ def test_most_matching_texts_first_then_bm25(store):
     found = index_of(store).search("hanoi", {}, 0, 200).hits
     matches = [h.matches for h in found]
     assert matches == sorted(matches, reverse=True) and matches[0] > matches[-1]
+
+
+def test_the_texts_a_snippet_shows_are_those_the_index_matches(store):
+    """A page's snippets come from its hits' texts that `matches` accepts (the one tokenizer in Python):
+    for every query, exactly the texts FTS5's MATCH finds."""
+    index = index_of(store)
+    with closing(sqlite3.connect(index.path)) as db:
+        texts = dict(db.execute("SELECT id, text FROM docs"))
+        for q in (
+            "ha noi",
+            '"ha noi"',
+            '"noi ha"',
+            "clust*",
+            "cluster",
+            "hub firm",
+            '"hub firm"',
+            "so da nang",
+            "infra* polic*",
+            "zyxprobe",
+        ):
+            terms = parse(q)
+            found = {
+                i
+                for (i,) in db.execute(
+                    "SELECT rowid FROM texts WHERE texts MATCH ?", (fts_query(terms),)
+                )
+            }
+            assert found == {i for i, text in texts.items() if matches(text, terms)}, q
+            assert found or q == '"noi ha"', q
+
+
+def test_a_text_two_graphs_hold_counts_once_and_goes_with_the_last(store):
+    """A text is indexed once however many graphs hold it (a matching text counts once for the order)
+    and stays findable until no graph holds it; a resource left without texts leaves the facets."""
+    claim = CKR["claim/probe-twice"]
+    first, second = CKGRAPH["source/probe-first"], CKGRAPH["source/probe-second"]
+    both = Graph()
+    both.add((claim, RDF.type, CKG.Claim))
+    both.add((claim, RDFS.label, Literal("wqzprobe held twice")))
+    store.replace_graph(first, both + Graph().add((claim, CKG.rationale, Literal("wqzprobe why"))))
+    store.replace_graph(second, both)
+    found = index_of(store).search("wqzprobe", {}, 0, 10)
+    assert [(h.resource, h.matches) for h in found.hits] == [(str(claim), 2)]
+    assert [(v.key, v.count) for v in found.facets["type"]] == [(str(CKG.Claim), 1)]
+    store.replace_graph(first, Graph())  # indexed again graph by graph, not rebuilt
+    found = index_of(store).search("wqzprobe", {}, 0, 10)
+    assert [(h.resource, h.matches) for h in found.hits] == [(str(claim), 1)]
+    assert [s.field for s in found.hits[0].snippets] == ["label"]
+    store.replace_graph(second, Graph())
+    assert hits(store, "wqzprobe") == []
+    with closing(sqlite3.connect(index_of(store).path)) as db:
+        assert db.execute(
+            "SELECT COUNT(*) FROM resources r JOIN facets f ON f.resource = r.id WHERE r.iri = ?",
+            (str(claim),),
+        ).fetchone() == (0,)
+
+
+def test_every_page_is_a_slice_of_the_whole_bm25_ranking(store):
+    """BM25 is computed only for the hits that compete for the asked page; each page is still the slice
+    of the one ranking (most matching texts, then BM25 over every hit, then the resource's number)."""
+    index = index_of(store)
+    with closing(sqlite3.connect(index.path)) as db:
+        ranking = [
+            iri
+            for (iri,) in db.execute(
+                "SELECT r.iri FROM (SELECT rowid / ? AS id, COUNT(*) AS n, SUM(rank) AS score "
+                "FROM texts WHERE texts MATCH ? GROUP BY 1) h JOIN resources r ON r.id = h.id "
+                "ORDER BY h.n DESC, h.score, h.id",
+                (SPAN, fts_query(parse("clust*"))),
+            )
+        ]
+    assert len(ranking) > 12
+    for size in (1, 5, len(ranking)):
+        paged = [
+            h.resource
+            for offset in range(0, len(ranking), size)
+            for h in index.search("clust*", {}, offset, size).hits
+        ]
+        assert paged == ranking, size
 
 
 def test_facets_and_hits_are_those_of_the_sparql_scan(store, tmp_path):

@@ -4,12 +4,15 @@ loads files all or nothing, and restarts its worker when it dies."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Literal
+from rdflib import Dataset, Graph, Literal
+from rdflib.compare import isomorphic
 
 from clusterkg.kg.config import Settings
 from clusterkg.kg.errors import UserError
@@ -17,6 +20,7 @@ from clusterkg.kg.namespaces import CKGRAPH, CKR
 from clusterkg.kg.store import open_store
 from clusterkg.kg.store.base import StoreError
 from clusterkg.kg.store.embedded import EmbeddedStore
+from clusterkg.kg.store.oxworker import MEMORY_COPY_READY, _streamed_copy
 
 TITLE = "<http://purl.org/dc/terms/title>"
 GOOD_NQUADS = "".join(
@@ -151,6 +155,45 @@ def _until_from_memory(store: EmbeddedStore) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_the_streamed_copy_holds_every_quad(tmp_path: Path, sample_dataset: Dataset) -> None:
+    """The in-memory copy is the on-disk store's dump streamed through a pipe into a bulk load: the same
+    quads, blank nodes, literals and graphs, none lost at the pipe's buffer boundaries."""
+    disk = ox.Store(str(tmp_path / "disk"))
+    disk.load(sample_dataset.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
+    filler = ox.NamedNode(f"{CKGRAPH}filler")
+    disk.extend(  # more than a pipe holds (64 KiB): the dump must wait for the load
+        ox.Quad(
+            ox.NamedNode(f"{CKR}s{i}"), ox.NamedNode(f"{CKR}p"), ox.Literal(f"Hà Nội {i}"), filler
+        )
+        for i in range(5000)
+    )
+    copy = _streamed_copy(disk)
+    assert len(copy) == len(disk) == 41 + 5000
+    copied, held = (_graphs(store.dump(format=ox.RdfFormat.N_QUADS)) for store in (copy, disk))
+    assert copied.keys() == held.keys()
+    assert all(isomorphic(copied[name], held[name]) for name in held)
+
+
+def _graphs(nquads: bytes) -> dict[str, Graph]:
+    dataset = Dataset()
+    dataset.parse(data=nquads.decode(), format="nquads")
+    return {str(g.identifier): g for g in dataset.graphs() if len(g)}
+
+
+def test_the_worker_logs_when_reads_come_from_the_copy(
+    tmp_path: Path, sample_dataset: Dataset, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The server's log says when the in-memory copy answers (after a start, after each write): what an
+    operator, and bench/serve_memory.py, wait for."""
+    store = EmbeddedStore(tmp_path / "store", memory_copy=True)
+    try:
+        store.load(sample_dataset)
+        assert _until_from_memory(store)
+    finally:
+        store.close()  # the worker has written its line to the stderr it shares with us
+    assert re.search(rf"{MEMORY_COPY_READY} in \d+\.\d s", capfd.readouterr().err)
 
 
 def test_memory_copy_answers_reads_and_never_lags_a_write(

@@ -14,7 +14,7 @@ from clusterkg.kg.search.index import Results
 from clusterkg.kg.search.indexed import IndexedStore
 from clusterkg.kg.search.snippets import Snippet, snippet
 from clusterkg.kg.search.tokens import parse
-from clusterkg.web.marks import SynthesisMark, contested_marks
+from clusterkg.web.marks import ITEM_KINDS, SynthesisMark, contested_marks
 from clusterkg.web.paging import (
     ANY,
     Paging,
@@ -29,6 +29,7 @@ from clusterkg.web.terms import compact, link_href, text
 from clusterkg.web.urls import rec_href, study_href
 
 bp = Blueprint("search", __name__, url_prefix="/search")
+MARKED = {str(kind) for kind in ITEM_KINDS}  # the types whose hits may carry a contested mark
 
 PAGES = {
     str(CKG.Recommendation): rec_href,
@@ -79,7 +80,9 @@ def index() -> Response | str:
         page, total, facets = _from_index(found, chosen, q, paging)
     else:
         page, total, facets = _from_store(svc, q, chosen, paging)
-    marks = contested_marks(svc, (URIRef(hit.iri) for hit in page.items))
+    marks = contested_marks(  # only recommendations and themes can be: the hits' types say which
+        svc, (URIRef(hit.iri) for hit in page.items if MARKED.intersection(hit.types))
+    )
     for hit in page.items:
         hit.mark = marks.get(hit.iri)
     body = render_template(

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else separates words
 QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')  # a "phrase" (closing quote optional) or one chunk
@@ -15,6 +16,7 @@ LETTERS = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: the texts of a page, of an index rebuild
 def fold(word: str) -> str:
     """`word` in lower case, without accents and with the letters that have none mapped: Nội → noi."""
     decomposed = unicodedata.normalize("NFKD", word.translate(LETTERS))
@@ -75,19 +77,26 @@ def fts_query(terms: list[Term]) -> str:
 def marked(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     """The spans of `text` (NFC) that match a term: whole phrases, words, prefixes of words."""
     found = list(words(text))
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        n = len(term.words)
-        for i in range(len(found) - n + 1):
-            window = [w for _, _, w in found[i : i + n]]
-            last = (
-                window[-1].startswith(term.words[-1])
-                if term.prefix
-                else window[-1] == term.words[-1]
-            )
-            if window[:-1] == list(term.words[:-1]) and last:
-                spans.append((found[i][0], found[i + n - 1][1]))
-    return _merged(text, spans)
+    return _merged(text, [span for term in terms for span in _spans(found, term)])
+
+
+def matches(text: str, terms: list[Term]) -> bool:
+    """Whether `text` (NFC) holds every term, as the index's MATCH of `fts_query(terms)` finds it."""
+    found = list(words(text))
+    return all(_spans(found, term) for term in terms)
+
+
+def _spans(found: list[tuple[int, int, str]], term: Term) -> list[tuple[int, int]]:
+    """Where `term` occurs among the words `found` (start of its first word, end of its last)."""
+    *head, last = term.words
+    spans = []
+    for i in range(len(found) - len(head)):
+        end = found[i + len(head)][2]
+        if (end.startswith(last) if term.prefix else end == last) and all(
+            found[i + j][2] == word for j, word in enumerate(head)
+        ):
+            spans.append((found[i][0], found[i + len(head)][1]))
+    return spans
 
 
 def _merged(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -30,8 +30,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.latexwalker import LatexWalker
-from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
+from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context
 from pylatexenc.macrospec import MacroSpec
 from rdflib import Graph, URIRef
