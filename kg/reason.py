@@ -12,6 +12,7 @@ from pathlib import Path
 import owlready2
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from clusterkg.kg.errors import UserError
 from clusterkg.kg.namespaces import ONTOLOGY_IRI, bind_all
@@ -68,6 +69,7 @@ class ReasonerReport:
     unsatisfiable: list[URIRef] = field(default_factory=list)
     inferred: Graph = field(default_factory=Graph)
     reasoner: str = "hermit"
+    cause: str = ""  # what contradicts what, when the reasoner says (the OWL 2 RL rules do)
 
     @property
     def ok(self) -> bool:
@@ -76,9 +78,10 @@ class ReasonerReport:
 
     def message(self) -> str:
         """One line saying what the reasoner found."""
-        name = REASONERS[self.reasoner]
+        name = REASONERS.get(self.reasoner, self.reasoner)
         if self.data_at_fault:
-            return f"inconsistent ({name}): the data contradicts the ontology (the ontology alone is consistent)"
+            cause = f": {self.cause}" if self.cause else ""
+            return f"inconsistent ({name}): the data contradicts the ontology (the ontology alone is consistent){cause}"
         if not self.consistent:
             return f"inconsistent ({name}): the ontology itself has no model"
         if self.unsatisfiable:
@@ -114,12 +117,7 @@ def classified(graph: Graph, reasoner: str = "hermit") -> Iterator[owlready2.Wor
     """A World of its own holding `graph` (imports and unsupported datatypes left out), classified by
     `reasoner`; OwlReadyInconsistentOntologyError when it has no model, UserError when the reasoner fails
     or Pellet's Java 25 is missing."""
-    merged = Graph()
-    merged += graph
-    merged.remove((None, OWL.imports, None))
-    for triple in list(merged):
-        if _unsupported(triple[2]) or (triple[1] == RDFS.range and _unsupported_xsd(triple[2])):
-            merged.remove(triple)
+    merged = reasoner_input(graph)
     world = owlready2.World()
     try:
         world.get_ontology(ONTOLOGY_IRI).load(
@@ -131,6 +129,20 @@ def classified(graph: Graph, reasoner: str = "hermit") -> Iterator[owlready2.Wor
         raise UserError(f"{REASONERS[reasoner]} failed: {_java_cause(exc)}") from None
     finally:
         world.close()
+
+
+def reasoner_input(graph: Graph) -> Graph:
+    """A copy of `graph` as the reasoners see it: no owl:imports (already merged), no literal of a datatype
+    outside the OWL 2 datatype map and no range in one (HermiT refuses them; classification ignores them)."""
+    merged = Graph()
+    merged += (triple for triple in graph if supported(triple))
+    return merged
+
+
+def supported(triple: tuple[Node, Node, Node]) -> bool:
+    """Whether the reasoners see `triple` (`reasoner_input`)."""
+    _, p, o = triple
+    return p != OWL.imports and not _unsupported(o) and not (p == RDFS.range and _unsupported_xsd(o))
 
 
 def _run(world: owlready2.World, reasoner: str) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import Protocol
 
-import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 from rdflib.term import Node
@@ -115,8 +114,17 @@ class ValidationReport:
 
     def only_about(self, nodes: Collection[Node]) -> ValidationReport:
         """The results whose focus node is in `nodes`, with their part of the results graph (the report
-        node's sh:conforms recomputed for them)."""
+        node's sh:conforms recomputed for them), built only when read: an ingest at 1M triples drops
+        thousands of results about the nodes around its batch, and never prints the graph."""
         kept = [r for r in self.results if r.focus_node in nodes]
+        names = Graph()  # the prefixes, and the blank-node paths the kept results name
+        for prefix, namespace in self.names.namespaces():
+            names.bind(prefix, namespace)
+        for path in {r.path for r in kept if isinstance(r.path, BNode)}:
+            names += self.names.cbd(path)
+        return ValidationReport(kept, (names, partial(self._graph_about, nodes, kept)))
+
+    def _graph_about(self, nodes: Collection[Node], kept: list[ValidationResult]) -> Graph:
         graph = Graph()
         for prefix, namespace in self.graph.namespaces():
             graph.bind(prefix, namespace)
@@ -127,7 +135,7 @@ class ValidationReport:
             if self.graph.value(result, SH.focusNode) in nodes:
                 graph += self.graph.cbd(result)
                 graph += self.graph.triples((None, SH.result, result))
-        return ValidationReport(kept, (graph,))
+        return graph
 
     def merge(self, other: ValidationReport) -> ValidationReport:
         return ValidationReport(self.results + other.results, self.parts + other.parts)
@@ -217,6 +225,8 @@ def validate(
     target += data_graph
     if ont_graph is not None:
         target += ont_graph
+    import pyshacl  # only here: ingest and whole-store validation run the shapes as SPARQL
+
     _, results_graph, _ = pyshacl.validate(
         target,
         shacl_graph=shapes_graph,
@@ -582,7 +592,17 @@ def validate_focus(
 
     if ontology is None:
         ontology = fetch(own_query("graph-triples").bind({"graph": ONTOLOGY_GRAPH}))
-    data = neighbourhood(fetch, focus_nodes, hops)
+    return validate_around(neighbourhood(fetch, focus_nodes, hops), focus_nodes, shapes, ontology, checks)
+
+
+def validate_around(
+    data: Graph,
+    focus_nodes: Sequence[URIRef],
+    shapes: Shapes,
+    ontology: Graph | None,
+    checks: Sequence[NamedQuery] = (),
+) -> ValidationReport:
+    """`validate_focus` on a neighbourhood already fetched (`data`)."""
     report = _validate_in_oxigraph(data, shapes.data, ontology, checks)
     return report.only_about(_concerning(data, focus_nodes))
 

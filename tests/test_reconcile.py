@@ -383,6 +383,28 @@ def test_similar_title_is_a_candidate_only_in_the_same_year() -> None:
     assert unlike == []
 
 
+def test_titles_alike_but_for_their_numbers_are_no_candidates() -> None:
+    """'Annual report 2019' and '... 2020', or volume 1 and 2: two works, however alike their words."""
+    index = StudyIndex(
+        [
+            _keys(
+                "vol-1",
+                title="Craft Village Survey, Volume 1 of 3",
+                year="2017",
+                families={1: "le"},
+            )
+        ]
+    )
+    other_volume = _keys(
+        "v2", title="Craft Village Survey, Volume 2 of 3", year="2017", families={1: "vo"}
+    )
+    assert index.match(other_volume) == []
+    same_numbers = _keys(
+        "v1", title="Craft Villages Survey, Volume 1 of 3", year="2017", families={1: "vo"}
+    )
+    assert [m.rule for m in index.match(same_numbers)] == [CKG.SimilarTitle]
+
+
 def test_normalisation() -> None:
     assert (
         normalise_text("  The Competitive-Advantage  of NATIONS. ")

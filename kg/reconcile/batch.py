@@ -18,7 +18,7 @@ from clusterkg.kg.reconcile.decisions import (
     reconciliation_id,
     reconciliation_iri,
 )
-from clusterkg.kg.reconcile.keys import keys_from_rows, study_keys_query
+from clusterkg.kg.reconcile.keys import keys_from_rows, store_keys, study_keys_query
 from clusterkg.kg.reconcile.merge import merge_records
 from clusterkg.kg.reconcile.rules import Match, StudyIndex
 from clusterkg.kg.store.base import Store
@@ -49,10 +49,11 @@ def reconcile_batch(
     decided = {(r.incoming, r.canonical) for r in known if r.status in ("accepted", "rejected")}
     accepted = {r.incoming: r for r in known if r.status == "accepted" and r.source == graph_iri}
     stale = {r.graph for r in known if r.status == "pending" and r.source == graph_iri}
-    text = study_keys_query(queries_dir)
-    in_store = keys_from_rows(store.query(text).rows)
+    in_store = store_keys(store, queries_dir)
     index = StudyIndex(k for s, k in in_store.items() if s not in replaced)
-    incoming = keys_from_rows(row.asdict() for row in batch.query(text))  # type: ignore[union-attr]
+    incoming = keys_from_rows(
+        row.asdict() for row in batch.query(study_keys_query(queries_dir))  # type: ignore[union-attr]
+    )
     result = Reconciled(batch)
     merges: dict[URIRef, tuple[URIRef, URIRef]] = {}
     notes = Graph()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -13,6 +15,7 @@ from rdflib.term import Identifier
 
 from clusterkg.kg.queries import load_query
 from clusterkg.kg.sources.studies import normalise_doi
+from clusterkg.kg.store.base import Store
 
 _NON_WORD = re.compile(r"[\W_]+")
 _ISBN_CHARS = re.compile(r"[^0-9X]")
@@ -55,8 +58,9 @@ def normalise_isbn(text: str) -> str:
     return digits if len(digits) == 13 and digits.isdigit() else ""
 
 
-def keys_from_rows(rows: Iterable[dict[str, Identifier]]) -> dict[URIRef, StudyKeys]:
-    """Study keys from the rows of `queries/reconcile/study-keys.rq` (store or batch alike)."""
+def keys_from_rows(rows: Iterable[dict[str, Identifier | str]]) -> dict[URIRef, StudyKeys]:
+    """Study keys from the rows of `queries/reconcile/study-keys.rq`: rdflib terms (a batch) or the plain
+    values of its CSV answer (the store)."""
     keys: dict[URIRef, StudyKeys] = {}
     for row in rows:
         study = URIRef(row["study"])
@@ -69,10 +73,8 @@ def keys_from_rows(rows: Iterable[dict[str, Identifier]]) -> dict[URIRef, StudyK
             entry.title = str(row["title"])
         if row.get("year") is not None:
             entry.year = str(row["year"])[:4]
-        flag = row.get("titleNotStated")
-        entry.title_not_stated = entry.title_not_stated or (
-            flag is not None and bool(flag.toPython())  # type: ignore[union-attr]
-        )
+        flag = row.get("titleNotStated")  # xsd:boolean, as a Literal or as CSV's "true"
+        entry.title_not_stated = entry.title_not_stated or str(flag) == "true"
         if row.get("position") is not None and row.get("family") is not None:
             entry.families[int(row["position"])] = normalise_text(str(row["family"]))
     return keys
@@ -81,3 +83,11 @@ def keys_from_rows(rows: Iterable[dict[str, Identifier]]) -> dict[URIRef, StudyK
 def study_keys_query(queries_dir: Path) -> str:
     """The text of the study-keys query, with its defaults bound."""
     return load_query(queries_dir / "reconcile" / "study-keys.rq").bind()
+
+
+def store_keys(store: Store, queries_dir: Path) -> dict[URIRef, StudyKeys]:
+    """The keys of every study in `store`, read from the query's CSV answer (plain values: at 1M triples,
+    turning its 200,000 values into rdflib terms took 26 s)."""
+    answer = store.query_serialized(study_keys_query(queries_dir), "text/csv")
+    rows = csv.DictReader(io.StringIO(answer.decode("utf-8"), newline=""))
+    return keys_from_rows({k: v for k, v in row.items() if v} for row in rows)

@@ -53,7 +53,7 @@ def decide(
     )
     report = validate_batch(
         merged, store, found.source, settings, focus={found.canonical}, existing={found.canonical}
-    )
+    ).report
     if not report.conforms:
         raise UserError(
             f"reconciliation {found.id}: the merged record fails validation, nothing was changed:\n"

@@ -106,7 +106,9 @@ class StudyIndex:
         return matches
 
     def _similar_titles(self, incoming: StudyKeys) -> list[Match]:
-        """Same year, titles alike (rapidfuzz token-sort ratio >= SIMILAR_TITLE) but not rule 3."""
+        """Same year, titles alike (rapidfuzz token-sort ratio >= SIMILAR_TITLE) but not rule 3, and the
+        same numbers in both: 'Annual report 2019' and 'Annual report 2020', or volumes 1 and 2, are two
+        works however alike their words."""
         titles = self.titles_by_year.get(incoming.year, {})
         if not incoming.norm_title or not titles:
             return []
@@ -117,8 +119,14 @@ class StudyIndex:
             score_cutoff=SIMILAR_TITLE,
             limit=5,
         )
+        numbers = _numbers(incoming.norm_title)
         return [
             Match(incoming.study, study, CKG.SimilarTitle, ("title", "year"), round(score, 1))
-            for _, score, study in found
-            if study != incoming.study
+            for title, score, study in found
+            if study != incoming.study and _numbers(title) == numbers
         ]
+
+
+def _numbers(title: str) -> list[str]:
+    """The numbers of a normalised title, in order."""
+    return [word for word in title.split() if word.isdigit()]

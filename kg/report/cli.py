@@ -12,7 +12,6 @@ from clusterkg.kg.config import Settings
 from clusterkg.kg.errors import UserError
 from clusterkg.kg.queries import load_queries
 from clusterkg.kg.report.cite import APA, Citer
-from clusterkg.kg.report.docx import to_docx
 from clusterkg.kg.report.gather import Report, gather
 from clusterkg.kg.report.html import to_html
 from clusterkg.kg.report.markdown import to_markdown
@@ -33,6 +32,8 @@ def render(report: Report, fmt: str, style: Path = APA) -> bytes:
     citer = Citer(report.references, report.cited, style)
     blocks = outline(report, citer)
     if fmt == "docx":
+        from clusterkg.kg.report.docx import to_docx  # python-docx, only for this format
+
         return to_docx(blocks)
     text = to_html(blocks, report.version) if fmt == "html" else to_markdown(blocks)
     return text.encode("utf-8")

@@ -4,6 +4,7 @@ nodes, and the store seen as it will be after the write; `kg.validate.validate_f
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, URIRef
 
@@ -18,8 +19,18 @@ from clusterkg.kg.validate import (
     ValidationResult,
     load_checks,
     load_shapes,
+    neighbourhood,
+    validate_around,
     validate_focus,
 )
+
+
+@dataclass(frozen=True)
+class BatchValidation:
+    """The report on a batch, and the neighbourhood it was validated in (the store as it will be)."""
+
+    report: ValidationReport
+    around: Graph
 
 
 def validate_batch(
@@ -29,31 +40,36 @@ def validate_batch(
     settings: Settings,
     focus: Collection[URIRef] | None = None,
     existing: Collection[URIRef] = (),
-) -> ValidationReport:
+) -> BatchValidation:
     """SHACL shapes and violation queries on every node of the batch, blank nodes (quotes) included, seen
     in their neighbourhood in the store as it will be after the write, against the ontology files; the
     rest of the store is not re-validated, so the cost follows the batch. `focus` narrows the nodes
     validated (a merge re-validates the study it changed, not the whole graph it rewrote). `existing` are
     resources the batch adds to (studies merged into): a result about one of them that the store already
-    has without the batch is not the batch's doing and is left out."""
+    has without the batch is not the batch's doing and is left out (those the report names are
+    validated again without the batch, to tell)."""
     named = name_blank_nodes(batch)
     shapes = load_shapes(settings.ontology_dir, settings.shapes_extensions)
     ontology = load_ontology(settings.ontology_dir, settings.ontology_extensions)
     checks = load_checks(settings.queries_dir / "checks", settings.checks_extensions)
-    nodes = {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
-    report = validate_focus(
-        StoreWithBatch(store, graph_iri, named), sorted(nodes), shapes, ontology, checks
+    nodes = sorted(
+        {s for s in named.subjects() if isinstance(s, URIRef)} if focus is None else set(focus)
     )
-    if not existing:
-        return report
+    view = StoreWithBatch(store, graph_iri, named)
+    around = neighbourhood(lambda q: view.query(q).graph, nodes)
+    report = validate_around(around, nodes, shapes, ontology, checks)
+    flagged = sorted({r.focus_node for r in report.results} & set(existing))
+    if not flagged:
+        return BatchValidation(report, around)
     before = validate_focus(
-        StoreWithBatch(store, graph_iri, Graph()), sorted(existing), shapes, ontology, checks
+        StoreWithBatch(store, graph_iri, Graph()), flagged, shapes, ontology, checks
     )
     known = {_key(r) for r in before.results}
-    return ValidationReport(
+    report = ValidationReport(
         [r for r in report.results if not (r.focus_node in existing and _key(r) in known)],
         report.parts,
     )
+    return BatchValidation(report, around)
 
 
 def _key(result: ValidationResult) -> tuple:

@@ -182,11 +182,13 @@ def ingest(
     texts = TextFiles(manifest.text_files, store, settings.text_cache_dir)
     quotes = check_quotes(batch, texts, cache_dir=settings.text_cache_dir)
     merged_into = {m.canonical for m in reconciled.merges}
-    validation = validate_batch(batch, store, graph_iri, settings, existing=merged_into)
+    checked = validate_batch(batch, store, graph_iri, settings, existing=merged_into)
+    validation = checked.report
     written = validation.conforms and quotes.ok and not dry_run
     if written:
+        ontology = load_ontology(settings.ontology_dir)
         inferred = inferred_after(
-            store, PACKAGED_QUERIES, load_ontology(settings.ontology_dir), graph_iri, old, batch
+            store, PACKAGED_QUERIES, ontology, graph_iri, old, batch, around=checked.around
         )
         store.replace_graphs(
             [
