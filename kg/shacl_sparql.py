@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -46,6 +47,18 @@ _LENGTHS = {
     SH.minLength: ("<", SH.MinLengthConstraintComponent),
     SH.maxLength: (">", SH.MaxLengthConstraintComponent),
 }
+
+
+class _Violation(NamedTuple):
+    """A constraint's violations as a group graph pattern. `anchored`: the pattern binds the top-level
+    focus `?this` itself (from the path's triples), so it is evaluated as a subquery of its own, joined
+    with the target once (Oxigraph otherwise evaluates it once per focus node); else it only filters
+    the target's solutions (MINUS, NOT EXISTS, a node's own value)."""
+
+    component: URIRef
+    pattern: str
+    has_value: bool
+    anchored: bool = False
 
 
 class UnsupportedShape(Exception):
@@ -133,10 +146,14 @@ class _Translator:
 
     def _target(self, shape: Node) -> str:
         """A pattern binding ?this to each focus node of `shape`."""
-        parts = [
-            f"{{ ?this {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {c.n3()} }}"
-            for c in self._classes(shape)
-        ]
+        classes = sorted(self._classes(shape), key=str)
+        parts = []
+        if len(classes) == 1:
+            parts.append(f"{{ ?this {_INSTANCE_OF} {classes[0].n3()} }}")
+        elif classes:  # one pattern, not a UNION: Oxigraph joins a UNION with what follows per row
+            name = self.var()
+            listed = " ".join(c.n3() for c in classes)
+            parts.append(f"{{ VALUES {name} {{ {listed} }} ?this {_INSTANCE_OF} {name} }}")
         parts += [
             f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in self.g.objects(shape, SH.targetNode)
         ]
@@ -176,8 +193,10 @@ class _Translator:
             sorted(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal))
         )
         prologue = self.prologue
-        for component, pattern, has_value in self._violations(shape, "?this"):
+        for component, pattern, has_value, anchored in self._violations(shape, "?this", target):
             value = " ?value" if has_value else ""
+            if anchored:
+                pattern = f"{{ SELECT DISTINCT ?this{value} WHERE {{ {pattern} }} }}"
             yield ViolationQuery(
                 f"{prologue}SELECT DISTINCT ?this{value}\n{self.scope}WHERE {{\n  {target}\n  {pattern}\n}}",
                 shape, component, severity, path, messages,
@@ -196,16 +215,19 @@ class _Translator:
             )  # fmt: skip
 
     # -- constraints ----------------------------------------------------------------------------------
-    def _violations(self, shape: Node, focus: str) -> Iterator[tuple[URIRef, str, bool]]:
-        """(component, pattern, whether it binds ?value) for each constraint of `shape` on `focus`; the
-        pattern binds `?value` (top level) or fresh variables, and matches once per violation."""
+    def _violations(self, shape: Node, focus: str, target: str = "") -> Iterator[_Violation]:
+        """Each constraint of `shape` on `focus` as a pattern that binds `?value` (top level: `focus` is
+        `?this`, bound by `target`) or fresh variables, and matches once per violation."""
         g = self.g
         for predicate in set(g.predicates(shape)):
             if str(predicate).startswith(str(SH)) and predicate not in _NON_CONSTRAINTS | _HANDLED:
                 raise UnsupportedShape(shape, predicate.n3())
         path_node = g.value(shape, SH.path)
         path = render_path(g, path_node) if path_node is not None else None
-        value = "?value" if focus == "?this" else self.var()
+        # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        top = focus == "?this"
+        anchored = top and path is not None
+        value = "?value" if top else self.var()
 
         def values(condition: str, per_value: bool = False, unless: str = "") -> str:
             """Each value node of `focus` (the focus itself for a node shape) with `condition`; with
@@ -214,7 +236,7 @@ class _Translator:
             groups equivalent to it, hash anti-joins) when given."""
             if path is None:
                 return f"BIND({focus} AS {value}) FILTER({condition})"
-            if per_value and focus == "?this":
+            if per_value and top:
                 distinct = f"{{ SELECT DISTINCT {value} WHERE {{ [] {path} {value} }} }}"
                 check = unless or f"FILTER({condition})"
                 return (
@@ -222,66 +244,35 @@ class _Translator:
                 )
             return self._each(focus, path_node, value, condition)
 
-        for datatype in g.objects(shape, SH.datatype):
-            bad = f"!isLiteral({value}) || datatype({value}) != {datatype.n3()}"
-            if datatype in _CASTABLE:
-                bad += f" || !COALESCE(isLiteral({datatype.n3()}(STR({value}))), false)"
-            yield SH.DatatypeConstraintComponent, values(bad), True
-        for kind in g.objects(shape, SH.nodeKind):
-            if kind not in _NODE_KINDS:
-                raise UnsupportedShape(shape, f"sh:nodeKind {kind.n3()}")
-            yield SH.NodeKindConstraintComponent, values(_NODE_KINDS[kind].format(v=value)), True
-        top = (
-            focus == "?this"
-        )  # at the top, MINUS (a hash anti-join) replaces a correlated NOT EXISTS
+        for component, condition in self._conditions(shape, value):
+            yield _Violation(component, values(condition), True, anchored)
         for cls in g.objects(shape, SH["class"]):
-            if top and path is not None:
-                yield SH.ClassConstraintComponent, (
-                    f"{focus} {path} {value} . MINUS {{ {value} {RDF.type.n3()}/{RDFS.subClassOf.n3()}* {cls.n3()} }}"
-                ), True  # fmt: skip
-            else:
-                yield SH.ClassConstraintComponent, values(f"!{self._is_a(value, cls)}"), True
-        for listed in g.objects(shape, SH["in"]):
-            allowed = " || ".join(f"sameTerm({value}, {m.n3()})" for m in Collection(g, listed))
-            yield SH.InConstraintComponent, values(f"!({allowed or 'false'})"), True
-        for regex in g.objects(shape, SH.pattern):
-            flags = g.value(shape, SH.flags)
-            args = f"{Literal(str(regex)).n3()}" + (
-                f", {Literal(str(flags)).n3()}" if flags else ""
-            )
-            yield (
-                SH.PatternConstraintComponent,
-                values(f"isBlank({value}) || !REGEX(STR({value}), {args})"),
-                True,
-            )
-        for key, (op, component) in _LENGTHS.items():
-            for n in g.objects(shape, key):
-                yield (
-                    component,
-                    values(f"isBlank({value}) || STRLEN(STR({value})) {op} {int(n)}"),
+            if anchored:
+                yield _Violation(
+                    SH.ClassConstraintComponent,
+                    f"{focus} {path} {value} . MINUS {{ {value} {_INSTANCE_OF} {cls.n3()} }}",
+                    True,
                     True,
                 )
-        for key, (op, component) in _COMPARISONS.items():
-            for bound in g.objects(shape, key):
-                yield component, values(f"!COALESCE({value} {op} {bound.n3()}, false)"), True
-        for listed in g.objects(shape, SH.languageIn):
-            tags = " || ".join(
-                f"langMatches(lang({value}), {Literal(str(t)).n3()})" for t in Collection(g, listed)
-            )
-            yield (
-                SH.LanguageInConstraintComponent,
-                values(f"!isLiteral({value}) || !({tags or 'false'})"),
-                True,
-            )
+            elif top:  # the focus node itself: the targets minus the class's instances
+                yield _Violation(
+                    SH.ClassConstraintComponent,
+                    f"MINUS {{ ?this {_INSTANCE_OF} {cls.n3()} }} BIND(?this AS {value})",
+                    True,
+                )
+            else:
+                yield _Violation(
+                    SH.ClassConstraintComponent, values(f"!{self._is_a(value, cls)}"), True
+                )
         for wanted in g.objects(shape, SH.hasValue):
             if path is None:
-                yield (
+                yield _Violation(
                     SH.HasValueConstraintComponent,
                     f"FILTER(!sameTerm({focus}, {wanted.n3()}))",
                     False,
                 )
             else:
-                yield (
+                yield _Violation(
                     SH.HasValueConstraintComponent,
                     f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {focus} {path} {wanted.n3()} }}",
                     False,
@@ -289,10 +280,16 @@ class _Translator:
         for other in g.objects(shape, SH.equals):
             if path is None:
                 raise UnsupportedShape(shape, "sh:equals on a node shape")
-            yield SH.EqualsConstraintComponent, (
+            if top:  # both sides bind both variables: MINUS is NOT EXISTS here
+                yield _Violation(SH.EqualsConstraintComponent, (
+                    f"{{ ?this {path} {value} MINUS {{ ?this {other.n3()} {value} }} }} "
+                    f"UNION {{ ?this {other.n3()} {value} MINUS {{ ?this {path} {value} }} }}"
+                ), True, True)  # fmt: skip
+                continue
+            yield _Violation(SH.EqualsConstraintComponent, (
                 f"{{ {self._each(focus, path_node, value, f'NOT EXISTS {{ {focus} {other.n3()} {value} }}')} }} "
                 f"UNION {{ {focus} {other.n3()} {value} . FILTER NOT EXISTS {{ {focus} {path} {value} }} }}"
-            ), True  # fmt: skip
+            ), True)  # fmt: skip
         if path is not None:
             for n in g.objects(shape, SH.minCount):
                 if int(n) > 0:
@@ -301,24 +298,83 @@ class _Translator:
                         if int(n) > 1
                         else self._each(focus, path_node, self.var(), "true")
                     )
-                    yield (
+                    yield _Violation(
                         SH.MinCountConstraintComponent,
                         f"{'MINUS' if top else 'FILTER NOT EXISTS'} {{ {has} }}",
                         False,
                     )
             for n in g.objects(shape, SH.maxCount):
-                yield SH.MaxCountConstraintComponent, self._distinct(focus, path, int(n) + 1), False
-            yield from self._qualified(shape, focus, path)
-        yield from self._logical(shape, value, values)
+                yield _Violation(
+                    SH.MaxCountConstraintComponent,
+                    self._counted(path, f"> {int(n)}")
+                    if top
+                    else self._distinct(focus, path, int(n) + 1),
+                    False,
+                    anchored,
+                )
+            yield from self._qualified(shape, focus, path, target)
+        logical = self._logical(shape, value, values, target if top and not path else "")
+        for component, pattern, has_value in logical:
+            yield _Violation(component, pattern, has_value, anchored)
+
+    def _conditions(self, shape: Node, value: str) -> Iterator[tuple[URIRef, str]]:
+        """(component, a test of `value` alone that is true when it violates) for each constraint of
+        `shape` on a value node by itself (datatype, node kind, sh:in, pattern, lengths, ranges,
+        languages)."""
+        g = self.g
+        for datatype in g.objects(shape, SH.datatype):
+            bad = f"!isLiteral({value}) || datatype({value}) != {datatype.n3()}"
+            if datatype in _CASTABLE:
+                bad += f" || !COALESCE(isLiteral({datatype.n3()}(STR({value}))), false)"
+            yield SH.DatatypeConstraintComponent, bad
+        for kind in g.objects(shape, SH.nodeKind):
+            if kind not in _NODE_KINDS:
+                raise UnsupportedShape(shape, f"sh:nodeKind {kind.n3()}")
+            yield SH.NodeKindConstraintComponent, _NODE_KINDS[kind].format(v=value)
+        for listed in g.objects(shape, SH["in"]):
+            allowed = " || ".join(f"sameTerm({value}, {m.n3()})" for m in Collection(g, listed))
+            yield SH.InConstraintComponent, f"!({allowed or 'false'})"
+        for regex in g.objects(shape, SH.pattern):
+            flags = g.value(shape, SH.flags)
+            args = f"{Literal(str(regex)).n3()}" + (
+                f", {Literal(str(flags)).n3()}" if flags else ""
+            )
+            yield SH.PatternConstraintComponent, f"isBlank({value}) || !REGEX(STR({value}), {args})"
+        for key, (op, component) in _LENGTHS.items():
+            for n in g.objects(shape, key):
+                yield component, f"isBlank({value}) || STRLEN(STR({value})) {op} {int(n)}"
+        for key, (op, component) in _COMPARISONS.items():
+            for bound in g.objects(shape, key):
+                yield component, f"!COALESCE({value} {op} {bound.n3()}, false)"
+        for listed in g.objects(shape, SH.languageIn):
+            tags = " || ".join(
+                f"langMatches(lang({value}), {Literal(str(t)).n3()})" for t in Collection(g, listed)
+            )
+            yield SH.LanguageInConstraintComponent, f"!isLiteral({value}) || !({tags or 'false'})"
 
     def _logical(
-        self, shape: Node, value: str, values: Callable[[str, bool, str], str]
+        self, shape: Node, value: str, values: Callable[[str, bool, str], str], target: str
     ) -> Iterator[tuple[URIRef, str, bool]]:
-        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them)."""
+        """sh:or, sh:and, sh:xone, sh:not and sh:node on each value node (`values` binds them). With
+        `target` (the focus node itself, at the top), a member that is more than value tests is taken
+        as the set of the target's nodes that fail it, found once (`_failing_targets`), not an EXISTS
+        per node."""
         g = self.g
+        bind = f"BIND(?this AS {value})"
         for listed in g.objects(shape, SH["or"]):
             members = list(Collection(g, listed))
-            fails = " && ".join(f"EXISTS {{ {self._fails(s, value)} }}" for s in members)
+            failing = [self._failing(s) for s in members] if target else []
+            if failing and all(failing):  # the nodes that fail every member: one join of each's
+                yield SH.OrConstraintComponent, "".join(
+                    f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(f'{{ {p} }}' for p in f)} }} }} "
+                    for f in failing
+                ) + bind, True  # fmt: skip
+                continue
+            if target and not all(self._value_tests_only(s) for s in members):
+                sets = "".join(self._failing_targets(s, target) for s in members)
+                yield SH.OrConstraintComponent, f"{sets} {bind}", True
+                continue
+            fails = " && ".join(self._fail_test(s, value) for s in members)
             classes = [self._only_classes(s) for s in members]
             unless = (  # an sh:or of sh:class members: minus the instances of each
                 "".join(
@@ -330,52 +386,135 @@ class _Translator:
             )
             yield SH.OrConstraintComponent, values(fails or "true", True, unless), True
         for listed in g.objects(shape, SH["and"]):
-            fails = " || ".join(
-                f"EXISTS {{ {self._fails(s, value)} }}" for s in Collection(g, listed)
-            )
+            fails = " || ".join(self._fail_test(s, value) for s in Collection(g, listed))
             yield SH.AndConstraintComponent, values(fails or "false", True), True
         for listed in g.objects(shape, SH.xone):
-            passing = " + ".join(
-                f"IF(EXISTS {{ {self._fails(s, value)} }}, 0, 1)" for s in Collection(g, listed)
-            )
+            members = list(Collection(g, listed))
+            if target and not all(self._value_tests_only(s) for s in members):
+                failed = " UNION ".join(  # the members each node fails, counted
+                    f"{{ {self._failing_targets(s, target)} BIND({i} AS ?failed) }}"
+                    for i, s in enumerate(members)
+                )
+                yield SH.XoneConstraintComponent, (
+                    f"{{ SELECT ?this WHERE {{ {{ {target} }} OPTIONAL {{ {failed} }} }} "
+                    f"GROUP BY ?this HAVING(COUNT(DISTINCT ?failed) != {len(members) - 1}) }} {bind}"
+                ), True  # fmt: skip
+                continue
+            passing = " + ".join(f"IF({self._fail_test(s, value)}, 0, 1)" for s in members)
             yield SH.XoneConstraintComponent, values(f"({passing or '0'}) != 1", True), True
         for negated in g.objects(shape, SH["not"]):
+            if target and not self._value_tests_only(negated):
+                failing = self._failing_targets(negated, target)
+                yield SH.NotConstraintComponent, f"MINUS {failing} {bind}", True
+                continue
             yield (
                 SH.NotConstraintComponent,
-                values(f"NOT EXISTS {{ {self._fails(negated, value)} }}", True),
+                values(f"!{self._fail_test(negated, value)}", True),
                 True,
             )
         for nested in g.objects(shape, SH.node):
-            yield (
-                SH.NodeConstraintComponent,
-                values(f"EXISTS {{ {self._fails(nested, value)} }}", True),
-                True,
-            )
+            yield SH.NodeConstraintComponent, values(self._fail_test(nested, value), True), True
 
-    def _qualified(self, shape: Node, focus: str, path: str) -> Iterator[tuple[URIRef, str, bool]]:
+    def _qualified(self, shape: Node, focus: str, path: str, target: str) -> Iterator[_Violation]:
         qualified = self.g.value(shape, SH.qualifiedValueShape)
         if qualified is None:
             return
         if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
             raise UnsupportedShape(shape, "sh:qualifiedValueShapesDisjoint true")
+        if focus == "?this":  # count the conforming values of every focus node at once
+            value = self.var()
+            conforms = f"FILTER(!{self._fail_test(qualified, value)})"
+            for n in self.g.objects(shape, SH.qualifiedMinCount):
+                if int(n) > 0:
+                    yield _Violation(
+                        SH.QualifiedMinCountConstraintComponent,
+                        f"MINUS {self._counted(path, f'>= {int(n)}', value, target, conforms)}",
+                        False,
+                    )
+            for n in self.g.objects(shape, SH.qualifiedMaxCount):
+                yield _Violation(
+                    SH.QualifiedMaxCountConstraintComponent,
+                    self._counted(path, f"> {int(n)}", value, target, conforms),
+                    False,
+                    True,
+                )
+            return
 
         def conforming(n: int) -> str:
             names = [self.var() for _ in range(n)]
             triples = " ".join(
-                f"{focus} {path} {v} . FILTER NOT EXISTS {{ {self._fails(qualified, v)} }}"
-                for v in names
+                f"{focus} {path} {v} . FILTER(!{self._fail_test(qualified, v)})" for v in names
             )
             return triples + "".join(f" FILTER(!sameTerm({a}, {b}))" for a, b in _pairs(names))
 
         for n in self.g.objects(shape, SH.qualifiedMinCount):
             if int(n) > 0:
-                yield (
+                yield _Violation(
                     SH.QualifiedMinCountConstraintComponent,
                     f"FILTER NOT EXISTS {{ {conforming(int(n))} }}",
                     False,
                 )
         for n in self.g.objects(shape, SH.qualifiedMaxCount):
-            yield SH.QualifiedMaxCountConstraintComponent, conforming(int(n) + 1), False
+            yield _Violation(SH.QualifiedMaxCountConstraintComponent, conforming(int(n) + 1), False)
+
+    def _counted(
+        self, path: str, test: str, value: str = "", within: str = "", condition: str = ""
+    ) -> str:
+        """The nodes `?this` (those of `within`, a target, when given) whose number of distinct values
+        on `path` (those meeting `condition`, a FILTER) passes `test` (e.g. `> 1`): one grouped pass.
+        A costly condition goes with the target first (Oxigraph joins in the order written)."""
+        value = value or self.var()
+        within = f"{{ {within} }}" if within else ""
+        return (
+            f"{{ SELECT ?this WHERE {{ {within} ?this {path} {value} . {condition} }} "
+            f"GROUP BY ?this HAVING(COUNT(DISTINCT {value}) {test}) }}"
+        )
+
+    def _failing(self, shape: Node) -> list[str]:
+        """Patterns that bind `?this` to each node that fails `shape`, one per constraint, when each
+        constraint binds it from a path's triples (a path's counts, values, equality); else []."""
+        if self._deactivated(shape) or (shape, SH.sparql, None) in self.g:
+            return []
+        found = list(self._violations(shape, "?this"))
+        patterns = [v.pattern for v in found]
+        for prop in self.g.objects(shape, SH.property):
+            inner = self._failing(prop)
+            if not inner:
+                return []
+            patterns += inner
+        return patterns if patterns and all(v.anchored for v in found) else []
+
+    def _failing_targets(self, shape: Node, target: str) -> str:
+        """A subquery selecting the nodes `?this` of `target` that fail `shape`: the union of its
+        constraints' top-level violations, each with the target (nested property shapes included)."""
+        if self._deactivated(shape):
+            return "{ SELECT ?this WHERE { FILTER(false) } }"
+        patterns = []
+        for _, pattern, has_value, anchored in self._violations(shape, "?this", target):
+            if anchored:
+                pattern = f"{{ SELECT DISTINCT ?this{' ?value' if has_value else ''} WHERE {{ {pattern} }} }}"
+            patterns.append(f"{{ {{ {target} }} {pattern} }}")
+        for prop in self.g.objects(shape, SH.property):
+            patterns.append(f"{{ {self._failing_targets(prop, target)} }}")
+        if (shape, SH.sparql, None) in self.g:
+            raise UnsupportedShape(shape, "sh:sparql inside a logical or nested shape")
+        union = " UNION ".join(patterns) or "FILTER(false)"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    def _value_tests_only(self, shape: Node) -> bool:
+        """Whether `shape` says nothing but tests of a value by itself (see `_conditions`)."""
+        said = {p for p in self.g.predicates(shape) if str(p).startswith(str(SH))}
+        return not self._deactivated(shape) and said <= _VALUE_TESTS | _NON_CONSTRAINTS - {SH.path}
+
+    def _fail_test(self, shape: Node, focus: str) -> str:
+        """An expression that is true when `focus` does not conform to `shape`: the tests of its
+        constraints on the node alone when it has no other (no path, property, class, logic), else an
+        EXISTS of `_fails`. Each test is wrapped in COALESCE, as a failing FILTER of a UNION drops only
+        its branch."""
+        if not self._value_tests_only(shape):
+            return f"EXISTS {{ {self._fails(shape, focus)} }}"
+        tests = [f"COALESCE({test}, false)" for _, test in self._conditions(shape, focus)]
+        return "(" + (" || ".join(tests) or "false") + ")"
 
     def _fails(self, shape: Node, focus: str) -> str:
         """A pattern that matches when `focus` does not conform to `shape` (any constraint, nested
@@ -384,7 +523,7 @@ class _Translator:
             return "FILTER(false)"
         if (shape, SH.sparql, None) in self.g:
             raise UnsupportedShape(shape, "sh:sparql inside a logical or nested shape")
-        parts = [pattern for _, pattern, _ in self._violations(shape, focus)]
+        parts = [v.pattern for v in self._violations(shape, focus)]
         parts += [self._fails(p, focus) for p in self.g.objects(shape, SH.property)]
         return " UNION ".join(f"{{ {p} }}" for p in parts) if parts else "FILTER(false)"
 
@@ -430,6 +569,10 @@ def _pairs(names: Sequence[str]) -> Iterator[tuple[str, str]]:
     return ((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
 
 
+_VALUE_TESTS = {  # the constraints `_conditions` tests
+    SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.flags, SH.minLength, SH.maxLength,
+    SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive, SH.languageIn,
+}  # fmt: skip
 _HANDLED = {
     SH.datatype, SH.nodeKind, SH["class"], SH["in"], SH.pattern, SH.flags, SH.minLength, SH.maxLength,
     SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive, SH.languageIn, SH.hasValue,
