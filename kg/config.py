@@ -63,8 +63,9 @@ class Settings:
     answer_cache_mb: int = 256
     # The web validation page validates the whole store from the server's process (the shapes as SPARQL
     # queries in the store, as `validate --from-store` does: that command as a process, its store worker
-    # included, took 6.6 s and 0.21 GB at 100k quads on the shared 2-core machine, 43-46 s and 0.59 GB
-    # at 1M at a load of 6, bench/RESULTS.md); above this it points to the CLI instead.
+    # included, took 6.6 s and 0.21 GB at 100k quads on the shared 2-core machine, 12.0-12.6 s and 0.56 GB
+    # at 1M with nothing else running (43-46 s at a load of 6), bench/RESULTS.md); above this it points to
+    # the CLI instead.
     validation_page_max_quads: int = 150_000
 
     def __post_init__(self) -> None:
