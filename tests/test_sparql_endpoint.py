@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from clusterkg.kg.config import PROJECT_ROOT
 from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR, DCAT, SD, VOID, sparql_prologue
-from tests.fixtures.web import free_port
+from tests.fixtures.stores import free_port
 
 PORTER = CKR["study/porter-1990"]
 CITED_AS = f"SELECT ?citedAs WHERE {{ <{PORTER}> <{CKG.citedAs}> ?citedAs }}"

@@ -9,11 +9,7 @@ with the memory store's (another engine), pages with the same page fetched alone
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,7 +26,7 @@ from clusterkg.kg.config import PROJECT_ROOT
 from clusterkg.kg.store.base import Store
 from clusterkg.kg.store.results import from_ox
 from tests.fixtures.stores import meaning
-from tests.fixtures.web import LiveServer, free_port, stop_server
+from tests.fixtures.web import LiveServer, start_server, stop_server
 
 COMPETENCY_QUESTIONS = sorted((PROJECT_ROOT / "queries").glob("cq*.rq"))
 PAGES = [
@@ -49,38 +45,11 @@ def cold_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """`clusterkg serve` on a fresh data directory, up but not yet asked anything over HTTP."""
     data_dir = tmp_path_factory.mktemp("cold-server")
     env = dict(os.environ, CLUSTERKG_DATA_DIR=str(data_dir), CLUSTERKG_QUERY_TIMEOUT="20")
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "clusterkg.kg",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with (data_dir / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    server = start_server([], env, data_dir / "server.log", cold=True)
     try:
-        _wait_for_port(server, port, data_dir / "server.log")
         yield server
     finally:
         stop_server(server)
-
-
-def _wait_for_port(server: LiveServer, port: int, log: Path) -> None:
-    """Wait until the server accepts connections, without sending it a request."""
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
 
 
 def fetch(server: LiveServer, path: str, accept: str = "text/html") -> tuple[int, bytes]:

@@ -20,8 +20,8 @@ from clusterkg.kg.config import Settings
 from clusterkg.kg.store import open_store
 from clusterkg.web import create_app
 from clusterkg.web.errors import STORE_DOWN
-from tests.fixtures.stores import running_oxigraph
-from tests.fixtures.web import free_port, start_server, stop_server
+from tests.fixtures.stores import free_port, running_oxigraph
+from tests.fixtures.web import start_server, stop_server
 
 TIMEOUT = 0.001  # seconds: no page query of the seed graph is answered in this time
 TIMEOUT_MESSAGE = (
