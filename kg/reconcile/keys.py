@@ -74,8 +74,8 @@ def keys_from_rows(rows: Iterable[dict[str, Identifier | str]]) -> dict[URIRef, 
             entry.title = str(row["title"])
         if row.get("year") is not None:
             entry.year = str(row["year"])[:4]
-        flag = row.get("titleNotStated")  # xsd:boolean, as a Literal or as CSV's "true"
-        entry.title_not_stated = entry.title_not_stated or str(flag) == "true"
+        # xsd:boolean cells, as Literals (a batch) or as CSV's "true" (the store)
+        entry.title_not_stated = entry.title_not_stated or str(row.get("titleNotStated")) == "true"
         entry.is_part = entry.is_part or str(row.get("isPart")) == "true"
         if row.get("position") is not None and row.get("family") is not None:
             entry.families[int(row["position"])] = normalise_text(str(row["family"]))
