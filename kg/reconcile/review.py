@@ -43,7 +43,7 @@ def decide(
         return found
     if found.dangling:
         raise UserError(f"reconciliation {found.id}: its source <{found.source}> was removed")
-    old = graph_content(store, PACKAGED_QUERIES, found.source)
+    old = graph_content(store, found.source)
     merged = merge_records(
         old,
         {found.incoming: (found.canonical, reconciliation_iri(found.id))},
@@ -77,7 +77,7 @@ def remove_source(store: Store, settings: Settings, graph: URIRef, pending: list
     """Remove source graph `graph` with its pending candidates (`pending`, their graphs), and the
     inferences about what it described, in one write; decisions on its records are kept. Returns the
     number of triples removed from the graph."""
-    old = graph_content(store, PACKAGED_QUERIES, graph)
+    old = graph_content(store, graph)
     empty = type(old)()
     inferred = inferred_after(
         store, PACKAGED_QUERIES, load_ontology(settings.ontology_dir), graph, old, empty

@@ -146,7 +146,7 @@ def _only_in(store: Store, graphs: Sequence[URIRef]) -> Graph:
     """The triples of `graphs` that no other named graph of `store` holds."""
     held = Graph()
     for graph in graphs:
-        held += graph_content(store, PACKAGED_QUERIES, graph)
+        held += graph_content(store, graph)
     subjects = {s for s in held.subjects() if isinstance(s, URIRef)}
     elsewhere = statements_elsewhere(store, PACKAGED_QUERIES, subjects, set(graphs))
     only = Graph()

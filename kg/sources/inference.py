@@ -43,7 +43,7 @@ def inferred_after(
     """
     touched = {s for g in (old, new) for s in g.subjects() if isinstance(s, URIRef)}
     kept, stale = Graph(), Graph()
-    for triple in graph_content(store, queries_dir, INFERRED_GRAPH):
+    for triple in graph_content(store, INFERRED_GRAPH):
         (stale if triple[0] in touched else kept).add(triple)
     if not touched:
         return kept

@@ -171,7 +171,7 @@ def ingest(
             unchanged_since=before.time,
         )
     batch = _clash_free_graph(source, store, graph_iri)
-    old = graph_content(store, PACKAGED_QUERIES, graph_iri)
+    old = graph_content(store, graph_iri)
     old_studies = {s for s in old.subjects(RDF.type, None) if isinstance(s, URIRef)}
     replaced = old_studies - _used_elsewhere(store, old_studies, graph_iri)
     reconciled = reconcile_batch(batch, store, PACKAGED_QUERIES, graph_iri, replaced)

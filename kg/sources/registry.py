@@ -16,7 +16,7 @@ from rdflib.term import BNode, Node
 from clusterkg import kg
 from clusterkg.kg.errors import UserError
 from clusterkg.kg.namespaces import CKG, CKGRAPH, CKR
-from clusterkg.kg.queries import load_query
+from clusterkg.kg.queries import load_query, own_query
 from clusterkg.kg.sources.base import expand_term, new_graph
 from clusterkg.kg.store.base import Store
 
@@ -151,10 +151,9 @@ def find_source(store: Store, queries_dir: Path, name: str) -> SourceEntry:
     return found[0]
 
 
-def graph_content(store: Store, queries_dir: Path, graph: URIRef) -> Graph:
+def graph_content(store: Store, graph: URIRef) -> Graph:
     """What named graph `graph` holds now (empty if nothing)."""
-    sparql = load_query(queries_dir / "sources" / "graph.rq").bind({"graph": graph})
-    return store.query(sparql).graph or Graph()
+    return store.query(own_query("graph-triples").bind({"graph": graph})).graph or Graph()
 
 
 def changes(old: Graph, new: Graph) -> Changes:
